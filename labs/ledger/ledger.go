@@ -91,6 +91,19 @@ func (l *Ledger) Rows() []Row {
 	return rows
 }
 
+// RowsFrom returns a copy of the rows recorded after the first i, in the
+// order they were recorded (answers come in out of schedule order), and the
+// count to pass next time. A live view polls it without copying the whole
+// run every time.
+func (l *Ledger) RowsFrom(i int) ([]Row, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i < 0 || i > len(l.rows) {
+		i = len(l.rows)
+	}
+	return append([]Row(nil), l.rows[i:]...), len(l.rows)
+}
+
 // Marks returns a copy of the marks ordered by time.
 func (l *Ledger) Marks() []Mark {
 	l.mu.Lock()
@@ -137,7 +150,9 @@ func (l *Ledger) WriteJSONL(w io.Writer) error {
 func (l *Ledger) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"seq", "scheduled_ms", "sent_ms", "latency_ms", "status", "served_by", "error"})
-	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 3, 64) }
+	ms := func(d time.Duration) string {
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 3, 64)
+	}
 	for _, r := range l.Rows() {
 		_ = cw.Write([]string{
 			strconv.Itoa(r.Seq), ms(r.Scheduled.Sub(l.start)), ms(r.Sent.Sub(l.start)),
