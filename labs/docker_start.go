@@ -1,0 +1,233 @@
+package labs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+
+	"github.com/docker/go-connections/nat"
+	"github.com/testcontainers/testcontainers-go"
+)
+
+const (
+	nameProxy     = "proxy"
+	nameToxiproxy = "toxiproxy"
+)
+
+// create creates every container, in parallel, without starting them.
+func (r *dockerRun) create(ctx context.Context, t Topology, images map[string]string) error {
+	toxiCfg, err := toxiproxyConfig(t)
+	if err != nil {
+		return err
+	}
+	proxyCfg, err := proxyConfig(t, ":8080", ":9901", r.token, func(n Node) string {
+		return fmt.Sprintf("http://%s:%d", nameToxiproxy, toxiLinkFirst+nodeIndex(t, n.Name))
+	})
+	if err != nil {
+		return err
+	}
+	reqs := map[string]testcontainers.GenericContainerRequest{}
+	toxi := r.request(nameToxiproxy, images[ImageToxiproxy], []string{"-host", "0.0.0.0", "-port", "8474", "-config", "/toxiproxy.json"}, portToxiAPI)
+	toxi.Files = []testcontainers.ContainerFile{file(toxiCfg, "/toxiproxy.json")}
+	reqs[nameToxiproxy] = toxi
+	proxy := r.request(nameProxy, images[ImageProxy], []string{"-config", "/proxy.yaml"}, portTraffic, portAdmin)
+	proxy.Files = []testcontainers.ContainerFile{file(proxyCfg, "/proxy.yaml")}
+	reqs[nameProxy] = proxy
+	for _, n := range t.Nodes {
+		args := []string{"-name", n.Name, "-listen", ":8080"}
+		ports := []string{portTraffic}
+		if n.Fixture == FixtureApp {
+			args = append(args, "-control", ":8081")
+			ports = append(ports, portControl)
+		}
+		reqs[n.Name] = r.request(n.Name, images[n.Fixture], append(args, n.Args...), ports...)
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	for name, req := range reqs {
+		wg.Go(func() {
+			c, err := testcontainers.GenericContainer(ctx, req)
+			mu.Lock()
+			defer mu.Unlock()
+			// Registered before the error check: a half-created container
+			// is removed by Close like the others.
+			if dc, ok := c.(*testcontainers.DockerContainer); ok && dc != nil {
+				r.containers[name] = dc
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("create %s: %w", name, err))
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func file(content []byte, path string) testcontainers.ContainerFile {
+	return testcontainers.ContainerFile{Reader: bytesReader(content), ContainerFilePath: path, FileMode: 0o644}
+}
+
+// toxiproxyConfig is Toxiproxy's -config file: one link per node, node i
+// on port toxiLinkFirst+i, to the node's alias. Toxiproxy resolves the
+// upstream on every connection, so nodes may come up later.
+func toxiproxyConfig(t Topology) ([]byte, error) {
+	type link struct {
+		Name     string `json:"name"`
+		Listen   string `json:"listen"`
+		Upstream string `json:"upstream"`
+		Enabled  bool   `json:"enabled"`
+	}
+	links := make([]link, 0, len(t.Nodes))
+	for i, n := range t.Nodes {
+		links = append(links, link{n.Name, "0.0.0.0:" + strconv.Itoa(toxiLinkFirst+i), n.Name + ":8080", true})
+	}
+	b, err := json.Marshal(links)
+	if err != nil {
+		return nil, fmt.Errorf("toxiproxy config: %w", err)
+	}
+	return b, nil
+}
+
+func nodeIndex(t Topology, name string) int {
+	for i, n := range t.Nodes {
+		if n.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// startAll starts Toxiproxy and the nodes in parallel, waits for them to
+// answer, then starts the proxy, so its first health checks find every
+// member up.
+func (r *dockerRun) startAll(ctx context.Context, t Topology) error {
+	ctx, cancel := withReadyTimeout(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, len(t.Nodes)+1)
+	wg.Go(func() { errs[0] = r.startToxiproxy(ctx) })
+	for i, n := range t.Nodes {
+		wg.Go(func() { errs[i+1] = r.startNode(ctx, n) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return r.startProxy(ctx)
+}
+
+func (r *dockerRun) startToxiproxy(ctx context.Context) error {
+	if err := r.startContainer(ctx, nameToxiproxy, portToxiAPI); err != nil {
+		return err
+	}
+	api := r.url(nameToxiproxy, portToxiAPI)
+	if err := waitHTTP(ctx, api+"/version", is2xx, r.failed(nameToxiproxy)); err != nil {
+		return err
+	}
+	r.toxi = newToxi(api)
+	return nil
+}
+
+func (r *dockerRun) startNode(ctx context.Context, n Node) error {
+	ports := []string{portTraffic}
+	if n.Fixture == FixtureApp {
+		ports = append(ports, portControl)
+	}
+	if err := r.startContainer(ctx, n.Name, ports...); err != nil {
+		return err
+	}
+	return r.waitNode(ctx, n)
+}
+
+// waitNode waits until a node answers on its traffic port and, for an app,
+// on its control API.
+func (r *dockerRun) waitNode(ctx context.Context, n Node) error {
+	if err := waitHTTP(ctx, r.url(n.Name, portTraffic)+"/health", nil, r.failed(n.Name)); err != nil {
+		return err
+	}
+	if n.Fixture == FixtureApp {
+		return waitHTTP(ctx, r.url(n.Name, portControl)+"/faults", is2xx, r.failed(n.Name))
+	}
+	return nil
+}
+
+func (r *dockerRun) startProxy(ctx context.Context) error {
+	if err := r.startContainer(ctx, nameProxy, portTraffic, portAdmin); err != nil {
+		return err
+	}
+	return waitHTTP(ctx, r.url(nameProxy, portAdmin)+"/ready", is2xx, r.failed(nameProxy))
+}
+
+// startContainer starts a created (or stopped) container and reads the
+// host ports Docker published it on.
+func (r *dockerRun) startContainer(ctx context.Context, name string, ports ...string) error {
+	c := r.container(name)
+	if err := r.cli.ContainerStart(ctx, c.GetContainerID(), containerStartOptions); err != nil {
+		return fmt.Errorf("start %s: %w", name, err)
+	}
+	return r.readPorts(ctx, name, ports...)
+}
+
+// readPorts records the published host ports; they change on every start.
+func (r *dockerRun) readPorts(ctx context.Context, name string, ports ...string) error {
+	c := r.container(name)
+	for _, p := range ports {
+		hp, err := c.MappedPort(ctx, nat.Port(p))
+		if err != nil {
+			return fmt.Errorf("%s port %s: %w", name, p, err)
+		}
+		r.mu.Lock()
+		r.urls[name+" "+p] = "http://127.0.0.1:" + hp.Port()
+		r.mu.Unlock()
+	}
+	return nil
+}
+
+func (r *dockerRun) container(name string) *testcontainers.DockerContainer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.containers[name]
+}
+
+func (r *dockerRun) url(name, port string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.urls[name+" "+port]
+}
+
+// failed is waitHTTP's fail-fast check: the container is no longer
+// running; the error carries its exit code and last log lines.
+func (r *dockerRun) failed(name string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		c := r.container(name)
+		info, err := r.cli.ContainerInspect(ctx, c.GetContainerID())
+		if err != nil || info.State == nil || info.State.Running {
+			return nil
+		}
+		logs := ""
+		if rc, err := c.Logs(ctx); err == nil {
+			b, _ := io.ReadAll(io.LimitReader(rc, 1<<20))
+			rc.Close()
+			logs = lastLines(string(b), 20)
+		}
+		return fmt.Errorf("container %s %s (exit code %d); last log lines:\n%s", name, info.State.Status, info.State.ExitCode, logs)
+	}
+}
+
+func (r *dockerRun) ProxyURL() string { return r.url(nameProxy, portTraffic) }
+func (r *dockerRun) AdminURL() string { return r.url(nameProxy, portAdmin) }
+
+// AdminToken is the bearer token of the proxy's admin POSTs: inside its
+// container the admin listens beyond loopback, which requires one.
+func (r *dockerRun) AdminToken() string { return r.token }
+
+func (r *dockerRun) NodeURL(name string) string { return r.url(name, portTraffic) }
+
+func (r *dockerRun) controlURL(name string) string { return r.url(name, portControl) }

@@ -1,0 +1,70 @@
+package labs
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/failover-lab/failover-lab/labs/ledger"
+)
+
+// Driver turns a Topology into running nodes.
+type Driver interface {
+	// Name is "docker" or "process".
+	Name() string
+	// Start starts the proxy, Toxiproxy and every node, and returns once
+	// each answers HTTP. On error nothing it started is left running. The
+	// ledger receives the marks of faults; it may be nil.
+	Start(ctx context.Context, t Topology, l *ledger.Ledger) (Run, error)
+}
+
+// Run is one started topology.
+type Run interface {
+	// ID is the run id, the value of the failover-lab.run label.
+	ID() string
+	// ProxyURL is the proxy's traffic listener: http://127.0.0.1:PORT.
+	ProxyURL() string
+	// AdminURL is the proxy's admin listener: http://127.0.0.1:PORT.
+	AdminURL() string
+	// AdminToken is the bearer token the admin wants on POSTs ("" = none).
+	AdminToken() string
+	// NodeURL is a node's own traffic port on 127.0.0.1, bypassing the
+	// proxy and Toxiproxy; "" for an unknown node. It may change when a
+	// container fault is cleared (Docker re-publishes ports on start).
+	NodeURL(name string) string
+	// Apply breaks a node and records the mark {Name: f.Name, Kind: apply}.
+	Apply(ctx context.Context, f Fault) (Applied, error)
+	// Clear undoes an applied fault and records {Kind: clear}. For faults
+	// that stop a node it returns once the node answers HTTP again.
+	Clear(ctx context.Context, a Applied) error
+	// Close removes everything the run created; it is idempotent.
+	Close(ctx context.Context) error
+}
+
+// Driver names, and the values of LAB_DRIVER.
+const (
+	DriverDocker  = "docker"
+	DriverProcess = "process"
+	DriverAuto    = "auto"
+)
+
+// DriverFromEnv picks the driver LAB_DRIVER names: docker, process, or
+// auto (the default): Docker when a daemon answers, else processes.
+func DriverFromEnv() (Driver, error) {
+	return driverFor(context.Background(), os.Getenv("LAB_DRIVER"))
+}
+
+func driverFor(ctx context.Context, name string) (Driver, error) {
+	switch name {
+	case DriverDocker:
+		return NewDockerDriver(), nil
+	case DriverProcess:
+		return NewProcessDriver(), nil
+	case "", DriverAuto:
+		if err := DockerAvailable(ctx); err == nil {
+			return NewDockerDriver(), nil
+		}
+		return NewProcessDriver(), nil
+	}
+	return nil, fmt.Errorf("LAB_DRIVER: must be one of docker, process, auto (got %q)", name)
+}

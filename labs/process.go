@@ -1,0 +1,288 @@
+package labs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/failover-lab/failover-lab/labs/ledger"
+)
+
+// Binary names the process driver asks BuildBinary for.
+const (
+	BinaryProxy     = "failover-proxy"
+	BinaryApp       = "app"
+	BinaryErrorPage = "errorpage"
+)
+
+// ProcessDriver runs a topology as local processes on free 127.0.0.1
+// ports, with an in-process Toxiproxy between the proxy and each node. It
+// needs no Docker. Children run in their own process group and get SIGKILL
+// when the run's spawning thread dies, so they die with the test binary
+// even when it is killed with SIGKILL.
+type ProcessDriver struct {
+	// BuildBinary returns the path of a built binary (BinaryProxy,
+	// BinaryApp, BinaryErrorPage). Default: fixtures/images.BuildBinary.
+	BuildBinary func(ctx context.Context, name string) (string, error)
+}
+
+var _ Driver = (*ProcessDriver)(nil)
+
+// NewProcessDriver returns the process driver with its defaults.
+func NewProcessDriver() *ProcessDriver { return &ProcessDriver{} }
+
+func (d *ProcessDriver) Name() string { return DriverProcess }
+
+// processRun is a started topology of local processes.
+type processRun struct {
+	*core
+	dir      string
+	sp       *spawner
+	ts       *toxiServer
+	proxy    *proc
+	nodes    map[string]*proc
+	ports    map[string]int // node traffic ports
+	controls map[string]int // app control ports
+	proxyURL string
+	adminURL string
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ Run = (*processRun)(nil)
+
+func (d *ProcessDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger) (_ Run, err error) {
+	if err := t.Validate(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", t.Name, err)
+	}
+	bins, err := d.binaries(ctx, t)
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", t.Name, err)
+	}
+	r := &processRun{
+		nodes: map[string]*proc{}, ports: map[string]int{}, controls: map[string]int{},
+	}
+	r.core = &core{id: newRunID(t.Name), topo: t, led: l, ops: r}
+	// Cleanup is armed before anything can fail, panics included.
+	trackRun(r)
+	defer func() {
+		if p := recover(); p != nil {
+			_ = r.Close(context.WithoutCancel(ctx))
+			panic(p)
+		}
+		if err != nil {
+			_ = r.Close(context.WithoutCancel(ctx))
+			err = fmt.Errorf("start %s: %w", t.Name, err)
+		}
+	}()
+	r.sp = newSpawner()
+	if r.dir, err = os.MkdirTemp("", "failover-lab-"+r.id+"-"); err != nil {
+		return nil, err
+	}
+	if r.ts, err = startToxiServer(); err != nil {
+		return nil, err
+	}
+	r.toxi = newToxi(r.ts.url)
+	if err := r.startNodes(t, bins); err != nil {
+		return nil, err
+	}
+	if err := r.startProxy(t, bins[BinaryProxy]); err != nil {
+		return nil, err
+	}
+	if err := r.waitReady(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// binaries builds (or finds cached) every binary the topology needs.
+func (d *ProcessDriver) binaries(ctx context.Context, t Topology) (map[string]string, error) {
+	build := d.BuildBinary
+	if build == nil {
+		build = defaultBuildBinary
+	}
+	names := map[string]bool{BinaryProxy: true}
+	for _, n := range t.Nodes {
+		names[n.Fixture] = true // fixture names are binary names
+	}
+	bins := map[string]string{}
+	for name := range names {
+		path, err := build(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("build %s: %w", name, err)
+		}
+		bins[name] = path
+	}
+	return bins, nil
+}
+
+func (r *processRun) startNodes(t Topology, bins map[string]string) error {
+	for _, n := range t.Nodes {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		args := []string{"-name", n.Name, "-listen", hostPort(port)}
+		if n.Fixture == FixtureApp {
+			ctl, err := freePort()
+			if err != nil {
+				return err
+			}
+			args = append(args, "-control", hostPort(ctl))
+			r.controls[n.Name] = ctl
+		}
+		p := newProc(n.Name, bins[n.Fixture], append(args, n.Args...)...)
+		r.nodes[n.Name], r.ports[n.Name] = p, port
+		if err := p.start(r.sp); err != nil {
+			return err
+		}
+		if _, err := r.toxi.link(n.Name, "127.0.0.1:0", hostPort(port)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *processRun) startProxy(t Topology, bin string) error {
+	listen, err := freePort()
+	if err != nil {
+		return err
+	}
+	admin, err := freePort()
+	if err != nil {
+		return err
+	}
+	links, err := r.toxi.c.Proxies()
+	if err != nil {
+		return fmt.Errorf("toxiproxy links: %w", err)
+	}
+	cfg, err := proxyConfig(t, hostPort(listen), hostPort(admin), "", func(n Node) string {
+		return "http://" + links[n.Name].Listen
+	})
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(r.dir, "proxy.yaml")
+	if err := os.WriteFile(file, cfg, 0o644); err != nil {
+		return fmt.Errorf("write proxy config: %w", err)
+	}
+	r.proxyURL, r.adminURL = "http://"+hostPort(listen), "http://"+hostPort(admin)
+	r.proxy = newProc("proxy", bin, "-config", file)
+	return r.proxy.start(r.sp)
+}
+
+// waitReady waits for every node to answer HTTP and the proxy's /ready.
+func (r *processRun) waitReady(ctx context.Context) error {
+	ctx, cancel := withReadyTimeout(ctx)
+	defer cancel()
+	errs := make(chan error, len(r.nodes)+1)
+	for name := range r.nodes {
+		go func() { errs <- r.waitNode(ctx, name) }()
+	}
+	go func() { errs <- waitHTTP(ctx, r.adminURL+"/ready", is2xx, r.proxy.failed) }()
+	var all []error
+	for range len(r.nodes) + 1 {
+		all = append(all, <-errs)
+	}
+	return errors.Join(all...)
+}
+
+// waitNode waits until a node answers on its traffic port and, for an app,
+// on its control API.
+func (r *processRun) waitNode(ctx context.Context, name string) error {
+	p := r.nodes[name]
+	if err := waitHTTP(ctx, r.NodeURL(name)+"/health", nil, p.failed); err != nil {
+		return err
+	}
+	if ctl, ok := r.controls[name]; ok {
+		return waitHTTP(ctx, "http://"+hostPort(ctl)+"/faults", is2xx, p.failed)
+	}
+	return nil
+}
+
+func (r *processRun) ProxyURL() string { return r.proxyURL }
+func (r *processRun) AdminURL() string { return r.adminURL }
+
+// AdminToken is empty: the admin listens on loopback, which needs none.
+func (r *processRun) AdminToken() string { return "" }
+
+func (r *processRun) NodeURL(name string) string {
+	port, ok := r.ports[name]
+	if !ok {
+		return ""
+	}
+	return "http://" + hostPort(port)
+}
+
+func (r *processRun) controlURL(name string) string {
+	return "http://" + hostPort(r.controls[name])
+}
+
+// PIDs returns the process ids of the run's children (proxy and nodes)
+// that are running, for tests that check nothing outlives the run.
+func (r *processRun) PIDs() []int {
+	var pids []int
+	for _, p := range append([]*proc{r.proxy}, r.procs()...) {
+		if p != nil && p.running() {
+			pids = append(pids, p.pid())
+		}
+	}
+	return pids
+}
+
+func (r *processRun) procs() []*proc {
+	ps := make([]*proc, 0, len(r.nodes))
+	for _, p := range r.nodes {
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// Close kills every child, stops Toxiproxy and removes the run's files.
+func (r *processRun) Close(ctx context.Context) error {
+	r.closeOnce.Do(func() {
+		r.markClosed()
+		defer untrackRun(r)
+		var errs []error
+		if r.proxy != nil {
+			r.proxy.kill()
+		}
+		for _, p := range r.procs() {
+			p.kill()
+		}
+		if r.ts != nil {
+			errs = append(errs, r.ts.close(ctx))
+		}
+		if r.sp != nil {
+			r.sp.stop()
+		}
+		if r.dir != "" {
+			errs = append(errs, os.RemoveAll(r.dir))
+		}
+		if err := errors.Join(errs...); err != nil {
+			r.closeErr = fmt.Errorf("close %s: %w", r.id, err)
+		}
+	})
+	return r.closeErr
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+func hostPort(port int) string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)) }
+
+// procStopGrace is how long a stop waits after SIGTERM before SIGKILL.
+const procStopGrace = 5 * time.Second

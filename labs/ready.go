@@ -1,0 +1,72 @@
+package labs
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// readyClient polls from the host: fresh connections, short deadlines.
+var readyClient = &http.Client{
+	Timeout:   time.Second,
+	Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil},
+}
+
+// defaultReadyTimeout bounds how long Start and Clear wait for a node.
+const defaultReadyTimeout = 30 * time.Second
+
+// waitHTTP polls url until ok accepts its status, ctx ends, or failed
+// reports that the thing behind url is gone (a container or process that
+// exited): then it returns at once with failed's error instead of waiting
+// out the deadline. ok nil accepts any answer: an errorpage node answers
+// 503 by design and is ready all the same.
+func waitHTTP(ctx context.Context, url string, ok func(int) bool, failed func(context.Context) error) error {
+	backoff := 10 * time.Millisecond
+	var last error
+	for {
+		status, err := get(ctx, url)
+		switch {
+		case err == nil && (ok == nil || ok(status)):
+			return nil
+		case err == nil:
+			last = fmt.Errorf("status %d", status)
+		default:
+			last = err
+		}
+		if failed != nil {
+			if ferr := failed(ctx); ferr != nil {
+				return ferr
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s not ready: %w (last: %v)", url, ctx.Err(), last)
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 100*time.Millisecond)
+	}
+}
+
+func get(ctx context.Context, url string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := readyClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+func is2xx(status int) bool { return status >= 200 && status < 300 }
+
+// withReadyTimeout bounds ctx by defaultReadyTimeout unless it already
+// ends sooner.
+func withReadyTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, defaultReadyTimeout)
+}

@@ -1,0 +1,42 @@
+package labs
+
+import (
+	"strings"
+	"sync"
+)
+
+// tail keeps the last bytes a child process wrote, for error messages that
+// show why a node did not come up.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+	max int
+}
+
+func newTail(max int) *tail { return &tail{max: max} }
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+// lines returns the last n lines.
+func (t *tail) lines(n int) string {
+	t.mu.Lock()
+	s := string(t.buf)
+	t.mu.Unlock()
+	return lastLines(s, n)
+}
+
+func lastLines(s string, n int) string {
+	ls := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(ls) > n {
+		ls = ls[len(ls)-n:]
+	}
+	return strings.Join(ls, "\n")
+}

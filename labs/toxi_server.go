@@ -1,0 +1,58 @@
+package labs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	toxiserver "github.com/Shopify/toxiproxy/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+)
+
+// toxiServer is an in-process Toxiproxy (process driver): its API on a
+// free 127.0.0.1 port, its links on free 127.0.0.1 ports.
+type toxiServer struct {
+	api  *toxiserver.ApiServer
+	http *http.Server
+	url  string
+	done chan struct{}
+}
+
+func startToxiServer() (*toxiServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("toxiproxy listen: %w", err)
+	}
+	metrics := toxiserver.NewMetricsContainer(prometheus.NewRegistry())
+	api := toxiserver.NewServer(metrics, zerolog.Nop())
+	s := &toxiServer{
+		api:  api,
+		http: &http.Server{Handler: api.Routes(), ReadHeaderTimeout: 5 * time.Second},
+		url:  "http://" + ln.Addr().String(),
+		done: make(chan struct{}),
+	}
+	go func() {
+		defer close(s.done)
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			api.Logger.Error().Err(err).Msg("toxiproxy api")
+		}
+	}()
+	return s, nil
+}
+
+// close stops the API and every link (closing their connections).
+func (s *toxiServer) close(ctx context.Context) error {
+	err := s.http.Shutdown(ctx)
+	<-s.done
+	if cerr := s.api.Collection.Clear(); cerr != nil && err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("toxiproxy close: %w", err)
+	}
+	return nil
+}
