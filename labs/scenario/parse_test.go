@@ -1,0 +1,189 @@
+package scenario
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const good = `name: primary-answers-500
+about: The service answers 500; clients never see it.
+proxy:
+  health: {interval: 5s, down_interval: 1s}
+nodes:
+  service:  {fixture: app, role: primary}
+  failover: {fixture: errorpage, role: standby}
+load: {rate: 50/s, path: /}
+timeline:
+  - {at: 3s,  name: broken, fault: {node: service, http: {status: 500}}}
+  - {at: 15s, name: fixed,  clear: broken}
+  - {at: 20s, end: true}
+expect:
+  - client_errors: 0
+  - {after: broken, within: 100ms, served_by: failover}
+  - {after: fixed,  within: 1500ms, served_by: service}
+  - {flaps: {max: 2}}
+`
+
+func TestParseGood(t *testing.T) {
+	s, err := Parse("scenarios/primary-answers-500.yaml", strings.NewReader(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(s.Nodes), 2; got != want {
+		t.Fatalf("nodes: got %d, want %d", got, want)
+	}
+	if s.Nodes[0].Name != "service" || s.Nodes[1].Role != "standby" {
+		t.Errorf("nodes keep file order and roles: got %+v", s.Nodes)
+	}
+	if s.Proxy.Pool.Health.Interval != 5*time.Second || s.Proxy.Pool.Health.DownInterval != time.Second {
+		t.Errorf("proxy.health: got %+v", s.Proxy.Pool.Health)
+	}
+	if s.Load.Rate != 50 || s.Load.Method != "GET" {
+		t.Errorf("load: got %+v", s.Load)
+	}
+	if h := s.Timeline[0].Fault.HTTP; h.Kind != "status" || h.Status != 500 {
+		t.Errorf("a bare status implies kind status: got %+v", h)
+	}
+	if got := s.Timeline[2].Name; got != "end" {
+		t.Errorf("end event name: got %q, want end", got)
+	}
+	if got := *s.Expect[0].ClientErrors.Max; got != 0 {
+		t.Errorf("client_errors: 0 is a max: got %d", got)
+	}
+	if got, want := s.Pos("expect[2]"), (Pos{Line: 16, Col: 5}); got != want {
+		t.Errorf("expect[2] position: got %v, want %v", got, want)
+	}
+	if got, want := s.Expect[1].String(), "{after: broken, within: 100ms, served_by: failover}"; got != want {
+		t.Errorf("String: got %q, want %q", got, want)
+	}
+}
+
+// TestParseBroken checks the exact messages a user sees for broken files:
+// file:line:col, the field path, and a suggestion where one is close.
+func TestParseBroken(t *testing.T) {
+	tests := []struct {
+		name    string
+		replace [2]string // in good
+		want    string
+		is      error
+	}{
+		{"misspelt node", [2]string{"{node: service,", "{node: servce,"},
+			`scenarios/x.yaml:10:43: timeline[0].fault.node: no node named "servce" (did you mean "service"?)`, ErrUnknownName},
+		{"unknown key", [2]string{"health: {interval", "helth: {interval"},
+			`scenarios/x.yaml:4:3: proxy.helth: unknown field (did you mean "health"?)`, ErrUnknownField},
+		{"unknown key far from any", [2]string{"load: {rate: 50/s, path: /}", "load: {rate: 50/s, zzz: /}"},
+			`scenarios/x.yaml:8:20: load.zzz: unknown field; known: body, fresh_conns, headers, idempotency_key, method, path, rate, timeout`, ErrUnknownField},
+		{"members are the lab's", [2]string{"  health: {interval", "  members: []\n  health: {interval"},
+			`scenarios/x.yaml:4:3: proxy.members: unknown field; known:`, ErrUnknownField},
+		{"duration without unit", [2]string{"within: 1500ms", "within: 1500"},
+			`scenarios/x.yaml:16:29: expect[2].within: must be a duration like "3s" or "1500ms" (got "1500")`, ErrInvalid},
+		{"bad rate", [2]string{"rate: 50/s", "rate: fast"},
+			`scenarios/x.yaml:8:14: load.rate: must be a rate like "50/s" (got "fast")`, ErrInvalid},
+		{"clear of unknown fault", [2]string{"clear: broken", "clear: brokn"},
+			`scenarios/x.yaml:11:36: timeline[1].clear: no earlier fault named "brokn" (did you mean "broken"?)`, ErrUnknownName},
+		{"after unknown event", [2]string{"{after: fixed,", "{after: fix,"},
+			`scenarios/x.yaml:16:13: expect[2].after: no event named "fix" (did you mean "fixed"?)`, ErrUnknownName},
+		{"served_by unknown", [2]string{"served_by: failover}", "served_by: failovr}"},
+			`scenarios/x.yaml:15:47: expect[1].served_by: no node or role named "failovr" (did you mean "failover"?); known: service, failover, primary, standby, proxy`, ErrUnknownName},
+		{"role typo", [2]string{"role: standby}", "role: stanby}"},
+			`scenarios/x.yaml:7:40: nodes.failover.role: must be one of primary, standby (got "stanby") (did you mean "standby"?)`, ErrInvalid},
+		{"proxy's own rule", [2]string{"down_interval: 1s}", "down_interval: 1s, jitter: 2}"},
+			`scenarios/x.yaml:4:53: proxy.health.jitter:`, ErrInvalid},
+		{"two measures", [2]string{"- {flaps: {max: 2}}", "- {flaps: 2, client_errors: 0}"},
+			`scenarios/x.yaml:17:5: expect[3]: one measure per item (got client_errors, flaps); write one item each`, ErrInvalid},
+		{"no end", [2]string{"  - {at: 20s, end: true}\n", ""},
+			`scenarios/x.yaml:11:5: timeline[1]: the last event must be {at: D, end: true}`, ErrRequired},
+		{"out of order", [2]string{"at: 15s", "at: 1s"},
+			`scenarios/x.yaml:11:10: timeline[1].at: events must be in time order (1s comes after 3s)`, ErrInvalid},
+		{"http fault on errorpage", [2]string{"{node: service, http", "{node: failover, http"},
+			`scenarios/x.yaml:10:59: timeline[0].fault.http: http faults need an app node; failover runs errorpage`, ErrInvalid},
+		{"syntax", [2]string{"nodes:\n", "nodes:\n  - ]\n"},
+			`scenarios/x.yaml:5:1: did not find expected node content`, ErrSyntax},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(good, tt.replace[0], tt.replace[1], 1)
+			src = strings.Replace(src, "name: primary-answers-500", "name: x", 1)
+			if src == good {
+				t.Fatal("replacement did not apply")
+			}
+			_, err := Parse("scenarios/x.yaml", strings.NewReader(src))
+			if err == nil {
+				t.Fatalf("got no error, want %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got\n%v\nwant it to contain\n%s", err, tt.want)
+			}
+			if !errors.Is(err, tt.is) {
+				t.Errorf("errors.Is(err, %v) = false", tt.is)
+			}
+		})
+	}
+}
+
+func TestParseReportsEveryProblem(t *testing.T) {
+	src := strings.NewReplacer("{node: service,", "{node: servce,", "clear: broken", "clear: brokn", "name: primary-answers-500", "name: x").Replace(good)
+	_, err := Parse("scenarios/x.yaml", strings.NewReader(src))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 2 {
+		t.Fatalf("got %v, want 2 problems", err)
+	}
+	if es[0].Pos.Line != 10 || es[1].Pos.Line != 11 {
+		t.Errorf("problems in file order: got lines %d, %d", es[0].Pos.Line, es[1].Pos.Line)
+	}
+}
+
+func TestNameMustMatchFile(t *testing.T) {
+	_, err := Parse("scenarios/other.yaml", strings.NewReader(good))
+	want := `scenarios/other.yaml:1:7: name: must equal the file name "other" (got "primary-answers-500")`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+// TestLibraryParses reads every shipped scenario: a broken file fails here,
+// fast, before anything starts.
+func TestLibraryParses(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "scenarios", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			s, err := ParseFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, _ := os.ReadFile(f)
+			if !strings.HasPrefix(string(data), "# yaml-language-server: $schema=scenario.schema.json") {
+				t.Errorf("%s: first line should point editors at the schema", f)
+			}
+			if s.About == "" {
+				t.Error("about is empty")
+			}
+		})
+	}
+}
+
+func TestDidYouMean(t *testing.T) {
+	tests := []struct {
+		name, got string
+		want      string
+	}{
+		{"one letter", "servce", ` (did you mean "service"?)`},
+		{"swap", "faliover", ` (did you mean "failover"?)`},
+		{"case and dash", "Down-Interval", ` (did you mean "down_interval"?)`},
+		{"too far", "database", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := didYouMean(tt.got, []string{"service", "failover", "down_interval"}); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,100 @@
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// SchemaFile is where the repository keeps the generated schema, relative
+// to the module root; scenario files point editors at it.
+const SchemaFile = "scenarios/scenario.schema.json"
+
+// Schema returns the JSON Schema (draft-07) of a scenario file, generated
+// from the Go types: yaml tags name the keys, doc tags describe them, enum
+// tags list allowed values, and fields of this package without omitempty
+// are required.
+func Schema() map[string]any {
+	s := schemaOf(reflect.TypeFor[Scenario]())
+	s["$schema"] = "http://json-schema.org/draft-07/schema#"
+	s["$id"] = "https://github.com/failover-lab/failover-lab/" + SchemaFile
+	s["title"] = "failover-lab outage scenario"
+	return s
+}
+
+// SchemaJSON is Schema as indented JSON with a final newline.
+func SchemaJSON() []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(Schema()) // maps of strings, bools and slices always encode
+	return b.Bytes()
+}
+
+var ownPkg = reflect.TypeFor[Scenario]().PkgPath()
+
+const durationPattern = `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+
+func schemaOf(t reflect.Type) map[string]any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t {
+	case durationType:
+		return map[string]any{"type": "string", "pattern": durationPattern, "examples": []string{"100ms", "1.5s", "5s"}}
+	case rateType:
+		return map[string]any{"type": "string", "pattern": `^\s*[0-9]+\s*/\s*s\s*$`, "examples": []string{"50/s"}}
+	case sizeType:
+		return map[string]any{"type": []string{"string", "integer"}, "examples": []string{"64KiB"}}
+	case boundType:
+		obj := structSchema(t)
+		return map[string]any{"oneOf": []any{map[string]any{"type": "integer", "minimum": 0}, obj}}
+	case nodesType:
+		return map[string]any{"type": "object", "minProperties": 1, "additionalProperties": structSchema(reflect.TypeFor[Node]())}
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		return structSchema(t)
+	case reflect.Slice:
+		return map[string]any{"type": "array", "items": schemaOf(t.Elem())}
+	case reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem())}
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return map[string]any{"type": "integer"}
+	case reflect.Float32, reflect.Float64:
+		return map[string]any{"type": "number"}
+	}
+	return map[string]any{}
+}
+
+func structSchema(t reflect.Type) map[string]any {
+	props := map[string]any{}
+	var required []string
+	for name, f := range yamlFields(t) {
+		p := schemaOf(f.Type)
+		if d := f.Tag.Get("doc"); d != "" {
+			p["description"] = d
+		}
+		if e := f.Tag.Get("enum"); e != "" {
+			p["enum"] = strings.Split(e, ",")
+		}
+		props[name] = p
+		_, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if _, direct := t.FieldByName(f.Name); direct && t.PkgPath() == ownPkg && !strings.Contains(opts, "omitempty") {
+			required = append(required, name)
+		}
+	}
+	s := map[string]any{"type": "object", "additionalProperties": false, "properties": props}
+	if len(required) > 0 {
+		sort.Strings(required)
+		s["required"] = required
+	}
+	return s
+}

@@ -1,0 +1,120 @@
+package scenario
+
+import (
+	"time"
+
+	"github.com/failover-lab/failover-lab/proxy/config"
+)
+
+// Scenario is one outage scenario file. The doc tags become the JSON
+// Schema's descriptions.
+type Scenario struct {
+	Name     string        `yaml:"name" doc:"The scenario's name; must equal the file name without .yaml."`
+	About    string        `yaml:"about" doc:"One line: what happens and what clients should see."`
+	Short    bool          `yaml:"short,omitempty" doc:"Part of the fast subset run by go test -short. Default false."`
+	Proxy    Proxy         `yaml:"proxy,omitempty" doc:"The proxy under test and its pool settings; absent keys take the proxy's defaults."`
+	Nodes    Nodes         `yaml:"nodes" doc:"The backends, by name, in order: primaries serve first, standbys when no primary is usable."`
+	Load     Load          `yaml:"load" doc:"The open-loop load driven through the proxy for the whole run."`
+	Timeline []Event       `yaml:"timeline" doc:"Events at times from the start of the load; the last one is {at: D, end: true}."`
+	Expect   []Expectation `yaml:"expect" doc:"What must hold; each item checks one thing over a window of the run."`
+
+	// File is the path the scenario was read from, as given to Parse.
+	File string `yaml:"-"`
+	// pos maps a field path ("timeline[1].fault.node") to its place in File.
+	pos map[string]Pos
+}
+
+// Proxy is the proxy under test: its kind plus the pool settings of
+// proxy/config (health, passive, retry, timeouts, ...) written inline. The
+// lab fills the pool's members from Nodes, so `members` is not accepted.
+type Proxy struct {
+	Kind string `yaml:"kind,omitempty" enum:"builtin" doc:"The proxy implementation. Default builtin (failover-proxy)."`
+	// Pool holds the settings; its zero values mean the proxy's defaults.
+	Pool config.Pool `yaml:",inline"`
+}
+
+// Node is one backend of the topology.
+type Node struct {
+	// Name is the key of the node in the nodes mapping.
+	Name    string   `yaml:"-"`
+	Fixture string   `yaml:"fixture" enum:"app,errorpage" doc:"What the node runs: app (the PHP-like service with a fault-control API) or errorpage."`
+	Role    string   `yaml:"role,omitempty" enum:"primary,standby" doc:"primary (default) or standby."`
+	Weight  int      `yaml:"weight,omitempty" doc:"Round-robin weight, 1..1000. Default 1."`
+	Args    []string `yaml:"args,omitempty" doc:"Extra flags for the fixture binary, e.g. [-status, \"200\"] for an errorpage."`
+}
+
+// Nodes keeps the nodes in the order the file lists them.
+type Nodes []Node
+
+// Load is the client side of the run: a fixed rate of requests, whatever
+// the answers take (open loop).
+type Load struct {
+	Rate           Rate              `yaml:"rate" doc:"Requests per second, written like 50/s."`
+	Method         string            `yaml:"method,omitempty" enum:"GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS" doc:"HTTP method. Default GET."`
+	Path           string            `yaml:"path,omitempty" doc:"Request path (and query), starting with /. Default /."`
+	Headers        map[string]string `yaml:"headers,omitempty" doc:"Extra headers sent with every request."`
+	Body           string            `yaml:"body,omitempty" doc:"Request body sent with every request. Default none."`
+	IdempotencyKey bool              `yaml:"idempotency_key,omitempty" doc:"Send a fresh random Idempotency-Key with every request, so the proxy may retry a POST. Default false."`
+	Timeout        time.Duration     `yaml:"timeout,omitempty" doc:"Client timeout per request, from send to the end of the body. Default 5s."`
+	FreshConns     float64           `yaml:"fresh_conns,omitempty" doc:"Fraction of requests, in [0, 1], sent on a new connection; the rest reuse keep-alive ones. Default 0."`
+}
+
+// Event is one moment of the timeline. Exactly one of Fault, Clear and End
+// is set, or none: then the event is a plain named mark.
+type Event struct {
+	At    time.Duration `yaml:"at" doc:"When, from the start of the load, e.g. 3s."`
+	Name  string        `yaml:"name,omitempty" doc:"The event's name, used by clear and by expectations' after/until. Required for a fault or a mark; a clear defaults to clear-<fault>, the end to end."`
+	Fault *Fault        `yaml:"fault,omitempty" doc:"Break one node."`
+	Clear string        `yaml:"clear,omitempty" doc:"Undo the fault of the named earlier event."`
+	End   bool          `yaml:"end,omitempty" doc:"The run ends here: the load stops; must be the last event."`
+}
+
+// Kind names what the event does: "fault", "clear", "end" or "mark".
+func (e Event) Kind() string {
+	switch {
+	case e.Fault != nil:
+		return "fault"
+	case e.Clear != "":
+		return "clear"
+	case e.End:
+		return "end"
+	}
+	return "mark"
+}
+
+// Pos is a place in a scenario file, 1-based.
+type Pos struct{ Line, Col int }
+
+// Pos returns where the field at path ("expect[2]", "timeline[0].at") was
+// written, or the zero Pos when it was not.
+func (s *Scenario) Pos(path string) Pos { return s.pos[path] }
+
+// EndAt is the time of the end event (0 when there is none).
+func (s *Scenario) EndAt() time.Duration {
+	for _, e := range s.Timeline {
+		if e.End {
+			return e.At
+		}
+	}
+	return 0
+}
+
+// Event returns the event with the given name.
+func (s *Scenario) Event(name string) (Event, bool) {
+	for _, e := range s.Timeline {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Event{}, false
+}
+
+// Node returns the node with the given name.
+func (s *Scenario) Node(name string) (Node, bool) {
+	for _, n := range s.Nodes {
+		if n.Name == name {
+			return n, true
+		}
+	}
+	return Node{}, false
+}

@@ -1,0 +1,79 @@
+package scenario
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Targets lists what served_by may name: every node, the roles and proxy.
+func (s *Scenario) Targets() []string {
+	t := make([]string, 0, len(s.Nodes)+3)
+	for _, n := range s.Nodes {
+		t = append(t, n.Name)
+	}
+	return append(t, "primary", "standby", "proxy")
+}
+
+func (v v) expectation(i int) {
+	e := v.s.Expect[i]
+	path := fmt.Sprintf("expect[%d]", i)
+	switch k := e.kinds(); len(k) {
+	case 0:
+		v.add(path, ErrRequired, "say what to expect: one of client_errors, error_page, served_by, status, flaps, latency, requests")
+	case 1:
+	default:
+		v.add(path, ErrInvalid, "one measure per item (got %s); write one item each", strings.Join(k, ", "))
+	}
+	events := v.s.eventNames()
+	idx := func(name string) int { return slices.Index(events, name) }
+	if e.After != "" && idx(e.After) < 0 {
+		v.add(path+".after", ErrUnknownName, "no event named %q%s", e.After, didYouMean(e.After, events))
+	}
+	if e.Until != "" && idx(e.Until) < 0 {
+		v.add(path+".until", ErrUnknownName, "no event named %q%s", e.Until, didYouMean(e.Until, events))
+	}
+	if e.After != "" && e.Until != "" && idx(e.After) >= 0 && idx(e.Until) >= 0 && idx(e.Until) <= idx(e.After) {
+		v.add(path+".until", ErrInvalid, "%q does not come after %q", e.Until, e.After)
+	}
+	if e.Until != "" && e.For != 0 {
+		v.add(path+".for", ErrInvalid, "set until or for, not both")
+	}
+	if e.Within < 0 || e.For < 0 {
+		v.add(path, ErrInvalid, "within and for must be ≥ 0")
+	}
+	if e.ServedBy != "" && !slices.Contains(v.s.Targets(), e.ServedBy) {
+		v.add(path+".served_by", ErrUnknownName, "no node or role named %q%s; known: %s",
+			e.ServedBy, didYouMean(e.ServedBy, v.s.Targets()), strings.Join(v.s.Targets(), ", "))
+	}
+	if e.Status != 0 && (e.Status < 100 || e.Status > 599) {
+		v.add(path+".status", ErrInvalid, "must be 100-599 (got %d)", e.Status)
+	}
+	switch {
+	case e.Fraction != 0 && e.ServedBy == "" && e.Status == 0:
+		v.add(path+".fraction", ErrInvalid, "only with served_by or status")
+	case e.Fraction < 0 || e.Fraction > 1:
+		v.add(path+".fraction", ErrInvalid, "must be in (0, 1] (got %g)", e.Fraction)
+	}
+	if e.Latency != nil && len(e.Latency.Quantiles()) == 0 {
+		v.add(path+".latency", ErrRequired, "set at least one of p50, p90, p99, max (> 0)")
+	}
+	for _, b := range []struct {
+		key string
+		b   *Bound
+	}{{"client_errors", e.ClientErrors}, {"error_page", e.ErrorPage}, {"flaps", e.Flaps}, {"requests", e.Requests}} {
+		v.bound(path+"."+b.key, b.b)
+	}
+}
+
+func (v v) bound(path string, b *Bound) {
+	switch {
+	case b == nil:
+	case b.Min == nil && b.Max == nil:
+		v.add(path, ErrRequired, "set min, max or both")
+	case b.Min != nil && *b.Min < 0, b.Max != nil && *b.Max < 0:
+		v.add(path, ErrInvalid, "counts must be ≥ 0")
+	case b.Min != nil && b.Max != nil && *b.Min > *b.Max:
+		v.add(path, ErrInvalid, "min %d is more than max %d", *b.Min, *b.Max)
+	}
+}
