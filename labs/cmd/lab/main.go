@@ -9,13 +9,15 @@
 //
 // ctx is cancelled on Ctrl-C (SIGINT) or SIGTERM; args are the words after
 // the verb (parse them with a flag.FlagSet of your own). Returning
-// errUsage prints the verb's usage line and exits 2; any other error is
+// errUsage (wrapped with the detail) prints the error and the verb's usage
+// line and exits 2; flag.ErrHelp (from -h) exits 0; any other error is
 // printed as "lab VERB: ERR" and exits 1.
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -34,7 +36,7 @@ type verb struct {
 var verbs = map[string]verb{}
 
 // errUsage asks main to print the verb's usage and exit 2.
-var errUsage = errors.New("usage")
+var errUsage = errors.New("bad usage")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -62,8 +64,10 @@ func dispatch(ctx context.Context, args []string, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "usage: lab %s\n", v.usage)
+		fmt.Fprintf(stderr, "lab %s: %v\nusage: lab %s\n", args[0], err, v.usage)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "lab %s: %v\n", args[0], err)
