@@ -1,0 +1,275 @@
+package expect
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/failover-lab/failover-lab/labs/ledger"
+	"github.com/failover-lab/failover-lab/labs/scenario"
+)
+
+// classifier knows the scenario's nodes and roles.
+type classifier struct{ s *scenario.Scenario }
+
+// Role is the role of whoever answered a row: "primary", "standby",
+// "proxy" (the proxy's own answers and unknown names), or "error" for a
+// request that got no answer.
+func Role(s *scenario.Scenario, r ledger.Row) string {
+	if r.Err != "" || r.Status == 0 {
+		return "error"
+	}
+	if n, ok := s.Node(r.ServedBy); ok {
+		return n.Role
+	}
+	return "proxy"
+}
+
+// IsClientError says whether the client saw a failure: no answer at all,
+// or a 5xx that did not come from a standby (the error page).
+func IsClientError(s *scenario.Scenario, r ledger.Row) bool {
+	role := Role(s, r)
+	return role == "error" || (r.Status >= 500 && role != "standby")
+}
+
+// IsErrorPage says whether a standby node answered.
+func IsErrorPage(s *scenario.Scenario, r ledger.Row) bool { return Role(s, r) == "standby" }
+
+// Describe writes a row as "500 from service" or "reset".
+func Describe(r ledger.Row) string {
+	if r.Err != "" || r.Status == 0 {
+		return r.Err
+	}
+	return fmt.Sprintf("%d from %s", r.Status, r.ServedBy)
+}
+
+// tally writes "2× 500 from service, 1× reset", commonest first.
+func tally(rows []ledger.Row) string {
+	counts := map[string]int{}
+	for _, r := range rows {
+		counts[Describe(r)]++
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if counts[keys[i]] != counts[keys[j]] {
+			return counts[keys[i]] > counts[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, 0, len(keys))
+	for i, k := range keys {
+		if i == 4 {
+			parts = append(parts, "...")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%d× %s", counts[k], k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (c classifier) clientErrors(res *Result, in []ledger.Row) {
+	var bad []ledger.Row
+	for _, r := range in {
+		if IsClientError(c.s, r) {
+			bad = append(bad, r)
+		}
+	}
+	c.count(res, bad, *res.Expectation.ClientErrors, "client errors")
+}
+
+func (c classifier) errorPage(res *Result, in []ledger.Row) {
+	var hits []ledger.Row
+	for _, r := range in {
+		if IsErrorPage(c.s, r) {
+			hits = append(hits, r)
+		}
+	}
+	c.count(res, hits, *res.Expectation.ErrorPage, "error-page answers")
+}
+
+func (c classifier) count(res *Result, hits []ledger.Row, b scenario.Bound, what string) {
+	res.Pass = b.Check(len(hits))
+	res.Measured = fmt.Sprintf("%d %s", len(hits), what)
+	if len(hits) > 0 {
+		res.Measured += " (" + tally(hits) + ")"
+		if b.Max != nil && len(hits) > *b.Max {
+			res.Focus = hits[*b.Max].Sent
+		}
+	}
+	res.Measured += want(res.Pass, b)
+}
+
+// matches says whether a row is what a served_by/status expectation wants.
+func (c classifier) matches(e scenario.Expectation, r ledger.Row) bool {
+	if r.Err != "" || r.Status == 0 {
+		return false
+	}
+	if e.Status != 0 && r.Status != e.Status {
+		return false
+	}
+	switch e.ServedBy {
+	case "":
+		return true
+	case "primary", "standby":
+		return Role(c.s, r) == e.ServedBy
+	}
+	return r.ServedBy == e.ServedBy
+}
+
+// servedBy measures the share of matching requests from the window's
+// opening, and the figure: when, after the event, the answers last
+// switched to matching for good.
+func (c classifier) servedBy(res *Result, all, in []ledger.Row, t Times) {
+	e := res.Expectation
+	target := prefix("from ", e.ServedBy)
+	if e.Status != 0 {
+		target = strings.TrimSpace(fmt.Sprintf("with status %d %s", e.Status, target))
+	}
+	if len(in) == 0 {
+		res.Measured = "no requests in the window " + res.Window.Label
+		return
+	}
+	var others []ledger.Row
+	for _, r := range in {
+		if !c.matches(e, r) {
+			others = append(others, r)
+		}
+	}
+	share := float64(len(in)-len(others)) / float64(len(in))
+	wantShare := e.Fraction
+	if wantShare == 0 {
+		wantShare = 1
+	}
+	res.Pass = share >= wantShare
+	if len(others) == 0 {
+		res.Measured = fmt.Sprintf("all %d answers %s", len(in), target)
+	} else {
+		res.Measured = fmt.Sprintf("%d of %d answers %s (%.1f%%, want %s); the others: %s",
+			len(in)-len(others), len(in), target, 100*share, pct(wantShare), tally(others))
+		if !res.Pass {
+			res.Focus = others[0].Sent
+		}
+	}
+	c.switchTime(res, all, t)
+}
+
+// switchTime sets the figure: from the event to the first request of the
+// last unbroken run of matching answers that reaches the window's end.
+func (c classifier) switchTime(res *Result, all []ledger.Row, t Times) {
+	w := res.Window
+	var settled time.Time
+	for _, r := range all {
+		if r.Sent.Before(w.Event) || !r.Sent.Before(w.To) {
+			continue
+		}
+		switch {
+		case !c.matches(res.Expectation, r):
+			settled = time.Time{}
+		case settled.IsZero():
+			settled = r.Sent
+		}
+	}
+	if settled.IsZero() {
+		res.Measured += "; never settled"
+		return
+	}
+	res.Figure, res.HasFigure = settled.Sub(w.Event), true
+	ref := res.Expectation.After
+	if ref == "" {
+		ref = "start"
+	}
+	res.Measured += fmt.Sprintf("; settled %s after %s", fmtMS(res.Figure), ref)
+	if res.Expectation.Within > 0 {
+		res.Measured += " (allowed " + fmtDur(res.Expectation.Within) + ")"
+	}
+}
+
+// flaps counts switches of the answering tier between primary and standby.
+func (c classifier) flaps(res *Result, in []ledger.Row, t Times) {
+	var switches []string
+	last := ""
+	for _, r := range in {
+		role := Role(c.s, r)
+		if role != "primary" && role != "standby" {
+			continue
+		}
+		if last != "" && role != last {
+			switches = append(switches, fmt.Sprintf("→%s at %s", role, t.Rel(r.Sent)))
+			b := res.Expectation.Flaps
+			if b.Max != nil && len(switches) == *b.Max+1 {
+				res.Focus = r.Sent
+			}
+		}
+		last = role
+	}
+	b := *res.Expectation.Flaps
+	res.Pass = b.Check(len(switches))
+	res.Measured = fmt.Sprintf("%d flaps", len(switches))
+	if len(switches) > 0 {
+		shown := switches
+		if len(shown) > 6 {
+			shown = append(append([]string{}, shown[:6]...), "...")
+		}
+		res.Measured += " (" + strings.Join(shown, ", ") + ")"
+	}
+	res.Measured += want(res.Pass, b)
+}
+
+// latency checks the quantiles of the window's latencies (nearest rank).
+func latency(res *Result, in []ledger.Row) {
+	if len(in) == 0 {
+		res.Measured = "no requests in the window " + res.Window.Label
+		return
+	}
+	sorted := make([]ledger.Row, len(in))
+	copy(sorted, in)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Latency < sorted[j].Latency })
+	res.Pass = true
+	var parts []string
+	for _, q := range res.Expectation.Latency.Quantiles() {
+		got := Quantile(sorted, q.Q)
+		part := fmt.Sprintf("%s %s", q.Name, fmtMS(got))
+		if got > q.Limit {
+			res.Pass = false
+			part += " (limit " + fmtDur(q.Limit) + ")"
+		}
+		parts = append(parts, part)
+	}
+	res.Measured = strings.Join(parts, ", ") + fmt.Sprintf(" over %d requests", len(in))
+	if !res.Pass {
+		slowest := in[0]
+		for _, r := range in {
+			if r.Latency > slowest.Latency {
+				slowest = r
+			}
+		}
+		res.Focus = slowest.Sent
+	}
+}
+
+// Quantile is the nearest-rank q-quantile of rows sorted by latency.
+func Quantile(sorted []ledger.Row, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	i = min(max(i, 0), len(sorted)-1)
+	return sorted[i].Latency
+}
+
+func prefix(p, s string) string {
+	if s == "" {
+		return ""
+	}
+	return p + s
+}
+
+func pct(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", 100*f), ".0") + "%" }
+
+// fmtMS writes durations to the millisecond: "640ms", "1.502s".
+func fmtMS(d time.Duration) string { return d.Round(time.Millisecond).String() }
