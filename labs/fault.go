@@ -23,7 +23,7 @@ const (
 	ToxicLatency   = "latency"    // add latency ± jitter to every answer
 	ToxicBandwidth = "bandwidth"  // limit answers to rate KB/s
 	ToxicResetPeer = "reset_peer" // reset connections after timeout (0: at once)
-	ToxicTimeout   = "timeout"    // swallow data, close after timeout (0: never)
+	ToxicTimeout   = "timeout"    // swallow requests, close after timeout (0: never)
 	ToxicDown      = "down"       // refuse connections (the Toxiproxy proxy is disabled)
 )
 
@@ -56,8 +56,10 @@ type ContainerFault struct {
 	Signal string `yaml:"signal,omitempty"`
 }
 
-// NetworkFault is a Toxiproxy toxic on the answers flowing from the node to
-// the proxy (the "downstream" stream), or the link going down.
+// NetworkFault is a Toxiproxy toxic on the link between the proxy and the
+// node, or the link going down. Latency, bandwidth and reset_peer act on
+// the answers (Toxiproxy's downstream), timeout on the requests (upstream:
+// the node never sees them and the connection hangs).
 type NetworkFault struct {
 	// Toxic is one of latency, bandwidth, reset_peer, timeout, down.
 	Toxic string `yaml:"toxic"`

@@ -49,7 +49,7 @@ func (t *toxi) apply(node string, nf NetworkFault) (string, error) {
 		ProxyName:  node,
 		ToxicName:  name,
 		ToxicType:  nf.Toxic,
-		Stream:     "downstream",
+		Stream:     toxicStream(nf.Toxic),
 		Toxicity:   1,
 		Attributes: toxicAttributes(nf),
 	})
@@ -86,6 +86,18 @@ func (t *toxi) setEnabled(node string, on bool) error {
 		return fmt.Errorf("toxiproxy link %s enabled=%t: %w", node, on, err)
 	}
 	return nil
+}
+
+// toxicStream is the direction a toxic acts on. Answers (downstream) for
+// all but timeout: a timeout on answers drops them, but the member closing
+// its side (Connection: close) still ends the exchange at once; on requests
+// (upstream) the member never sees the request and the link hangs, which is
+// what a timeout fault is meant to show.
+func toxicStream(toxic string) string {
+	if toxic == ToxicTimeout {
+		return "upstream"
+	}
+	return "downstream"
 }
 
 // toxicAttributes maps a NetworkFault to Toxiproxy's attributes

@@ -1,0 +1,118 @@
+package labs
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestProcessDriver(t *testing.T) {
+	testDriver(t, NewProcessDriver(), func(t *testing.T, r Run) []string {
+		var left []string
+		for _, pid := range childPIDs(t) {
+			left = append(left, "child process "+strconv.Itoa(pid))
+		}
+		if pids := r.(*processRun).PIDs(); len(pids) > 0 {
+			left = append(left, "run processes "+strconv.Itoa(len(pids)))
+		}
+		return left
+	})
+}
+
+// The children of a run die with the process that started it, even when
+// that process is killed with SIGKILL and cannot clean up.
+func TestProcessChildrenDieWithSIGKILL(t *testing.T) {
+	helper, line := startHelper(t, DriverProcess)
+	// line: RUN <id> <pid> <pid> ...
+	var pids []int
+	for _, f := range strings.Fields(line)[2:] {
+		pid, _ := strconv.Atoi(f)
+		pids = append(pids, pid)
+	}
+	if len(pids) != 3 {
+		t.Fatalf("helper said %q, want the pids of the proxy and two nodes", line)
+	}
+	if err := helper.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = helper.Wait()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		alive := slices.DeleteFunc(slices.Clone(pids), func(pid int) bool { return syscall.Kill(pid, 0) != nil })
+		if len(alive) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("5s after SIGKILL of their parent: got processes %v alive, want none", alive)
+		}
+		time.Sleep(20 * time.Millisecond) // the kernel delivers Pdeathsig asynchronously
+	}
+}
+
+// startHelper re-executes the test binary as TestHelperRun: it starts a run
+// with the named driver, prints one line "RUN <id> <pids...>" and blocks.
+func startHelper(t *testing.T, driver string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRun$", "-test.v")
+	cmd.Env = append(os.Environ(), "LABS_HELPER_DRIVER="+driver)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "RUN ") {
+				lines <- sc.Text()
+				break
+			}
+		}
+		close(lines)
+	}()
+	select {
+	case line, ok := <-lines:
+		if !ok {
+			t.Fatal("helper ended without starting a run")
+		}
+		return cmd, line
+	case <-time.After(2 * time.Minute):
+		t.Fatal("helper did not start a run within 2 minutes")
+	}
+	return nil, ""
+}
+
+// TestHelperRun is not a test: the SIGKILL tests run it in a child process.
+func TestHelperRun(t *testing.T) {
+	name := os.Getenv("LABS_HELPER_DRIVER")
+	if name == "" {
+		t.Skip("helper process of the SIGKILL tests")
+	}
+	d, err := driverFor(t.Context(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := d.Start(t.Context(), testTopology("t-helper"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := "RUN " + r.ID()
+	if pr, ok := r.(*processRun); ok {
+		for _, pid := range pr.PIDs() {
+			line += " " + strconv.Itoa(pid)
+		}
+	}
+	os.Stdout.WriteString(line + "\n")
+	select {} // until SIGKILL
+}

@@ -1,0 +1,109 @@
+package labs
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Every network toxic, through the in-process Toxiproxy of the process
+// driver, against a plain backend: its effect is seen by a client, and
+// clearing it brings the link back.
+func TestToxics(t *testing.T) {
+	body := strings.Repeat("x", 20<<10)
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(body))
+	}))
+	defer backend.Close()
+
+	ts, err := startToxiServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ts.close(context.Background())
+	tx := newToxi(ts.url)
+	addr, err := tx.link("b", "127.0.0.1:0", backend.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	get := func() (time.Duration, error) {
+		start := time.Now()
+		resp, err := client.Get("http://" + addr + "/")
+		if err != nil {
+			return time.Since(start), err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err == nil && len(b) != len(body) {
+			err = errors.New("short body")
+		}
+		return time.Since(start), err
+	}
+	if d, err := get(); err != nil || d > time.Second {
+		t.Fatalf("baseline: got %v after %v, want a fast answer", err, d)
+	}
+
+	tests := []struct {
+		name  string
+		fault NetworkFault
+		check func(d time.Duration, err error) string // "" = effect seen
+	}{
+		{"latency", NetworkFault{Toxic: ToxicLatency, Latency: 300 * time.Millisecond}, func(d time.Duration, err error) string {
+			if err != nil || d < 300*time.Millisecond {
+				return "want an answer after >= 300ms"
+			}
+			return ""
+		}},
+		{"bandwidth", NetworkFault{Toxic: ToxicBandwidth, Rate: 20}, func(d time.Duration, err error) string {
+			if err != nil || d < 500*time.Millisecond { // 20 KiB at 20 KB/s
+				return "want a slow answer (>= 500ms)"
+			}
+			return ""
+		}},
+		{"reset_peer", NetworkFault{Toxic: ToxicResetPeer}, func(d time.Duration, err error) string {
+			if err == nil {
+				return "want a connection error"
+			}
+			return ""
+		}},
+		{"timeout", NetworkFault{Toxic: ToxicTimeout}, func(d time.Duration, err error) string {
+			var ne net.Error
+			if !errors.As(err, &ne) || !ne.Timeout() {
+				return "want a client timeout"
+			}
+			return ""
+		}},
+		{"down", NetworkFault{Toxic: ToxicDown}, func(d time.Duration, err error) string {
+			if !errors.Is(err, syscall.ECONNREFUSED) {
+				return "want connection refused"
+			}
+			return ""
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name, err := tx.apply("b", tt.fault)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, gerr := get()
+			if msg := tt.check(d, gerr); msg != "" {
+				t.Errorf("with %s: got err=%v after %v, %s", tt.name, gerr, d, msg)
+			}
+			if err := tx.clear("b", name, tt.fault); err != nil {
+				t.Fatal(err)
+			}
+			if d, err := get(); err != nil || d > time.Second {
+				t.Errorf("after clearing %s: got %v after %v, want a fast answer", tt.name, err, d)
+			}
+		})
+	}
+}
