@@ -63,7 +63,17 @@ func (r *dockerRun) containerClear(ctx context.Context, n Node, c ContainerFault
 	case ActionRestart:
 		return nil
 	case ActionDisconnect:
-		return r.cli.NetworkConnect(ctx, r.netID, id, &network.EndpointSettings{Aliases: []string{n.Name}})
+		if err := r.cli.NetworkConnect(ctx, r.netID, id, &network.EndpointSettings{Aliases: []string{n.Name}}); err != nil {
+			return err
+		}
+		// The published ports come back with the endpoint, maybe on new
+		// host ports.
+		ctx, cancel := withReadyTimeout(ctx)
+		defer cancel()
+		if err := r.readPorts(ctx, n.Name, nodePorts(n)...); err != nil {
+			return err
+		}
+		return r.waitNode(ctx, n)
 	}
 	return fmt.Errorf("%w: container.action %q", ErrInvalid, c.Action)
 }

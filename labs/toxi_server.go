@@ -6,12 +6,19 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	toxiserver "github.com/Shopify/toxiproxy/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+	zlog "github.com/rs/zerolog/log"
 )
+
+// quietToxics silences Toxiproxy's toxics, which log every interrupted
+// write at trace level on zerolog's global logger (stderr). Nothing else in
+// this module logs through zerolog.
+var quietToxics = sync.OnceFunc(func() { zlog.Logger = zerolog.Nop() })
 
 // toxiServer is an in-process Toxiproxy (process driver): its API on a
 // free 127.0.0.1 port, its links on free 127.0.0.1 ports.
@@ -23,6 +30,7 @@ type toxiServer struct {
 }
 
 func startToxiServer() (*toxiServer, error) {
+	quietToxics()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("toxiproxy listen: %w", err)
