@@ -1,0 +1,50 @@
+package admin
+
+import (
+	"html/template"
+	"net/http"
+	"time"
+)
+
+var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
+	"ts": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format("15:04:05.000")
+	},
+	"at": func(t time.Time) string { return t.UTC().Format("15:04:05.000") },
+}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
+<title>failover-proxy status</title>
+<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}
+.up{background:#dfd}.down,.error{background:#fdd}.draining,.disabled{background:#eee}</style></head>
+<body>
+<h1>failover-proxy</h1>
+<p>Now {{at .Now}} UTC. JSON: <a href="/status">/status</a>, metrics: <a href="/metrics">/metrics</a>.</p>
+{{with .LastReload}}{{if .OK}}<p>Last reload {{at .At}}: ok.</p>{{else}}<p><strong>Last reload {{at .At}} FAILED, the old config is still in use:</strong></p><pre>{{.Error}}</pre>{{end}}{{end}}
+{{range .Pools}}
+<h2>Pool {{.Name}} ({{.Policy}})</h2>
+<p>Serving now: <strong>{{.Serving}}</strong></p>
+<table>
+<tr><th>member</th><th>tier</th><th>weight</th><th>state</th><th>why (last transition)</th><th>since</th><th>next check</th><th>in flight</th><th>requests</th><th>retries</th><th>recent codes</th></tr>
+{{range .Members}}<tr class="{{.State}}"><td>{{.Name}}<br><small>{{.URL}}</small></td><td>{{.Tier}}</td><td>{{.Weight}}</td>
+<td><strong>{{.State}}</strong></td><td>{{.Cause}}</td><td>{{ts .Since}}{{if .For}} ({{.For}} ago){{end}}</td>
+<td>{{.NextProbe}}</td><td>{{.InFlight}}</td><td>{{.Requests}}</td><td>{{.Retries}}</td><td>{{.RecentCodes}}</td></tr>
+{{end}}</table>
+{{range .Members}}
+<h3>Why-timeline of {{.Name}}</h3>
+{{if .Timeline}}<table><tr><th>at (UTC)</th><th>from</th><th>to</th><th>cause</th></tr>
+{{range .Timeline}}<tr><td>{{at .At}}</td><td>{{.From}}</td><td>{{.To}}</td><td>{{.Cause}}</td></tr>
+{{end}}</table>{{else}}<p>No transitions: {{.State}} since start.</p>{{end}}
+<p>Next: {{.NextProbe}}{{with .LastCheck}}. Last check {{at .At}}: {{if .Pass}}pass{{else}}fail{{end}}, {{.Reason}}, {{.Latency}}{{end}}.</p>
+{{end}}
+{{end}}
+<p>Actions: <code>curl -X POST [-H "Authorization: Bearer TOKEN"] http://ADMIN/pools/POOL/members/MEMBER/drain|disable|enable</code>, <code>POST /reload</code>.</p>
+</body></html>
+`))
+
+func (a *Admin) page(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	pageTmpl.Execute(w, Snapshot(a.srv, time.Now()))
+}

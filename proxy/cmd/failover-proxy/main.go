@@ -1,0 +1,69 @@
+// Command failover-proxy is a reverse proxy that fails over to standby
+// members without letting the failing request reach the client.
+//
+//	failover-proxy -config proxy.yaml           run from a file
+//	failover-proxy -check proxy.yaml            validate, exit 1 on error
+//	failover-proxy -listen 127.0.0.1:8080 -primary http://127.0.0.1:9001 -standby http://127.0.0.1:9002
+//	failover-proxy healthcheck URL              container health check
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/failover-lab/failover-lab/proxy/config"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(args[1:], stderr)
+	}
+	fs := flag.NewFlagSet("failover-proxy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	o.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "failover-proxy: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if o.check != "" {
+		if _, err := config.Load(o.check); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%s: ok\n", o.check)
+		return 0
+	}
+	cfg, err := o.load(fs)
+	if err != nil {
+		fmt.Fprintf(stderr, "failover-proxy: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var reload func() (*config.Config, error)
+	if o.configFile != "" {
+		reload = func() (*config.Config, error) { return o.load(fs) }
+	}
+	if err := serve(ctx, cfg, reload, stderr); err != nil {
+		fmt.Fprintf(stderr, "failover-proxy: %v\n", err)
+		return 1
+	}
+	return 0
+}

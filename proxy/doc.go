@@ -1,0 +1,20 @@
+// Package proxy is the failover reverse proxy: a plain http.Handler that
+// routes a request to a pool, picks a usable member of the best tier, and
+// forwards it with net/http/httputil.ReverseProxy.
+//
+// The retry lives in the ReverseProxy's Transport (attempt.go): each attempt
+// is sent to a member; a connection failure, a response-header timeout or a
+// listed status (500, 502, 503, 504) is a passive failure of that member,
+// and — when the method is idempotent or the request carries an
+// Idempotency-Key, its body was buffered, attempts and the retry budget are
+// left, and another member is usable — the request is sent again, to the
+// next member, before a byte was written to the client. So the 500 that
+// triggers failover is never seen by the client.
+//
+// Answers the proxy makes itself carry X-Served-By: proxy and
+// X-Proxy-Error: connect | timeout | no-usable-member (docs/contracts.md).
+//
+//	request ─▶ route ─▶ pool ─▶ Pick(tier 0…n, not tried) ─▶ member
+//	                      ▲                                   │
+//	                      └──── failure, retry allowed ◀──────┘
+package proxy

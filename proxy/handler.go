@@ -1,0 +1,225 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log"
+	"log/slog"
+	"net/http"
+	"net/http/httputil"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/failover-lab/failover-lab/proxy/config"
+	"github.com/failover-lab/failover-lab/proxy/pool"
+)
+
+// Hooks are told what the handler does (metrics); every field is optional.
+type Hooks struct {
+	// Attempt: one try on a member finished its headers (status 0: none;
+	// kind: "", connect or timeout).
+	Attempt func(pool, member string, status int, kind string, d time.Duration)
+	// Retry: a failed attempt is sent again to another member.
+	Retry func(pool, member string)
+	// BudgetRefused: a retry was possible but the budget was spent.
+	BudgetRefused func(pool string)
+	// Done: a client request was answered (status as written).
+	Done func(pool string, status int, d time.Duration)
+}
+
+// Handler routes requests to pools and forwards them with retries.
+type Handler struct {
+	Logger *slog.Logger // access log when AccessLog; nil: none
+	Hooks  Hooks
+	// AccessLog logs one line per request at info level.
+	AccessLog bool
+
+	table atomic.Pointer[table]
+}
+
+type table struct {
+	routes []route // longest prefix first
+}
+
+type route struct {
+	prefix string
+	pool   *pool.Pool
+	rp     *httputil.ReverseProxy
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+type bytePool struct{}
+
+func (bytePool) Get() []byte  { return *bufPool.Get().(*[]byte) }
+func (bytePool) Put(b []byte) { bufPool.Put(&b) }
+
+// SetRoutes installs the routes atomically: in-flight requests finish on
+// the pools they started with.
+func (h *Handler) SetRoutes(routes []config.Route, pools map[string]*pool.Pool) {
+	t := &table{}
+	for _, r := range routes {
+		p := pools[r.Pool]
+		if p == nil {
+			continue
+		}
+		t.routes = append(t.routes, route{prefix: r.Path, pool: p, rp: h.reverseProxy(p)})
+	}
+	sort.SliceStable(t.routes, func(i, j int) bool { return len(t.routes[i].prefix) > len(t.routes[j].prefix) })
+	h.table.Store(t)
+}
+
+func (h *Handler) reverseProxy(p *pool.Pool) *httputil.ReverseProxy {
+	return &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			// Rewrite drops inbound X-Forwarded-*; keep the chain and append.
+			if xff := pr.In.Header["X-Forwarded-For"]; len(xff) > 0 {
+				pr.Out.Header["X-Forwarded-For"] = xff
+			}
+			pr.SetXForwarded()
+			pr.Out.Host = "" // the member's own host, as Apache's ProxyPreserveHost Off
+		},
+		Transport:    &retrier{pool: p, hooks: &h.Hooks},
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) { proxyError(w, r, p, err) },
+		ErrorLog:     log.New(io.Discard, "", 0),
+		BufferPool:   bytePool{},
+	}
+}
+
+func (h *Handler) route(path string) *route {
+	t := h.table.Load()
+	if t == nil {
+		return nil
+	}
+	for i := range t.routes {
+		if strings.HasPrefix(path, t.routes[i].prefix) {
+			return &t.routes[i]
+		}
+	}
+	return nil
+}
+
+// ServeHTTP answers one client request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	if h.AccessLog || h.Hooks.Done != nil {
+		sw := &statusWriter{ResponseWriter: w}
+		w = sw
+		defer func() { h.done(r, sw, start) }()
+	}
+	if r.Method == http.MethodConnect || !strings.HasPrefix(r.URL.Path, "/") {
+		generated(w, http.StatusBadRequest, ErrKindBadRequest, "bad request")
+		return
+	}
+	rt := h.route(r.URL.Path)
+	if rt == nil {
+		generated(w, http.StatusNotFound, ErrKindNoRoute, "no route for this path")
+		return
+	}
+	if sw, ok := w.(*statusWriter); ok {
+		sw.pool = rt.pool.Name
+	}
+	rt.pool.Budget.Request()
+	if !rt.pool.AnyUsable() {
+		unavailable(w, rt.pool)
+		return
+	}
+	at, err := newAttempt(r, rt.pool)
+	if err != nil {
+		generated(w, http.StatusBadRequest, ErrKindBadRequest, "bad request body")
+		return
+	}
+	rt.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), attemptKey{}, at)))
+}
+
+func (h *Handler) done(r *http.Request, sw *statusWriter, start time.Time) {
+	d := time.Since(start)
+	status := sw.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if h.Hooks.Done != nil {
+		h.Hooks.Done(sw.pool, status, d)
+	}
+	if h.AccessLog && h.Logger != nil {
+		h.Logger.Info("access", "method", r.Method, "path", r.URL.Path, "status", status,
+			"pool", sw.pool, "served_by", sw.Header().Get("X-Served-By"), "duration", d, "remote", r.RemoteAddr)
+	}
+}
+
+// statusWriter records the status; Unwrap keeps Flush and Hijack reachable
+// through http.ResponseController.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	pool   string
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 || s.status < 200 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusWriter) Flush() {
+	http.NewResponseController(s.ResponseWriter).Flush()
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// idempotent methods, RFC 9110 §9.2.2.
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace,
+		http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// attemptKey carries the *attempt from ServeHTTP to the retrier.
+type attemptKey struct{}
+
+// attempt is one client request's retry state.
+type attempt struct {
+	retryable bool   // method and body allow re-sending
+	body      []byte // buffered body, when retryable and non-empty
+	rest      io.Reader
+}
+
+// newAttempt buffers the body (up to the pool's limit) when the request
+// may be retried; a larger body streams and is not retried.
+func newAttempt(r *http.Request, p *pool.Pool) (*attempt, error) {
+	at := &attempt{retryable: idempotent(r.Method) || r.Header.Get("Idempotency-Key") != ""}
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return at, nil
+	}
+	limit := int64(p.Config.Retry.BodyLimit)
+	if !at.retryable || r.ContentLength > limit {
+		at.retryable = false
+		return at, nil
+	}
+	buf, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(buf)) > limit {
+		at.retryable = false
+		at.rest = io.MultiReader(bytes.NewReader(buf), r.Body)
+		return at, nil
+	}
+	at.body = buf
+	return at, nil
+}

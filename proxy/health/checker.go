@@ -1,0 +1,175 @@
+package health
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/failover-lab/failover-lab/proxy/member"
+	"github.com/failover-lab/failover-lab/proxy/pool"
+)
+
+// maxBody bounds how much of a check's body is read for expect_body.
+const maxBody = 64 << 10
+
+// Checker runs the active checks of one pool.
+type Checker struct {
+	Pool *pool.Pool
+	// Client sends the checks; default: one using the pool's transport.
+	Client *http.Client
+	// OnCheck, when set, is told every result (metrics).
+	OnCheck func(p *pool.Pool, m *member.Member, c member.Check)
+	Logger  *slog.Logger
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// Start launches one loop per member; Stop ends them.
+func (c *Checker) Start(ctx context.Context) {
+	if c.Client == nil {
+		c.Client = &http.Client{Transport: c.Pool.Transport, CheckRedirect: noRedirect}
+	}
+	ctx, c.cancel = context.WithCancel(ctx)
+	for _, m := range c.Pool.Members {
+		c.wg.Go(func() { c.loop(ctx, m) })
+	}
+}
+
+// Stop cancels the loops and waits for them.
+func (c *Checker) Stop() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.wg.Wait()
+}
+
+func (c *Checker) loop(ctx context.Context, m *member.Member) {
+	// First check at once, so a dead member is found early, except for a
+	// member already out (a reload): it keeps its schedule and hold-down.
+	next := time.Now()
+	if m.Health() != member.Up {
+		next = next.Add(c.Delay(m, next))
+	}
+	for {
+		m.SetNextCheck(next)
+		t := time.NewTimer(time.Until(next))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-m.Wake():
+			t.Stop()
+			next = time.Now().Add(c.Delay(m, time.Now()))
+			continue
+		case <-t.C:
+		}
+		c.CheckOnce(ctx, m)
+		next = time.Now().Add(c.Delay(m, time.Now()))
+	}
+}
+
+// Delay is how long until m's next check, from its state.
+func (c *Checker) Delay(m *member.Member, now time.Time) time.Duration {
+	h := c.Pool.Config.Health
+	switch m.Health() {
+	case member.Error:
+		if until := m.HoldDownUntil(); now.Before(until) {
+			return until.Sub(now)
+		}
+		return jitter(h.DownInterval, h.Jitter)
+	case member.Down:
+		return jitter(h.DownInterval, h.Jitter)
+	}
+	return jitter(h.Interval, h.Jitter)
+}
+
+func jitter(d time.Duration, j float64) time.Duration {
+	if j <= 0 {
+		return d
+	}
+	return time.Duration(float64(d) * (1 + j*(2*rand.Float64()-1)))
+}
+
+// CheckOnce probes m once and applies the result.
+func (c *Checker) CheckOnce(ctx context.Context, m *member.Member) member.Check {
+	if c.Client == nil {
+		c.Client = &http.Client{Transport: c.Pool.Transport, CheckRedirect: noRedirect}
+	}
+	before := m.Health()
+	res := c.probe(ctx, m)
+	h := c.Pool.Config.Health
+	m.CheckDone(res, h.Fails, h.Passes)
+	if c.OnCheck != nil {
+		c.OnCheck(c.Pool, m, res)
+	}
+	if c.Logger != nil && !res.Pass && before == member.Up {
+		c.Logger.Debug("check failed", "pool", c.Pool.Name, "member", m.Name, "reason", res.Reason)
+	}
+	return res
+}
+
+func (c *Checker) probe(ctx context.Context, m *member.Member) member.Check {
+	h := c.Pool.Config.Health
+	start := time.Now()
+	res := member.Check{At: start}
+	ctx, cancel := context.WithTimeout(ctx, h.Timeout)
+	defer cancel()
+	u := *m.URL
+	u.Path = strings.TrimSuffix(u.Path, "/") + h.Path
+	req, err := http.NewRequestWithContext(ctx, h.Method, u.String(), nil)
+	if err != nil {
+		res.Reason = "bad check request: " + err.Error()
+		return res
+	}
+	req.Header.Set("User-Agent", "failover-proxy-health")
+	resp, err := c.Client.Do(req)
+	if err != nil {
+		res.Latency = time.Since(start)
+		res.Reason = describe(err, h.Timeout)
+		return res
+	}
+	defer resp.Body.Close()
+	var body []byte
+	if c.Pool.ExpectBody() != nil {
+		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	} else {
+		_, err = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
+	}
+	res.Latency = time.Since(start)
+	switch {
+	case err != nil:
+		res.Reason = "reading body: " + describe(err, h.Timeout)
+	case !c.Pool.Expected(resp.StatusCode):
+		res.Reason = fmt.Sprintf("status %d", resp.StatusCode)
+	case c.Pool.ExpectBody() != nil && !c.Pool.ExpectBody().Match(body):
+		res.Reason = fmt.Sprintf("status %d, body does not match %q", resp.StatusCode, h.ExpectBody)
+	default:
+		res.Pass = true
+		res.Reason = fmt.Sprintf("status %d", resp.StatusCode)
+	}
+	return res
+}
+
+// describe names a check failure the way the why-timeline shows it.
+func describe(err error, timeout time.Duration) string {
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		return fmt.Sprintf("timeout after %s", timeout)
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return "connect: " + oe.Err.Error()
+	}
+	return err.Error()
+}
+
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

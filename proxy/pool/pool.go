@@ -1,0 +1,178 @@
+package pool
+
+import (
+	"cmp"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/failover-lab/failover-lab/proxy/config"
+	"github.com/failover-lab/failover-lab/proxy/member"
+)
+
+// Pool is the live form of a config.Pool.
+type Pool struct {
+	Name      string
+	Config    config.Pool
+	Members   []*member.Member // sorted by tier, config order within a tier
+	Selector  Selector
+	Budget    *Budget
+	Transport http.RoundTripper // a keep-alive *http.Transport unless replaced (tests)
+	ErrorPage []byte // nil: the built-in page
+
+	failStatus [600]bool
+	expect     [][2]int
+	expectBody *regexp.Regexp
+}
+
+// Reuse returns the existing member with this name and URL, or nil, so a
+// reload keeps health state.
+type Reuse func(name, rawURL string) *member.Member
+
+// New builds a pool from a validated config.
+func New(name string, cfg config.Pool, reuse Reuse) (*Pool, error) {
+	p := &Pool{Name: name, Config: cfg, Budget: NewBudget(cfg.Retry.BudgetRatio, cfg.Retry.BudgetFloor)}
+	for _, mc := range cfg.Members {
+		u, err := url.Parse(mc.URL)
+		if err != nil {
+			return nil, fmt.Errorf("pool %s: member %s: %w", name, mc.Name, err)
+		}
+		var m *member.Member
+		if reuse != nil {
+			m = reuse(mc.Name, mc.URL)
+		}
+		if m != nil {
+			m.SetSpec(int(mc.Tier), mc.Weight)
+		} else {
+			m = member.New(mc.Name, u, int(mc.Tier), mc.Weight)
+		}
+		p.Members = append(p.Members, m)
+	}
+	slices.SortStableFunc(p.Members, func(a, b *member.Member) int { return cmp.Compare(a.Tier(), b.Tier()) })
+	switch cfg.Policy {
+	case config.PolicyLeastRequests:
+		p.Selector = &LeastRequests{SlowStart: cfg.SlowStart}
+	default:
+		p.Selector = &RoundRobin{SlowStart: cfg.SlowStart}
+	}
+	for _, s := range cfg.Passive.Statuses {
+		p.failStatus[s] = true
+	}
+	for _, s := range cfg.Health.ExpectStatus {
+		lo, hi, err := config.ParseStatusRange(s)
+		if err != nil {
+			return nil, fmt.Errorf("pool %s: %w", name, err)
+		}
+		p.expect = append(p.expect, [2]int{lo, hi})
+	}
+	if cfg.Health.ExpectBody != "" {
+		re, err := regexp.Compile(cfg.Health.ExpectBody)
+		if err != nil {
+			return nil, fmt.Errorf("pool %s: %w", name, err)
+		}
+		p.expectBody = re
+	}
+	p.Transport = NewTransport(cfg.Timeouts)
+	return p, nil
+}
+
+// NewTransport is a keep-alive connection pool with the pool's timeouts.
+func NewTransport(t config.Timeouts) *http.Transport {
+	return &http.Transport{
+		Proxy:                 nil, // members are reached directly, never via $HTTP_PROXY
+		DialContext:           (&net.Dialer{Timeout: t.Dial, KeepAlive: 30 * time.Second}).DialContext,
+		ResponseHeaderTimeout: t.ResponseHeader,
+		IdleConnTimeout:       t.Idle,
+		MaxIdleConns:          1000,
+		MaxIdleConnsPerHost:   256,
+		TLSHandshakeTimeout:   t.Dial,
+		ExpectContinueTimeout: time.Second,
+		ForceAttemptHTTP2:     false,
+	}
+}
+
+// CloseIdle closes the idle connections of the pool's transport.
+func (p *Pool) CloseIdle() {
+	if t, ok := p.Transport.(interface{ CloseIdleConnections() }); ok {
+		t.CloseIdleConnections()
+	}
+}
+
+// IsFailure reports whether a member's status counts as a passive failure.
+func (p *Pool) IsFailure(status int) bool {
+	return status >= 0 && status < len(p.failStatus) && p.failStatus[status]
+}
+
+// Expected reports whether a check status is in expect_status.
+func (p *Pool) Expected(status int) bool {
+	for _, r := range p.expect {
+		if status >= r[0] && status <= r[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// ExpectBody is the compiled body regex, or nil.
+func (p *Pool) ExpectBody() *regexp.Regexp { return p.expectBody }
+
+// Pick returns a usable member of the best tier that has one, skipping
+// tried, or nil when there is none.
+func (p *Pool) Pick(r *http.Request, tried []*member.Member) *member.Member {
+	var buf [16]*member.Member
+	c := buf[:0]
+	tier := -1
+	for _, m := range p.Members {
+		if tier >= 0 && m.Tier() != tier {
+			break // members are sorted: the best tier with candidates wins
+		}
+		if !m.Usable() || slices.Contains(tried, m) {
+			continue
+		}
+		tier = m.Tier()
+		c = append(c, m)
+	}
+	if len(c) == 0 {
+		return nil
+	}
+	return p.Selector.Select(c, r)
+}
+
+// AnyUsable reports whether some member may take a request.
+func (p *Pool) AnyUsable() bool {
+	for _, m := range p.Members {
+		if m.Usable() {
+			return true
+		}
+	}
+	return false
+}
+
+// NextCheck is the earliest scheduled check of a member that is out, or
+// the zero time when none is scheduled; it drives Retry-After.
+func (p *Pool) NextCheck() time.Time {
+	var next time.Time
+	for _, m := range p.Members {
+		if m.AdminState() != member.Active {
+			continue
+		}
+		if t := m.NextCheck(); !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	return next
+}
+
+// Member returns the member called name, or nil.
+func (p *Pool) Member(name string) *member.Member {
+	for _, m := range p.Members {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
