@@ -22,7 +22,7 @@ type Pool struct {
 	Selector  Selector
 	Budget    *Budget
 	Transport http.RoundTripper // a keep-alive *http.Transport unless replaced (tests)
-	ErrorPage []byte // nil: the built-in page
+	ErrorPage []byte            // nil: the built-in page
 
 	failStatus [600]bool
 	expect     [][2]int
