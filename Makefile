@@ -19,6 +19,9 @@ lint: ## formatting and vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 
+bench: ## benchmarks (the proxy's hot path reports its ratio to httputil.ReverseProxy)
+	$(GO) test -run '^$$' -bench . -benchmem ./proxy/...
+
 images: ## build every image from source (no registry needed)
 	$(GO) run ./fixtures/cmd/images
 
