@@ -24,14 +24,19 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+func newFlagSet(o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("failover-proxy", flag.ContinueOnError)
+	o.register(fs)
+	return fs
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return healthcheck(args[1:], stderr)
 	}
-	fs := flag.NewFlagSet("failover-proxy", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var o options
-	o.register(fs)
+	fs := newFlagSet(&o)
+	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -61,7 +66,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if o.configFile != "" {
 		reload = func() (*config.Config, error) { return o.load(fs) }
 	}
-	if err := serve(ctx, cfg, reload, stderr); err != nil {
+	if err := serve(ctx, cfg, reload, stderr, nil); err != nil {
 		fmt.Fprintf(stderr, "failover-proxy: %v\n", err)
 		return 1
 	}

@@ -20,8 +20,10 @@ import (
 )
 
 // serve runs the proxy until ctx ends (SIGTERM/SIGINT), reloading on
-// SIGHUP, then shuts down gracefully.
-func serve(ctx context.Context, cfg *config.Config, load func() (*config.Config, error), stderr io.Writer) error {
+// SIGHUP, then shuts down gracefully. onReady, when set, is told the bound
+// addresses (tests listen on port 0).
+func serve(ctx context.Context, cfg *config.Config, load func() (*config.Config, error), stderr io.Writer,
+	onReady func(traffic []string, admin string)) error {
 	logger := newLogger(cfg.Log, stderr)
 	srv, err := proxy.NewServer(cfg, logger)
 	if err != nil {
@@ -72,11 +74,21 @@ func serve(ctx context.Context, cfg *config.Config, load func() (*config.Config,
 			}
 		})
 	}
-	adm.SetReady(true)
-
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	adm.SetReady(true)
+	if onReady != nil {
+		var traffic []string
+		for _, ln := range lns[:len(cfg.Listen)] {
+			traffic = append(traffic, ln.Addr().String())
+		}
+		admAddr := ""
+		if len(lns) > len(cfg.Listen) {
+			admAddr = lns[len(lns)-1].Addr().String()
+		}
+		onReady(traffic, admAddr)
+	}
 	var serveErr error
 loop:
 	for {
