@@ -1,0 +1,110 @@
+// Package scenarios holds the outage scenarios (*.yaml) and the test that
+// runs each of them as a subtest named after its file:
+//
+//	go test ./scenarios/...                               # all, both drivers: LAB_DRIVER=docker|process|auto
+//	go test ./scenarios/... -run 'TestScenarios/primary-answers-500$'
+//	go test -short ./scenarios/...                        # the fast subset (short: true)
+//	LAB_PARALLEL=2 go test ./scenarios/...                # at most 2 runs at once (default 3)
+//
+// A failing scenario prints which expectation failed, its line, the measured
+// value and an ASCII timeline of its window, and writes an HTML report to
+// reports/<scenario>/index.html at the repository root.
+package scenarios
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/expect"
+	"github.com/failover-lab/failover-lab/labs/report"
+	"github.com/failover-lab/failover-lab/labs/scenario"
+)
+
+// defaultParallel is how many scenarios run at once: each keeps a proxy,
+// its nodes and a load generator busy on a 2-core machine.
+const defaultParallel = 3
+
+// slots caps the scenarios running at once (LAB_PARALLEL).
+var slots = make(chan struct{}, parallelism())
+
+func parallelism() int {
+	if n, err := strconv.Atoi(os.Getenv("LAB_PARALLEL")); err == nil && n > 0 {
+		return n
+	}
+	return defaultParallel
+}
+
+func TestScenarios(t *testing.T) {
+	files, err := filepath.Glob("*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenarios found: %v", err)
+	}
+	driver, err := labs.DriverFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("driver %s, up to %d scenarios at once", driver.Name(), cap(slots))
+	for _, file := range files {
+		name := strings.TrimSuffix(file, ".yaml")
+		t.Run(name, func(t *testing.T) {
+			s, err := scenario.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if testing.Short() && !s.Short {
+				t.Skip("not in the -short subset (short: true)")
+			}
+			t.Parallel()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			runOne(t, s, driver)
+		})
+	}
+}
+
+// runOne runs one scenario and reports on it.
+func runOne(t *testing.T, s *scenario.Scenario, driver labs.Driver) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.EndAt()+2*time.Minute)
+	defer cancel()
+	l, runErr := scenario.Run(ctx, s, driver, func(line string) { t.Log(line) })
+	r := report.Run{Scenario: s, Ledger: l, Driver: driver.Name(), Err: runErr}
+	if runErr == nil {
+		r.Results = expect.Evaluate(s, l)
+	}
+	for _, res := range r.Results {
+		if res.HasFigure {
+			t.Logf("%s: %s", res.Name(), res.Measured)
+		}
+	}
+	if r.Pass() && os.Getenv("LAB_REPORTS") != "all" {
+		return
+	}
+	if runErr != nil {
+		t.Errorf("%s: %v", s.File, runErr)
+	}
+	for _, res := range expect.Failed(r.Results) {
+		t.Error("\n" + report.Failure(s, l, res))
+	}
+	path, err := report.WriteDir(reportDir(s.Name), r)
+	if err != nil {
+		t.Errorf("write report: %v", err)
+		return
+	}
+	t.Log(fmt.Sprintf("report: %s", path))
+}
+
+// reportDir is reports/<scenario> at the repository root (gitignored).
+func reportDir(name string) string {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		root = ".."
+	}
+	return filepath.Join(root, "reports", name)
+}
