@@ -163,8 +163,11 @@ func (m *Member) HoldDownUntil() time.Time { return time.Unix(0, m.errorUntil.Lo
 // passes readmit a member that is out, fails consecutive failures take an
 // up member down (or a member past its hold-down from error to down).
 func (m *Member) CheckDone(c Check, fails, passes int) {
-	m.lastCheck.Store(&c)
 	h := m.Health()
+	if h == Error && c.At.Before(m.HoldDownUntil()) {
+		return // started before the hold-down ended: only a later probe decides
+	}
+	m.lastCheck.Store(&c)
 	if c.Pass {
 		m.fails.Store(0)
 		n := int(m.passes.Add(1))
