@@ -172,7 +172,14 @@ func (r *dockerRun) startContainer(ctx context.Context, name string, ports ...st
 	if err := r.cli.ContainerStart(ctx, c.GetContainerID(), containerStartOptions); err != nil {
 		return fmt.Errorf("start %s: %w", name, err)
 	}
-	return r.readPorts(ctx, name, ports...)
+	if err := r.readPorts(ctx, name, ports...); err != nil {
+		// A container that exited at once has no ports: say why it exited.
+		if ferr := r.failed(name)(ctx); ferr != nil {
+			return ferr
+		}
+		return err
+	}
+	return nil
 }
 
 // readPorts records the published host ports; they change on every start.

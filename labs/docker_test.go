@@ -23,13 +23,23 @@ func requireDocker(t testing.TB) {
 // runResources lists the containers and networks labelled with a run id.
 func runResources(t testing.TB, id string) []string {
 	t.Helper()
+	return resources(t, LabelRun+"="+id)
+}
+
+// ownedResources lists the containers and networks this process owns.
+func ownedResources(t testing.TB) []string {
+	t.Helper()
+	return resources(t, LabelOwner+"="+self().String())
+}
+
+func resources(t testing.TB, label string) []string {
 	ctx := context.Background()
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cli.Close()
-	f := filters.NewArgs(filters.Arg("label", LabelRun+"="+id))
+	f := filters.NewArgs(filters.Arg("label", label))
 	cs, err := cli.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +90,24 @@ func TestDockerSweepsAfterSIGKILL(t *testing.T) {
 	defer r.Close(ctx)
 	if left := runResources(t, id); len(left) > 0 {
 		t.Fatalf("after a new run started: got %v of the killed run, want them swept", left)
+	}
+}
+
+// SIGINT (Ctrl-C on `go test`) closes live runs before the process ends.
+func TestDockerCleansUpOnSIGINT(t *testing.T) {
+	requireDocker(t)
+	helper, line := startHelper(t, DriverDocker)
+	id := strings.Fields(line)[1]
+	t.Cleanup(func() { _ = removeByLabelFromTest(id) })
+	if err := helper.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := helper.Wait()
+	if left := runResources(t, id); len(left) > 0 {
+		t.Fatalf("after SIGINT of the helper (%v): got %v left, want nothing", err, left)
+	}
+	if ws, ok := helper.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
+		t.Errorf("helper ended with %v, want death by SIGINT (the signal is raised again after cleanup)", helper.ProcessState)
 	}
 }
 

@@ -1,0 +1,52 @@
+package labs
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A node that cannot start fails Start fast, with its exit and last log
+// lines, and leaves nothing behind.
+func testStartFailsFast(t *testing.T, d Driver, leftovers func(t *testing.T) []string) {
+	top := testTopology("t-fail")
+	top.Nodes[1].Args = []string{"-no-such-flag"}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	began := time.Now()
+	r, err := d.Start(ctx, top, nil)
+	if err == nil {
+		r.Close(ctx)
+		t.Fatal("Start: got no error, want the errorpage's exit")
+	}
+	t.Logf("Start failed after %v: %v", time.Since(began).Round(time.Millisecond), err)
+	if took := time.Since(began); took > 15*time.Second {
+		t.Errorf("Start took %v to fail, want it to fail fast (not wait out the deadline)", took)
+	}
+	for _, want := range []string{"failover", "exit", "no-such-flag"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("got error %q, want it to mention %q", err, want)
+		}
+	}
+	if left := leftovers(t); len(left) > 0 {
+		t.Errorf("after a failed Start: got %v left behind, want nothing", left)
+	}
+}
+
+func TestProcessStartFailsFast(t *testing.T) {
+	testStartFailsFast(t, NewProcessDriver(), func(t *testing.T) []string {
+		var left []string
+		for range childPIDs(t) {
+			left = append(left, "child process")
+		}
+		return left
+	})
+}
+
+func TestDockerStartFailsFast(t *testing.T) {
+	requireDocker(t)
+	testStartFailsFast(t, NewDockerDriver(), func(t *testing.T) []string {
+		return ownedResources(t)
+	})
+}
