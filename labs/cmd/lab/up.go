@@ -61,7 +61,7 @@ func up(ctx context.Context, o upOpts, d labs.Driver, out io.Writer) (err error)
 	fmt.Fprintf(out, "starting the demo with the %s driver (the first start builds the binaries)...\n", d.Name())
 	run, err := d.Start(ctx, demoTopology(), nil)
 	if err != nil {
-		return fmt.Errorf("start demo: %w", err)
+		return err // already "start demo: ..."
 	}
 	var closers []io.Closer
 	defer func() {
@@ -136,7 +136,7 @@ the demo is up: proxy → service (app, primary) / failover (errorpage 200, hot 
 
   break     curl -X POST %[3]s/faults -d '{"id":"broken","kind":"status","status":500}'
   fix       curl -X DELETE %[3]s/faults
-  (other faults: latency, hang, reset, exit — see %[3]s/)
+  (other kinds: latency, hang, reset, truncate, health — see %[3]s/)
 
 Ctrl-C stops the demo and removes everything it started.
 `, proxy, admin, control, service)
