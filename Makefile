@@ -27,3 +27,60 @@ images: ## build every image from source (no registry needed)
 
 clean:
 	rm -rf $(BIN) reports
+
+# --- the compose demo (compose/lab.yml, project failover-lab; docs/demo.md) ---
+LAB         := $(COMPOSE) -p failover-lab -f compose/lab.yml
+LAB_CONTROL := http://127.0.0.1:8081
+LAB_FAULT    = curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' $(LAB_CONTROL)/faults -d
+DOCKER_UP    = docker info >/dev/null 2>&1
+
+.PHONY: lab lab-docker lab-down lab-500 lab-502 lab-kill lab-pause lab-fix
+
+lab: ## the three-node demo: containers, or local processes when no Docker daemon answers
+	@if $(DOCKER_UP); then $(MAKE) --no-print-directory lab-docker; else \
+		echo "no Docker daemon answers: running the demo as local processes (lab up, Ctrl-C stops it)"; \
+		$(GO) run ./labs/cmd/lab up; fi
+
+lab-docker: # build the binaries and images (cached), start, wait until healthy
+	$(GO) run ./fixtures/cmd/images app errorpage proxy
+	$(LAB) up -d
+	@echo "waiting until proxy, service and failover are healthy..."
+	@for i in $$(seq 1 90); do \
+		st=$$(docker inspect -f '{{.State.Health.Status}}' $$($(LAB) ps -q) 2>/dev/null | sort | uniq -c | tr -s ' \n' ' '); \
+		[ "$$st" = " 3 healthy " ] && break; \
+		[ $$i = 90 ] && { echo "not healthy after 90 s:$$st"; $(LAB) ps; $(LAB) logs --tail 20; exit 1; }; \
+		sleep 1; \
+	done
+	@echo
+	@echo "The lab is up (compose project failover-lab):"
+	@echo "  open   http://127.0.0.1:8080/      the proxy: answers from 'service'"
+	@echo "  open   http://127.0.0.1:9901/      the proxy's admin page"
+	@echo "  watch  go run ./labs/cmd/lab watch http://127.0.0.1:8080/"
+	@echo "  break  make lab-500 | make lab-502 | make lab-kill | make lab-pause"
+	@echo "  fix    make lab-fix                traffic returns to 'service' within the health interval"
+	@echo "  stop   make lab-down               removes every container and network it made"
+
+lab-down: ## stop the compose demo and remove everything it made
+	$(LAB) down -v --remove-orphans
+
+lab-500: ## the service answers 500 (the proxy fails over; no client sees it)
+	$(LAB_FAULT) '{"id":"lab","kind":"status","status":500}'
+
+lab-502: ## the service answers 502
+	$(LAB_FAULT) '{"id":"lab","kind":"status","status":502}'
+
+lab-kill: ## kill the service container (SIGKILL)
+	@$(DOCKER_UP) || { echo "lab-kill needs the compose demo (Docker)"; exit 1; }
+	$(LAB) kill service
+
+lab-pause: ## freeze the service container (it accepts, never answers)
+	@$(DOCKER_UP) || { echo "lab-pause needs the compose demo (Docker)"; exit 1; }
+	$(LAB) pause service
+
+lab-fix: ## undo every break: unpause/start the service, clear its faults
+	@if $(DOCKER_UP) && [ -n "$$($(LAB) ps -q service 2>/dev/null)" ]; then \
+		$(LAB) unpause service >/dev/null 2>&1 || true; \
+		$(LAB) start service; fi
+	@for i in $$(seq 1 30); do curl -fsS -o /dev/null $(LAB_CONTROL)/faults && break; sleep 1; done
+	curl -fsS -X DELETE $(LAB_CONTROL)/faults
+	@echo "fixed: traffic returns to 'service' within the health interval (5 s)"
