@@ -32,6 +32,9 @@ func (s *Server) Reload(load func() (*config.Config, error)) error {
 		s.Logger.Info("reloaded")
 	}
 	s.lastReload.Store(&res)
+	if s.OnReload != nil {
+		s.OnReload(err)
+	}
 	return err
 }
 

@@ -24,6 +24,7 @@ type Server struct {
 	// OnTransition and OnCheck, when set, are told too (metrics).
 	OnTransition func(p *pool.Pool, m *member.Member, t member.Transition)
 	OnCheck      func(p *pool.Pool, m *member.Member, c member.Check)
+	OnReload     func(err error)
 	// NoChecks leaves the health checkers off (tests drive CheckOnce).
 	NoChecks bool
 

@@ -4,7 +4,8 @@ import (
 	"net/http"
 
 	"github.com/failover-lab/failover-lab/proxy"
+	"github.com/failover-lab/failover-lab/proxy/metrics"
 )
 
-// newMetrics is replaced by the Prometheus registry in proxy/metrics.
-func newMetrics(*proxy.Server) http.Handler { return nil }
+// newMetrics attaches the Prometheus metrics to srv (before it serves).
+func newMetrics(srv *proxy.Server) http.Handler { return metrics.Attach(srv).Handler() }

@@ -1,0 +1,59 @@
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/failover-lab/failover-lab/proxy"
+	"github.com/failover-lab/failover-lab/proxy/config"
+)
+
+var (
+	stateDesc = prometheus.NewDesc(ns+"_member_state",
+		"1 for the member's current state (up, down, error, draining, disabled), 0 for the others.",
+		[]string{"pool", "member", "tier", "state"}, nil)
+	inflightDesc = prometheus.NewDesc(ns+"_member_in_flight",
+		"Attempts sent to the member whose responses are not finished.", []string{"pool", "member"}, nil)
+	usableDesc = prometheus.NewDesc(ns+"_pool_usable_members",
+		"Members that may take new requests.", []string{"pool"}, nil)
+	reloadDesc = prometheus.NewDesc(ns+"_config_last_reload_ok",
+		"1 when the last reload succeeded (or none happened), 0 when it failed and the old config is in use.", nil, nil)
+)
+
+var states = []string{"up", "down", "error", "draining", "disabled"}
+
+// live reads member state at scrape time.
+type live struct{ srv *proxy.Server }
+
+func (l *live) Describe(ch chan<- *prometheus.Desc) {
+	ch <- stateDesc
+	ch <- inflightDesc
+	ch <- usableDesc
+	ch <- reloadDesc
+}
+
+func (l *live) Collect(ch chan<- prometheus.Metric) {
+	for name, p := range l.srv.Pools() {
+		usable := 0
+		for _, m := range p.Members {
+			cur := m.Status()
+			tier := config.Tier(m.Tier()).String()
+			for _, s := range states {
+				v := 0.0
+				if s == cur {
+					v = 1
+				}
+				ch <- prometheus.MustNewConstMetric(stateDesc, prometheus.GaugeValue, v, name, m.Name, tier, s)
+			}
+			ch <- prometheus.MustNewConstMetric(inflightDesc, prometheus.GaugeValue, float64(m.InFlight()), name, m.Name)
+			if m.Usable() {
+				usable++
+			}
+		}
+		ch <- prometheus.MustNewConstMetric(usableDesc, prometheus.GaugeValue, float64(usable), name)
+	}
+	ok := 1.0
+	if r := l.srv.LastReload(); r != nil && !r.OK {
+		ok = 0
+	}
+	ch <- prometheus.MustNewConstMetric(reloadDesc, prometheus.GaugeValue, ok)
+}
