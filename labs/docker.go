@@ -1,9 +1,11 @@
 package labs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -40,6 +42,8 @@ type DockerDriver struct {
 	// (ImageProxy, ImageApp, ImageErrorPage, ImageToxiproxy).
 	// Default: fixtures/images.Build.
 	Images func(ctx context.Context, name string) (string, error)
+	// Logger receives sweeps of dead runs' leftovers. Default: discard.
+	Logger *slog.Logger
 }
 
 var _ Driver = (*DockerDriver)(nil)
@@ -105,7 +109,7 @@ func (d *DockerDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger) 
 			err = fmt.Errorf("start %s: %w", t.Name, err)
 		}
 	}()
-	if err := sweep(ctx, cli.Client); err != nil {
+	if err := sweep(ctx, cli.Client, cmp.Or(d.Logger, discard)); err != nil {
 		return nil, err
 	}
 	images, err := d.images(ctx, t)
@@ -191,6 +195,8 @@ func (r *dockerRun) request(name, image string, cmd []string, ports ...string) t
 		},
 	}
 }
+
+var discard = slog.New(slog.DiscardHandler)
 
 // quietLogger keeps testcontainers' per-container chatter out of test output.
 type quietLogger struct{}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -87,7 +88,7 @@ func removeContainers(ctx context.Context, cli client.APIClient, ids []string) e
 // sweep removes what runs of dead processes left behind (a test binary
 // killed with SIGKILL cannot clean up). Resources of live owners, on this
 // host or another, are never touched: test binaries run side by side.
-func sweep(ctx context.Context, cli client.APIClient) error {
+func sweep(ctx context.Context, cli client.APIClient, log *slog.Logger) error {
 	f := filters.NewArgs(filters.Arg("label", LabelOwner))
 	dead := map[string]bool{} // run ids of dead owners
 	cs, err := cli.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
@@ -108,12 +109,14 @@ func sweep(ctx context.Context, cli client.APIClient) error {
 			dead[n.Labels[LabelRun]] = true
 		}
 	}
-	var errs []error
+	// Best effort: a run sweeping at the same time may be removing the same
+	// leftovers; what fails now is retried by the next Start.
 	for run := range dead {
-		errs = append(errs, removeByLabel(ctx, cli, LabelRun+"="+run))
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("sweep: %w", err)
+		if err := removeByLabel(ctx, cli, LabelRun+"="+run); err != nil {
+			log.Warn("sweep", "run", run, "err", err)
+		} else {
+			log.Info("swept leftovers of a dead run", "run", run)
+		}
 	}
 	return nil
 }

@@ -13,6 +13,12 @@ import (
 // an interrupted `go test` or `lab` leaves nothing behind. The handler is
 // installed only while a run is live; afterwards the signal is raised again
 // with its default action so the process still ends as it would have.
+// HandleSignals, true by default, installs the handler above while a run is
+// live. A program that handles SIGINT/SIGTERM itself and closes its runs
+// (the lab CLI, with signal.NotifyContext) sets it to false before the
+// first Start, so the lab does not end the process under it.
+var HandleSignals = true
+
 var live = struct {
 	sync.Mutex
 	runs map[Run]struct{}
@@ -23,7 +29,7 @@ func trackRun(r Run) {
 	live.Lock()
 	defer live.Unlock()
 	live.runs[r] = struct{}{}
-	if live.sigs != nil {
+	if live.sigs != nil || !HandleSignals {
 		return
 	}
 	sigs := make(chan os.Signal, 1)

@@ -82,8 +82,9 @@ func (d *ProcessDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger)
 			err = fmt.Errorf("start %s: %w", t.Name, err)
 		}
 	}()
+	sweepRunDirs()
 	r.sp = newSpawner()
-	if r.dir, err = os.MkdirTemp("", "failover-lab-"+r.id+"-"); err != nil {
+	if r.dir, err = os.MkdirTemp("", runDirPattern(r.id)); err != nil {
 		return nil, err
 	}
 	if r.ts, err = startToxiServer(); err != nil {
@@ -258,6 +259,9 @@ func (r *processRun) Close(ctx context.Context) error {
 			p.kill()
 		}
 		if r.ts != nil {
+			// Cleanup must finish even when the caller's context is done.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
 			errs = append(errs, r.ts.close(ctx))
 		}
 		if r.sp != nil {

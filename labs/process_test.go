@@ -2,8 +2,10 @@ package labs
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,8 +20,12 @@ func TestProcessDriver(t *testing.T) {
 		for _, pid := range childPIDs(t) {
 			left = append(left, "child process "+strconv.Itoa(pid))
 		}
-		if pids := r.(*processRun).PIDs(); len(pids) > 0 {
+		pr := r.(*processRun)
+		if pids := pr.PIDs(); len(pids) > 0 {
 			left = append(left, "run processes "+strconv.Itoa(len(pids)))
+		}
+		if _, err := os.Stat(pr.dir); err == nil {
+			left = append(left, "run directory "+pr.dir)
 		}
 		return left
 	})
@@ -46,12 +52,24 @@ func TestProcessChildrenDieWithSIGKILL(t *testing.T) {
 	for {
 		alive := slices.DeleteFunc(slices.Clone(pids), func(pid int) bool { return syscall.Kill(pid, 0) != nil })
 		if len(alive) == 0 {
-			return
+			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("5s after SIGKILL of their parent: got processes %v alive, want none", alive)
 		}
 		time.Sleep(20 * time.Millisecond) // the kernel delivers Pdeathsig asynchronously
+	}
+	// Only the run's directory is left; the next run removes it.
+	helperDirs := func() []string {
+		dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("%s%d.*", runDirPrefix, helper.Process.Pid)))
+		return dirs
+	}
+	if len(helperDirs()) != 1 {
+		t.Fatalf("after SIGKILL: got run dirs %v of the helper, want one left behind", helperDirs())
+	}
+	sweepRunDirs()
+	if dirs := helperDirs(); len(dirs) != 0 {
+		t.Fatalf("after a sweep: got %v, want the dead run's directory removed", dirs)
 	}
 }
 
