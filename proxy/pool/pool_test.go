@@ -109,6 +109,7 @@ func TestSlowStartRamps(t *testing.T) {
 		p.Selector = &pool.RoundRobin{SlowStart: 10 * time.Second}
 		a := p.Member("a")
 		a.PassiveFailure("500 on GET /", 1, time.Second, time.Second)
+		time.Sleep(time.Second) // the hold-down ends; the probe passes
 		a.CheckDone(member.Check{At: time.Now(), Pass: true, Reason: "status 200"}, 1, 1)
 		if got := counts(p, 110)["a"]; got < 8 || got > 12 {
 			t.Errorf("just readmitted: a got %d of 110, want about 10 (10%% weight)", got)
