@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -32,7 +33,8 @@ func TestWatchPipedWritesPlainLines(t *testing.T) {
 	var out bytes.Buffer
 	var wg sync.WaitGroup
 	wg.Go(func() { _, _ = io.Copy(&out, pr) })
-	err = watchTo(t.Context(), []string{"-rate", "20", "-for", "1500ms", srv.URL + "/"}, pw)
+	ledgerFile := filepath.Join(t.TempDir(), "ledger.jsonl")
+	err = watchTo(t.Context(), []string{"-rate", "20", "-for", "1500ms", srv.URL + "/", "-ledger", ledgerFile}, pw)
 	pw.Close()
 	wg.Wait()
 	pr.Close()
@@ -59,6 +61,13 @@ func TestWatchPipedWritesPlainLines(t *testing.T) {
 	// 20/s for 1.5 s is 30 requests; a busy machine may stop a hair early.
 	if n, _ := strconv.Atoi(m[1]); n < 27 || n > 30 {
 		t.Errorf("summary counts %d requests, want 30 (27 on a busy machine)", n)
+	}
+	data, err := os.ReadFile(ledgerFile)
+	if err != nil {
+		t.Fatalf("-ledger: %v", err)
+	}
+	if got := strconv.Itoa(strings.Count(string(data), `"row":`)); got != m[1] {
+		t.Errorf("-ledger file has %s rows, want %s", got, m[1])
 	}
 }
 
