@@ -165,3 +165,29 @@ func TestHoldDownThenProbeDecides(t *testing.T) {
 		}
 	})
 }
+
+func TestExpectBodyAndStatus(t *testing.T) {
+	tests := []struct {
+		name       string
+		status     int
+		expectBody string
+		wantPass   bool
+		wantReason string
+	}{
+		{"200 any body", 200, "", true, "status 200"},
+		{"302 in range", 302, "", true, "status 302"},
+		{"404 outside", 404, "", false, "status 404"},
+		{"body matches", 200, "^ok$", true, "status 200"},
+		{"body differs", 200, "healthy", false, `status 200, body does not match "healthy"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, f := newPool(t, func(pc *config.Pool) { pc.Health.ExpectBody = tt.expectBody })
+			f.status.Store(int32(tt.status))
+			res := (&health.Checker{Pool: p}).CheckOnce(context.Background(), p.Members[0])
+			if res.Pass != tt.wantPass || res.Reason != tt.wantReason {
+				t.Errorf("got pass=%v %q, want pass=%v %q", res.Pass, res.Reason, tt.wantPass, tt.wantReason)
+			}
+		})
+	}
+}
