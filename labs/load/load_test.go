@@ -312,3 +312,25 @@ func TestRunRefusesBadSpecs(t *testing.T) {
 		})
 	}
 }
+
+func TestRunCapsRequestsInFlight(t *testing.T) {
+	var inFlight, most atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		<-r.Context().Done() // hang until the client gives up
+	}))
+	defer srv.Close()
+
+	rows := runLoad(t, Spec{Target: srv.URL, Rate: 100, Duration: 300 * time.Millisecond, Timeout: 100 * time.Millisecond, MaxWorkers: 3})
+	if got := most.Load(); got > 3 {
+		t.Errorf("server saw %d requests at once, want at most MaxWorkers = 3", got)
+	}
+	for _, r := range rows {
+		if r.Err != ledger.ErrTimeout {
+			t.Fatalf("seq %d: got error %q, want timeout", r.Seq, r.Err)
+		}
+	}
+}
