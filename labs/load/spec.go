@@ -1,0 +1,117 @@
+package load
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Errors Run returns for a Spec it will not run; test with errors.Is.
+var (
+	ErrInvalidSpec = errors.New("invalid load spec")
+	ErrNotLoopback = errors.New("only http://127.0.0.1 targets are allowed (the lab never sends load elsewhere)")
+)
+
+// IdempotencyKeyHeader is the header Spec.IdempotencyKey fills.
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+// Spec describes one stream of load. The zero value of every optional field
+// has the default stated on it.
+type Spec struct {
+	// Target is the base URL, http://127.0.0.1:PORT[/path]. Required.
+	Target string
+	// Path is resolved against Target (it may carry a query). Default: Target's own path.
+	Path string
+	// Method. Default GET.
+	Method string
+	// Header is sent with every request. Default none.
+	Header http.Header
+	// Body is sent with every request. Default none.
+	Body []byte
+	// IdempotencyKey sends a fresh random Idempotency-Key on every request.
+	// Default false.
+	IdempotencyKey bool
+
+	// Rate is requests per second. Required, > 0.
+	Rate int
+	// Duration of the load; 0 runs until ctx is cancelled.
+	Duration time.Duration
+	// Timeout per request, from send to the end of the body. Default 5s.
+	Timeout time.Duration
+	// MaxWorkers caps requests in flight. Default: enough to keep the rate
+	// when every request runs into the timeout (Rate×Timeout + 1).
+	MaxWorkers int
+	// FreshConns is the fraction of requests, in [0, 1], sent on a new TCP
+	// connection that is closed afterwards; the rest reuse keep-alive
+	// connections. Spread evenly over the sequence. Default 0.
+	FreshConns float64
+}
+
+// withDefaults returns s with the documented defaults filled in.
+func (s Spec) withDefaults() Spec {
+	if s.Method == "" {
+		s.Method = http.MethodGet
+	}
+	if s.Timeout == 0 {
+		s.Timeout = 5 * time.Second
+	}
+	if s.MaxWorkers == 0 && s.Rate > 0 {
+		s.MaxWorkers = int(math.Ceil(float64(s.Rate)*s.Timeout.Seconds())) + 1
+	}
+	return s
+}
+
+// Validate reports the first problem of s (after defaults), naming the field.
+func (s Spec) Validate() error {
+	s = s.withDefaults()
+	if _, err := s.url(); err != nil {
+		return err
+	}
+	switch {
+	case s.Rate <= 0:
+		return fmt.Errorf("%w: rate: must be > 0 (got %d)", ErrInvalidSpec, s.Rate)
+	case s.Duration < 0:
+		return fmt.Errorf("%w: duration: must be >= 0 (got %s)", ErrInvalidSpec, s.Duration)
+	case s.Timeout < 0:
+		return fmt.Errorf("%w: timeout: must be > 0 (got %s)", ErrInvalidSpec, s.Timeout)
+	case s.MaxWorkers < 0:
+		return fmt.Errorf("%w: max_workers: must be > 0 (got %d)", ErrInvalidSpec, s.MaxWorkers)
+	case s.FreshConns < 0 || s.FreshConns > 1 || math.IsNaN(s.FreshConns):
+		return fmt.Errorf("%w: fresh_conns: must be in [0, 1] (got %v)", ErrInvalidSpec, s.FreshConns)
+	}
+	return nil
+}
+
+// url is Target with Path resolved, checked to be http on 127.0.0.1.
+func (s Spec) url() (*url.URL, error) {
+	base, err := url.Parse(s.Target)
+	if err != nil {
+		return nil, fmt.Errorf("%w: target: %w", ErrInvalidSpec, err)
+	}
+	u := base
+	if s.Path != "" {
+		ref, err := url.Parse(s.Path)
+		if err != nil {
+			return nil, fmt.Errorf("%w: path: %w", ErrInvalidSpec, err)
+		}
+		if ref.Scheme != "" || ref.Host != "" {
+			return nil, fmt.Errorf("%w: path: must be a path, not a URL (got %q)", ErrInvalidSpec, s.Path)
+		}
+		u = base.ResolveReference(ref)
+	}
+	if err := CheckLoopback(u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// CheckLoopback refuses any URL that is not http://127.0.0.1:PORT/...
+func CheckLoopback(u *url.URL) error {
+	if u.Scheme != "http" || u.Hostname() != "127.0.0.1" || u.Port() == "" || u.User != nil {
+		return fmt.Errorf("target %q: %w", u.Redacted(), ErrNotLoopback)
+	}
+	return nil
+}
