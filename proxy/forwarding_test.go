@@ -189,3 +189,30 @@ func TestMalformedRequestGets4xxAndProxyStaysUp(t *testing.T) {
 		t.Errorf("after malformed requests: got %d, want 200", got.status)
 	}
 }
+
+func TestBodyCutShortCountsAsFailure(t *testing.T) {
+	cut := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(200)
+		io.WriteString(w, "partial")
+		w.(http.Flusher).Flush()
+		conn, _, _ := http.NewResponseController(w).Hijack()
+		conn.Close()
+	}))
+	defer cut.Close()
+	stb := newBackend(t, "failover")
+	s, front := newServer(t, testPool(config.Member{Name: "cut", URL: cut.URL}, standby(stb)), false)
+	resp, err := http.Get(front.URL + "/page")
+	if err == nil {
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	m := s.Pools()["web"].Member("cut")
+	eventually(t, 2*time.Second, "cut member out", func() bool { return !m.Usable() })
+	if tr, _ := m.LastTransition(); tr.Cause != "passive: body cut short on GET /page" {
+		t.Errorf("cause: got %q", tr.Cause)
+	}
+	if got := do(t, "GET", front.URL+"/", ""); got.servedBy != "failover" {
+		t.Errorf("next request: served by %q, want failover", got.servedBy)
+	}
+}

@@ -106,3 +106,48 @@ func TestReadmissionOnlyAfterPassingProbe(t *testing.T) {
 		}
 	})
 }
+
+func TestRetryAfterFollowsNextCheck(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pc := config.DefaultPool()
+		pc.Health.Jitter = 0
+		pc.Members = []config.Member{{Name: "service", URL: "http://service", Weight: 1}}
+		p, err := pool.New("web", pc, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net := &memNet{}
+		net.serviceStatus.Store(200)
+		p.Transport = net
+		h := &proxy.Handler{}
+		h.SetRoutes([]config.Route{{Path: "/", Pool: "web"}}, map[string]*pool.Pool{"web": p})
+		c := &health.Checker{Pool: p}
+		c.Start(t.Context())
+		defer c.Stop()
+		synctest.Wait()
+		net.serviceStatus.Store(500)
+		retryAfter := func() (int, string) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+			return rec.Code, rec.Header().Get("Retry-After")
+		}
+		if code, _ := retryAfter(); code != 500 {
+			t.Fatalf("first failure: got %d, want the member's 500 (no other member)", code)
+		}
+		for _, step := range []struct {
+			wait time.Duration
+			want string
+		}{
+			{0, "5"},                       // hold-down 5 s
+			{2500 * time.Millisecond, "3"}, // 2.5 s left, rounded up
+			{2500 * time.Millisecond, "1"}, // the probe failed: down, next check in 1 s
+		} {
+			time.Sleep(step.wait)
+			synctest.Wait()
+			code, ra := retryAfter()
+			if code != 503 || ra != step.want {
+				t.Errorf("after %s more: got %d Retry-After %q, want 503 %q", step.wait, code, ra, step.want)
+			}
+		}
+	})
+}

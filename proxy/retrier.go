@@ -123,12 +123,19 @@ func (t *retrier) send(out *http.Request, at *attempt, m *member.Member, try int
 		}
 		t.hooks.Attempt(p.Name, m.Name, status, kind, d)
 	}
+	pc := p.Config.Passive
 	if failure != "" {
-		pc := p.Config.Passive
 		m.PassiveFailure(failure, pc.Failures, pc.Window, pc.HoldDown)
 	}
 	if resp != nil {
-		resp.Body = wrapBody(resp.Body, func() { done(resp.StatusCode) })
+		status := resp.StatusCode
+		resp.Body = wrapBody(resp.Body, func(readErr error) {
+			done(status)
+			if readErr != nil && out.Context().Err() == nil && status != http.StatusSwitchingProtocols {
+				// Headers were already forwarded: too late to retry, not to count.
+				m.PassiveFailure("body cut short on "+on, pc.Failures, pc.Window, pc.HoldDown)
+			}
+		})
 	}
 	return resp, failure, err
 }

@@ -147,7 +147,11 @@ func (s *Server) build(cfg *config.Config) error {
 
 func (s *Server) observer(p *pool.Pool) member.Observer {
 	return func(m *member.Member, t member.Transition) {
-		s.Logger.Info("transition", "pool", p.Name, "member", m.Name,
+		lvl := slog.LevelWarn // a member going out is what an operator looks for
+		if t.To == "up" {
+			lvl = slog.LevelInfo
+		}
+		s.Logger.Log(context.Background(), lvl, "transition", "pool", p.Name, "member", m.Name,
 			"from", t.From, "to", t.To, "cause", t.Cause)
 		if s.OnTransition != nil {
 			s.OnTransition(p, m, t)
