@@ -11,11 +11,12 @@ import (
 
 	"github.com/failover-lab/failover-lab/proxy"
 	"github.com/failover-lab/failover-lab/proxy/config"
+	"github.com/failover-lab/failover-lab/proxy/metrics"
 )
 
 // BenchmarkHotPath proxies GET / through the failover handler and through a
 // bare httputil.ReverseProxy to the same member, interleaved in one run,
-// and reports their ratio (machines here are shared: absolute ns vary).
+// with metrics attached as in the binary, and reports their ratio (machines here are shared: absolute ns vary).
 func BenchmarkHotPath(b *testing.B) {
 	be := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Served-By", "be")
@@ -35,6 +36,7 @@ func BenchmarkHotPath(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	metrics.Attach(srv) // as in the binary
 
 	run := func(h http.Handler) time.Duration {
 		req := httptest.NewRequest("GET", "/", nil)

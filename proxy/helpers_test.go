@@ -74,6 +74,9 @@ func newServer(t *testing.T, p *config.Pool, checks bool) (*proxy.Server, *httpt
 		t.Fatalf("new server: %v", err)
 	}
 	s.NoChecks = !checks
+	// As in the binary (metrics attached): the status-recording writer is in
+	// the path, so Flush and Hijack are tested through it.
+	s.Handler.Hooks.Done = func(string, int, time.Duration) {}
 	s.Start(t.Context())
 	t.Cleanup(s.Stop)
 	front := httptest.NewServer(s.Handler)
