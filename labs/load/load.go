@@ -117,7 +117,9 @@ func toRow(res *vegeta.Result, goErr error, began time.Time, due func(time.Time,
 		if goErr == nil && res.Error != "" {
 			goErr = errors.New(res.Error)
 		}
-		row.Err = ErrKind(goErr)
+		if row.Err = ErrKind(goErr); row.Err == "" {
+			row.Err = ledger.ErrOther // no answer and no error: never a silent blank row
+		}
 		return row
 	}
 	row.ServedBy = res.Headers.Get("X-Served-By")
