@@ -19,6 +19,12 @@ import (
 	"github.com/failover-lab/failover-lab/proxy/config"
 )
 
+// listener is one bound address and the server that will serve it.
+type listener struct {
+	ln net.Listener
+	hs *http.Server
+}
+
 // serve runs the proxy until ctx ends (SIGTERM/SIGINT), reloading on
 // SIGHUP, then shuts down gracefully. onReady, when set, is told the bound
 // addresses (tests listen on port 0).
@@ -29,47 +35,29 @@ func serve(ctx context.Context, cfg *config.Config, load func() (*config.Config,
 	if err != nil {
 		return err
 	}
-	reg := newMetrics(srv)
+	reg := newMetrics(srv) // hooks in place before the first request
 	reload := func() error { return srv.Reload(load) }
 	adm := admin.New(srv, admin.Options{Token: cfg.Admin.Token, Reload: reload, Metrics: reg})
-
-	var servers []*http.Server
-	var lns []net.Listener
-	for _, addr := range cfg.Listen {
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			closeAll(lns)
-			return fmt.Errorf("listen: %w", err)
-		}
-		lns = append(lns, ln)
-		servers = append(servers, &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
-			ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug)})
+	traffic, admL, err := bind(cfg, srv.Handler, adm, logger)
+	if err != nil {
+		return err
 	}
-	if cfg.Admin.Listen != "" && cfg.Admin.Listen != "off" {
-		if !config.IsLoopback(cfg.Admin.Listen) && cfg.Admin.Token == "" {
-			closeAll(lns)
-			return fmt.Errorf("admin: refusing to bind %s (not loopback) without a token", cfg.Admin.Listen)
-		}
-		ln, err := net.Listen("tcp", cfg.Admin.Listen)
-		if err != nil {
-			closeAll(lns)
-			return fmt.Errorf("admin listen: %w", err)
-		}
-		lns = append(lns, ln)
-		servers = append(servers, &http.Server{Handler: adm, ReadHeaderTimeout: 10 * time.Second})
+	all := traffic
+	if admL != nil {
+		all = append(all, *admL)
 	}
 
 	checkCtx, stopChecks := context.WithCancel(context.Background())
 	defer stopChecks()
 	srv.Start(checkCtx)
-	defer srv.Stop()
+	defer srv.Stop() // after the servers: in-flight requests finish first
 
-	errc := make(chan error, len(servers))
+	errc := make(chan error, len(all))
 	var wg sync.WaitGroup
-	for i, hs := range servers {
-		logger.Info("listening", "addr", lns[i].Addr().String())
+	for _, l := range all {
+		logger.Info("listening", "addr", l.ln.Addr().String())
 		wg.Go(func() {
-			if err := hs.Serve(lns[i]); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			if err := l.hs.Serve(l.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				errc <- err
 			}
 		})
@@ -79,16 +67,9 @@ func serve(ctx context.Context, cfg *config.Config, load func() (*config.Config,
 	defer signal.Stop(hup)
 	adm.SetReady(true)
 	if onReady != nil {
-		var traffic []string
-		for _, ln := range lns[:len(cfg.Listen)] {
-			traffic = append(traffic, ln.Addr().String())
-		}
-		admAddr := ""
-		if len(lns) > len(cfg.Listen) {
-			admAddr = lns[len(lns)-1].Addr().String()
-		}
-		onReady(traffic, admAddr)
+		onReady(addrs(traffic), addrOf(admL))
 	}
+
 	var serveErr error
 loop:
 	for {
@@ -102,23 +83,71 @@ loop:
 		}
 	}
 	adm.SetReady(false)
-	logger.Info("shutting down", "timeout", srv.Config().ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), srv.Config().ShutdownTimeout)
-	defer cancel()
-	for _, hs := range servers {
-		if err := hs.Shutdown(sctx); err != nil {
-			logger.Warn("shutdown: in-flight requests cut", "err", err)
-			hs.Close()
-		}
-	}
+	shutdown(all, srv.Config().ShutdownTimeout, logger)
 	wg.Wait()
 	return serveErr
 }
 
-func closeAll(lns []net.Listener) {
-	for _, ln := range lns {
-		ln.Close()
+// bind opens the traffic listeners and the admin one (nil when off),
+// refusing a non-loopback admin address without a token.
+func bind(cfg *config.Config, traffic, adm http.Handler, logger *slog.Logger) ([]listener, *listener, error) {
+	var out []listener
+	fail := func(err error) ([]listener, *listener, error) {
+		for _, l := range out {
+			l.ln.Close()
+		}
+		return nil, nil, err
 	}
+	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
+	for _, addr := range cfg.Listen {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fail(fmt.Errorf("listen: %w", err))
+		}
+		out = append(out, listener{ln, &http.Server{Handler: traffic, ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout: 120 * time.Second, ErrorLog: errLog}})
+	}
+	a := cfg.Admin.Listen
+	if a == "" || a == "off" {
+		return out, nil, nil
+	}
+	if !config.IsLoopback(a) && cfg.Admin.Token == "" {
+		return fail(fmt.Errorf("admin: refusing to bind %s (not loopback) without a token", a))
+	}
+	ln, err := net.Listen("tcp", a)
+	if err != nil {
+		return fail(fmt.Errorf("admin listen: %w", err))
+	}
+	return out, &listener{ln, &http.Server{Handler: adm, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}}, nil
+}
+
+// shutdown stops accepting and lets in-flight requests finish within
+// timeout; what is left then is cut.
+func shutdown(all []listener, timeout time.Duration, logger *slog.Logger) {
+	logger.Info("shutting down", "timeout", timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for _, l := range all {
+		if err := l.hs.Shutdown(ctx); err != nil {
+			logger.Warn("shutdown: in-flight requests cut", "err", err)
+			l.hs.Close()
+		}
+	}
+}
+
+func addrs(ls []listener) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = l.ln.Addr().String()
+	}
+	return out
+}
+
+func addrOf(l *listener) string {
+	if l == nil {
+		return ""
+	}
+	return l.ln.Addr().String()
 }
 
 func newLogger(c config.Log, w io.Writer) *slog.Logger {

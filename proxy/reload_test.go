@@ -1,0 +1,62 @@
+package proxy_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/failover-lab/failover-lab/proxy/config"
+	"github.com/failover-lab/failover-lab/proxy/member"
+)
+
+func TestReloadKeepsInFlightAndState(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			close(entered)
+			<-release
+		}
+		w.Header().Set("X-Served-By", "slow")
+		io.WriteString(w, "done")
+	}))
+	defer slow.Close()
+	bad := newBackend(t, "bad")
+	bad.status.Store(500)
+	p := testPool(config.Member{Name: "slow", URL: slow.URL, Weight: 1}, standby(bad))
+	s, front := newServer(t, p, false)
+	// Take "bad" out: drive it directly, it is a standby.
+	s.Pools()["web"].Member("bad").PassiveFailure("500 on GET /", 1, p.Passive.Window, p.Passive.HoldDown)
+
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(front.URL + "/slow")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-entered
+	next := *s.Config()
+	np := *p
+	np.Members = append([]config.Member(nil), p.Members...)
+	np.Members[0].Weight = 7
+	next.Pools = map[string]*config.Pool{"web": &np}
+	if err := s.Apply(&next); err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	close(release)
+	if body := <-got; body != "done" {
+		t.Errorf("request in flight during the reload: got %q, want %q", body, "done")
+	}
+	web := s.Pools()["web"]
+	if web.Member("slow").Weight() != 7 {
+		t.Errorf("weight after reload: got %d, want 7", web.Member("slow").Weight())
+	}
+	if b := web.Member("bad"); b.Health() != member.Error || len(b.Transitions()) != 1 {
+		t.Errorf("bad after reload: got %s with %d transitions, want error with its timeline kept", b.Health(), len(b.Transitions()))
+	}
+}
