@@ -61,8 +61,8 @@ lab-docker: # build the binaries and images (cached), start, wait until healthy
 	@echo "  stop   make lab-down               removes every container and network it made"
 
 lab-down: ## stop the compose demo and remove everything it made
-	@$(DOCKER_UP) || { echo "no Docker daemon answers: nothing to take down (the process demo stops with Ctrl-C)"; exit 0; }
-	$(LAB) down -v --remove-orphans
+	@if $(DOCKER_UP); then echo "$(LAB) down -v --remove-orphans"; $(LAB) down -v --remove-orphans; \
+	else echo "no Docker daemon answers: nothing to take down (the process demo stops with Ctrl-C)"; fi
 
 lab-500: ## the service answers 500 (the proxy fails over; no client sees it)
 	$(LAB_FAULT) '{"id":"lab","kind":"status","status":500}'
