@@ -7,7 +7,6 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/failover-lab/failover-lab/proxy/config"
 	"github.com/failover-lab/failover-lab/proxy/health"
@@ -168,12 +167,4 @@ func (s *Server) startCheckers() {
 		c.Start(s.ctx)
 		s.checkers = append(s.checkers, c)
 	}
-}
-
-// NextCheckIn is a helper for status pages: time until t, or 0.
-func NextCheckIn(t, now time.Time) time.Duration {
-	if t.IsZero() || t.Before(now) {
-		return 0
-	}
-	return t.Sub(now)
 }
