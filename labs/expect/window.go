@@ -21,20 +21,35 @@ type Window struct {
 func (w Window) Contains(t time.Time) bool { return !t.Before(w.From) && t.Before(w.To) }
 
 // Times are the moments of a run: its start and every timeline event that
-// happened, by event name.
+// happened, by event name, as marked once in effect.
 type Times struct {
 	Start  time.Time
 	Events map[string]time.Time
+	// due is when each event was due (start + at): the runner begins it
+	// then, so its effect can show a little before its mark.
+	due map[string]time.Time
+}
+
+// closing is when a window that ends at the named event closes: the
+// earlier of its due time and its mark, so that nothing the event caused
+// falls inside the window before it.
+func (t Times) closing(name string) (time.Time, bool) {
+	at, ok := t.Events[name]
+	if due, dok := t.due[name]; ok && dok && due.Before(at) {
+		at = due
+	}
+	return at, ok
 }
 
 // TimesOf reads the event times of a run from its ledger marks.
 func TimesOf(s *scenario.Scenario, l *ledger.Ledger) Times {
-	t := Times{Start: l.Start(), Events: map[string]time.Time{}}
+	t := Times{Start: l.Start(), Events: map[string]time.Time{}, due: map[string]time.Time{}}
 	if m, ok := l.FindMark("start", ledger.MarkEvent); ok {
 		t.Start = m.At
 	}
 	t.Events["start"] = t.Start
 	for _, e := range s.Timeline {
+		t.due[e.Name] = t.Start.Add(e.At)
 		name, kind := e.Name, ledger.MarkEvent
 		switch e.Kind() {
 		case "fault":
@@ -65,7 +80,7 @@ func Rel(d time.Duration) string {
 // request was sent.
 func (t Times) end(s *scenario.Scenario, rows []ledger.Row) time.Time {
 	for _, e := range s.Timeline {
-		if at, ok := t.Events[e.Name]; ok && e.End {
+		if at, ok := t.closing(e.Name); ok && e.End {
 			return at
 		}
 	}
@@ -102,7 +117,7 @@ func WindowOf(s *scenario.Scenario, e scenario.Expectation, t Times, rows []ledg
 	}
 	switch {
 	case e.Until != "":
-		to, ok := t.Events[e.Until]
+		to, ok := t.closing(e.Until)
 		if !ok {
 			return Window{}, fmt.Errorf("event %q never happened", e.Until)
 		}
@@ -112,7 +127,7 @@ func WindowOf(s *scenario.Scenario, e scenario.Expectation, t Times, rows []ledg
 	default:
 		next := nextEvent(s, e.After)
 		w.To, w.Label = end, w.Label+" .. end"
-		if to, ok := t.Events[next]; ok && next != "" {
+		if to, ok := t.closing(next); ok && next != "" {
 			w.To, w.Label = to, w.Label[:len(w.Label)-len("end")]+next
 		}
 	}

@@ -101,6 +101,8 @@ func TestParseBroken(t *testing.T) {
 			`scenarios/x.yaml:11:10: timeline[1].at: events must be in time order (1s comes after 3s)`, ErrInvalid},
 		{"http fault on errorpage", [2]string{"{node: service, http", "{node: failover, http"},
 			`scenarios/x.yaml:10:59: timeline[0].fault.http: http faults need an app node; failover runs errorpage`, ErrInvalid},
+		{"window after the end", [2]string{"within: 1500ms", "within: 6s"},
+			`scenarios/x.yaml:16:29: expect[2].within: the window opens at 21s, not before the end at 20s`, ErrInvalid},
 		{"syntax", [2]string{"nodes:\n", "nodes:\n  - ]\n"},
 			`scenarios/x.yaml:5:1: did not find expected node content`, ErrSyntax},
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Targets lists what served_by may name: every node, the roles and proxy.
@@ -36,6 +37,7 @@ func (v v) expectation(i int) {
 	if e.After != "" && e.Until != "" && idx(e.After) >= 0 && idx(e.Until) >= 0 && idx(e.Until) <= idx(e.After) {
 		v.add(path+".until", ErrInvalid, "%q does not come after %q", e.Until, e.After)
 	}
+	v.windowFits(path, e)
 	if e.Until != "" && e.For != 0 {
 		v.add(path+".for", ErrInvalid, "set until or for, not both")
 	}
@@ -75,5 +77,30 @@ func (v v) bound(path string, b *Bound) {
 		v.add(path, ErrInvalid, "counts must be ≥ 0")
 	case b.Min != nil && b.Max != nil && *b.Min > *b.Max:
 		v.add(path, ErrInvalid, "min %d is more than max %d", *b.Min, *b.Max)
+	}
+}
+
+// windowFits rejects a window that would hold no request: one that opens
+// at or after the end, or closes before it opens.
+func (v v) windowFits(path string, e Expectation) {
+	at := func(name string) (time.Duration, bool) {
+		if name == "" || name == "start" {
+			return 0, true
+		}
+		ev, ok := v.s.Event(name)
+		return ev.At, ok
+	}
+	open, ok := at(e.After)
+	end := v.s.EndAt()
+	if !ok || end == 0 {
+		return // reported elsewhere
+	}
+	open += e.Within
+	if open >= end {
+		v.add(path+".within", ErrInvalid, "the window opens at %s, not before the end at %s", fmtDuration(open), fmtDuration(end))
+		return
+	}
+	if close, ok := at(e.Until); ok && e.Until != "" && close <= open {
+		v.add(path+".until", ErrInvalid, "the window opens at %s, not before %s at %s", fmtDuration(open), e.Until, fmtDuration(close))
 	}
 }
