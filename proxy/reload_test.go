@@ -60,3 +60,23 @@ func TestReloadKeepsInFlightAndState(t *testing.T) {
 		t.Errorf("bad after reload: got %s with %d transitions, want error with its timeline kept", b.Health(), len(b.Transitions()))
 	}
 }
+
+func TestFailedApplyChangesNothing(t *testing.T) {
+	a := newBackend(t, "a")
+	p := testPool(primary(a))
+	s, front := newServer(t, p, false)
+	next := *s.Config()
+	np := *p
+	np.Members = []config.Member{{Name: "a", URL: a.srv.URL, Weight: 9}}
+	np.ErrorPage = "/nonexistent/error.html"
+	next.Pools = map[string]*config.Pool{"web": &np}
+	if err := s.Apply(&next); err == nil {
+		t.Fatal("apply with a missing error page: got no error")
+	}
+	if w := s.Pools()["web"].Member("a").Weight(); w != 1 {
+		t.Errorf("weight after a failed apply: got %d, want 1", w)
+	}
+	if got := do(t, "GET", front.URL+"/", ""); got.status != 200 || got.servedBy != "a" {
+		t.Errorf("traffic after a failed apply: got %d from %q", got.status, got.servedBy)
+	}
+}

@@ -133,10 +133,13 @@ func (s *Server) build(cfg *config.Config) error {
 			}
 			p.ErrorPage = page
 		}
+		pools[name] = p
+	}
+	for _, p := range pools { // all built: now change the shared members
+		p.ApplySpecs()
 		for _, m := range p.Members {
 			m.SetObserver(s.observer(p))
 		}
-		pools[name] = p
 	}
 	s.cfg, s.pools = cfg, pools
 	s.Handler.AccessLog = cfg.Log.Access

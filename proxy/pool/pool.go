@@ -36,6 +36,11 @@ type Reuse func(name, rawURL string) *member.Member
 // New builds a pool from a validated config.
 func New(name string, cfg config.Pool, reuse Reuse) (*Pool, error) {
 	p := &Pool{Name: name, Config: cfg, Budget: NewBudget(cfg.Retry.BudgetRatio, cfg.Retry.BudgetFloor)}
+	type entry struct {
+		m    *member.Member
+		tier config.Tier
+	}
+	var entries []entry
 	for _, mc := range cfg.Members {
 		u, err := url.Parse(mc.URL)
 		if err != nil {
@@ -43,16 +48,17 @@ func New(name string, cfg config.Pool, reuse Reuse) (*Pool, error) {
 		}
 		var m *member.Member
 		if reuse != nil {
-			m = reuse(mc.Name, mc.URL)
+			m = reuse(mc.Name, mc.URL) // its tier and weight change in ApplySpecs
 		}
-		if m != nil {
-			m.SetSpec(int(mc.Tier), mc.Weight)
-		} else {
+		if m == nil {
 			m = member.New(mc.Name, u, int(mc.Tier), mc.Weight)
 		}
-		p.Members = append(p.Members, m)
+		entries = append(entries, entry{m, mc.Tier})
 	}
-	slices.SortStableFunc(p.Members, func(a, b *member.Member) int { return cmp.Compare(a.Tier(), b.Tier()) })
+	slices.SortStableFunc(entries, func(a, b entry) int { return cmp.Compare(a.tier, b.tier) })
+	for _, e := range entries {
+		p.Members = append(p.Members, e.m)
+	}
 	switch cfg.Policy {
 	case config.PolicyLeastRequests:
 		p.Selector = &LeastRequests{SlowStart: cfg.SlowStart}
@@ -92,6 +98,16 @@ func NewTransport(t config.Timeouts) *http.Transport {
 		TLSHandshakeTimeout:   t.Dial,
 		ExpectContinueTimeout: time.Second,
 		ForceAttemptHTTP2:     false,
+	}
+}
+
+// ApplySpecs sets every member's tier and weight from the config; a reload
+// calls it once all pools are built, so a failed reload changes nothing.
+func (p *Pool) ApplySpecs() {
+	for _, mc := range p.Config.Members {
+		if m := p.Member(mc.Name); m != nil {
+			m.SetSpec(int(mc.Tier), mc.Weight)
+		}
 	}
 }
 
