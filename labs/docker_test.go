@@ -9,6 +9,7 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/network"
 	"github.com/testcontainers/testcontainers-go"
 )
@@ -60,9 +61,45 @@ func resources(t testing.TB, label string) []string {
 
 func TestDockerDriver(t *testing.T) {
 	requireDocker(t)
+	// Build (or find cached) every image first: a run must add no image.
+	for _, name := range []string{ImageProxy, ImageToxiproxy, ImageApp, ImageErrorPage} {
+		if _, err := defaultBuildImage(context.Background(), name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := imageIDs(t)
 	testDriver(t, NewDockerDriver(), func(t *testing.T, r Run) []string {
-		return runResources(t, r.ID())
+		left := runResources(t, r.ID())
+		for id := range imageIDs(t) {
+			if !before[id] {
+				left = append(left, "image "+id)
+			}
+		}
+		return left
 	})
+}
+
+func imageIDs(t testing.TB) map[string]bool {
+	t.Helper()
+	ctx := context.Background()
+	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	imgs, err := cli.ImageList(ctx, image.ListOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, img := range imgs {
+		// Cache images (labelled with their source hash) may be rebuilt by
+		// test binaries running alongside; a run itself makes none at all.
+		if _, cached := img.Labels["failover-lab.hash"]; !cached {
+			ids[img.ID] = true
+		}
+	}
+	return ids
 }
 
 // A test binary killed with SIGKILL leaves its containers behind; the next
