@@ -80,3 +80,42 @@ func TestFailedApplyChangesNothing(t *testing.T) {
 		t.Errorf("traffic after a failed apply: got %d from %q", got.status, got.servedBy)
 	}
 }
+
+func TestDrainFinishesInFlight(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			close(entered)
+			<-release
+		}
+		w.Header().Set("X-Served-By", "slow")
+		io.WriteString(w, "done")
+	}))
+	defer slow.Close()
+	stb := newBackend(t, "failover")
+	s, front := newServer(t, testPool(config.Member{Name: "slow", URL: slow.URL, Weight: 1}, standby(stb)), false)
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(front.URL + "/slow")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-entered
+	m := s.Pools()["web"].Member("slow")
+	m.SetAdmin(member.Draining, "admin: drain")
+	if a := do(t, "GET", front.URL+"/", ""); a.servedBy != "failover" {
+		t.Errorf("new request while draining: served by %q, want failover", a.servedBy)
+	}
+	if n := m.InFlight(); n != 1 {
+		t.Errorf("in flight on the draining member: got %d, want 1", n)
+	}
+	close(release)
+	if body := <-got; body != "done" {
+		t.Errorf("in-flight request on the draining member: got %q, want %q", body, "done")
+	}
+}

@@ -97,6 +97,9 @@ func TestSIGHUPReload(t *testing.T) {
 		t.Errorf("after reload: got %+v, want service still out (%+v) and failover weight 5", ms, before[0])
 	}
 	stop()
+	if !strings.Contains(logs.String(), `"msg":"transition","pool":"web","member":"service","from":"up"`) {
+		t.Errorf("transition not logged:\n%s", logs.String())
+	}
 	if !strings.Contains(logs.String(), `"msg":"access"`) || !strings.Contains(logs.String(), `"served_by":"failover"`) {
 		t.Errorf("JSON access log missing:\n%s", logs.String())
 	}
