@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log"
@@ -149,77 +148,4 @@ func (h *Handler) done(r *http.Request, sw *statusWriter, start time.Time) {
 		h.Logger.Info("access", "method", r.Method, "path", r.URL.Path, "status", status,
 			"pool", sw.pool, "served_by", sw.Header().Get("X-Served-By"), "duration", d, "remote", r.RemoteAddr)
 	}
-}
-
-// statusWriter records the status; Unwrap keeps Flush and Hijack reachable
-// through http.ResponseController.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	pool   string
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 || s.status < 200 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-func (s *statusWriter) Flush() {
-	http.NewResponseController(s.ResponseWriter).Flush()
-}
-
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-// idempotent methods, RFC 9110 §9.2.2.
-func idempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace,
-		http.MethodPut, http.MethodDelete:
-		return true
-	}
-	return false
-}
-
-// attemptKey carries the *attempt from ServeHTTP to the retrier.
-type attemptKey struct{}
-
-// attempt is one client request's retry state.
-type attempt struct {
-	retryable bool   // method and body allow re-sending
-	body      []byte // buffered body, when retryable and non-empty
-	rest      io.Reader
-}
-
-// newAttempt buffers the body (up to the pool's limit) when the request
-// may be retried; a larger body streams and is not retried.
-func newAttempt(r *http.Request, p *pool.Pool) (*attempt, error) {
-	at := &attempt{retryable: idempotent(r.Method) || r.Header.Get("Idempotency-Key") != ""}
-	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
-		return at, nil
-	}
-	limit := int64(p.Config.Retry.BodyLimit)
-	if !at.retryable || r.ContentLength > limit {
-		at.retryable = false
-		return at, nil
-	}
-	buf, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(buf)) > limit {
-		at.retryable = false
-		at.rest = io.MultiReader(bytes.NewReader(buf), r.Body)
-		return at, nil
-	}
-	at.body = buf
-	return at, nil
 }
