@@ -139,7 +139,7 @@ func (d *DockerDriver) images(ctx context.Context, t Topology) (map[string]strin
 	if build == nil {
 		build = defaultBuildImage
 	}
-	names := []string{ImageProxy, ImageToxiproxy}
+	names := []string{kindOf(t).image, ImageToxiproxy}
 	seen := map[string]bool{}
 	for _, n := range t.Nodes {
 		if !seen[n.Fixture] {

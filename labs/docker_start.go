@@ -24,7 +24,8 @@ func (r *dockerRun) create(ctx context.Context, t Topology, images map[string]st
 	if err != nil {
 		return err
 	}
-	proxyCfg, err := proxyConfig(t, ":8080", ":9901", r.token, func(n Node) string {
+	kind := kindOf(t)
+	proxyCfg, err := kind.config(t, ":8080", ":9901", r.token, func(n Node) string {
 		return fmt.Sprintf("http://%s:%d", nameToxiproxy, toxiLinkFirst+nodeIndex(t, n.Name))
 	})
 	if err != nil {
@@ -34,7 +35,7 @@ func (r *dockerRun) create(ctx context.Context, t Topology, images map[string]st
 	toxi := r.request(nameToxiproxy, images[ImageToxiproxy], []string{"-host", "0.0.0.0", "-port", "8474", "-config", "/toxiproxy.json"}, portToxiAPI)
 	toxi.Files = []testcontainers.ContainerFile{file(toxiCfg, "/toxiproxy.json")}
 	reqs[nameToxiproxy] = toxi
-	proxy := r.request(nameProxy, images[ImageProxy], []string{"-config", "/proxy.yaml"}, portTraffic, portAdmin)
+	proxy := r.request(nameProxy, images[kind.image], kind.args("/proxy.yaml"), portTraffic, portAdmin)
 	proxy.Files = []testcontainers.ContainerFile{file(proxyCfg, "/proxy.yaml")}
 	reqs[nameProxy] = proxy
 	for _, n := range t.Nodes {
@@ -120,7 +121,7 @@ func (r *dockerRun) startAll(ctx context.Context, t Topology) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return r.startProxy(ctx)
+	return r.startProxy(ctx, kindOf(t))
 }
 
 func (r *dockerRun) startToxiproxy(ctx context.Context) error {
@@ -158,11 +159,11 @@ func (r *dockerRun) waitNode(ctx context.Context, n Node) error {
 	return nil
 }
 
-func (r *dockerRun) startProxy(ctx context.Context) error {
+func (r *dockerRun) startProxy(ctx context.Context, kind proxyKind) error {
 	if err := r.startContainer(ctx, nameProxy, portTraffic, portAdmin); err != nil {
 		return err
 	}
-	return waitHTTP(ctx, r.url(nameProxy, portAdmin)+"/ready", is2xx, r.failed(nameProxy))
+	return waitHTTP(ctx, r.url(nameProxy, portAdmin)+kind.ready, is2xx, r.failed(nameProxy))
 }
 
 // startContainer starts a created (or stopped) container and reads the

@@ -42,15 +42,16 @@ func (d *ProcessDriver) Name() string { return DriverProcess }
 // processRun is a started topology of local processes.
 type processRun struct {
 	*core
-	dir      string
-	sp       *spawner
-	ts       *toxiServer
-	proxy    *proc
-	nodes    map[string]*proc
-	ports    map[string]int // node traffic ports
-	controls map[string]int // app control ports
-	proxyURL string
-	adminURL string
+	dir        string
+	sp         *spawner
+	ts         *toxiServer
+	proxy      *proc
+	nodes      map[string]*proc
+	ports      map[string]int // node traffic ports
+	controls   map[string]int // app control ports
+	proxyURL   string
+	adminURL   string
+	proxyReady string // the proxy kind's readiness path
 
 	closeOnce sync.Once
 	closeErr  error
@@ -94,7 +95,7 @@ func (d *ProcessDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger)
 	if err := r.startNodes(t, bins); err != nil {
 		return nil, err
 	}
-	if err := r.startProxy(t, bins[BinaryProxy]); err != nil {
+	if err := r.startProxy(t, bins); err != nil {
 		return nil, err
 	}
 	if err := r.waitReady(ctx); err != nil {
@@ -109,7 +110,7 @@ func (d *ProcessDriver) binaries(ctx context.Context, t Topology) (map[string]st
 	if build == nil {
 		build = defaultBuildBinary
 	}
-	names := map[string]bool{BinaryProxy: true}
+	names := map[string]bool{kindOf(t).binary: true}
 	for _, n := range t.Nodes {
 		names[n.Fixture] = true // fixture names are binary names
 	}
@@ -151,7 +152,8 @@ func (r *processRun) startNodes(t Topology, bins map[string]string) error {
 	return nil
 }
 
-func (r *processRun) startProxy(t Topology, bin string) error {
+func (r *processRun) startProxy(t Topology, bins map[string]string) error {
+	kind := kindOf(t)
 	listen, err := freePort()
 	if err != nil {
 		return err
@@ -164,7 +166,7 @@ func (r *processRun) startProxy(t Topology, bin string) error {
 	if err != nil {
 		return fmt.Errorf("toxiproxy links: %w", err)
 	}
-	cfg, err := proxyConfig(t, hostPort(listen), hostPort(admin), "", func(n Node) string {
+	cfg, err := kind.config(t, hostPort(listen), hostPort(admin), "", func(n Node) string {
 		return "http://" + links[n.Name].Listen
 	})
 	if err != nil {
@@ -175,7 +177,8 @@ func (r *processRun) startProxy(t Topology, bin string) error {
 		return fmt.Errorf("write proxy config: %w", err)
 	}
 	r.proxyURL, r.adminURL = "http://"+hostPort(listen), "http://"+hostPort(admin)
-	r.proxy = newProc("proxy", bin, "-config", file)
+	r.proxy = newProc("proxy", bins[kind.binary], kind.args(file)...)
+	r.proxyReady = kind.ready
 	return r.proxy.start(r.sp)
 }
 
@@ -187,7 +190,7 @@ func (r *processRun) waitReady(ctx context.Context) error {
 	for name := range r.nodes {
 		go func() { errs <- r.waitNode(ctx, name) }()
 	}
-	go func() { errs <- waitHTTP(ctx, r.adminURL+"/ready", is2xx, r.proxy.failed) }()
+	go func() { errs <- waitHTTP(ctx, r.adminURL+r.proxyReady, is2xx, r.proxy.failed) }()
 	var all []error
 	for range len(r.nodes) + 1 {
 		all = append(all, <-errs)

@@ -75,8 +75,8 @@ func (t Topology) Validate() error {
 	if !nameRE.MatchString(t.Name) {
 		return fmt.Errorf("%w: name: must be lowercase letters, digits and '-', at most 32 (got %q)", ErrInvalid, t.Name)
 	}
-	if k := t.Proxy.Kind; k != "" && k != ProxyBuiltin {
-		return fmt.Errorf("%w: proxy.kind: must be %q (got %q)", ErrInvalid, ProxyBuiltin, k)
+	if err := validateKind(t.Proxy.Kind); err != nil {
+		return err
 	}
 	if len(t.Nodes) == 0 {
 		return fmt.Errorf("%w: nodes: at least one node is needed", ErrInvalid)
