@@ -11,6 +11,7 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/client"
 	"github.com/docker/go-connections/nat"
 	"github.com/testcontainers/testcontainers-go"
 
@@ -53,11 +54,13 @@ func NewDockerDriver() *DockerDriver { return &DockerDriver{} }
 
 func (d *DockerDriver) Name() string { return DriverDocker }
 
-// DockerAvailable reports whether a Docker daemon answers (within 2 s).
+// DockerAvailable reports whether a Docker daemon answers (within 2 s) at
+// DOCKER_HOST or the default socket, as fixtures/images finds it. It
+// does not ask testcontainers, which panics when it finds no daemon.
 func DockerAvailable(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
 	if err != nil {
 		return fmt.Errorf("docker: %w", err)
 	}
@@ -88,6 +91,9 @@ var _ Run = (*dockerRun)(nil)
 
 func (d *DockerDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger) (_ Run, err error) {
 	if err := t.Validate(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", t.Name, err)
+	}
+	if err := DockerAvailable(ctx); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
