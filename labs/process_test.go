@@ -134,3 +134,21 @@ func TestHelperRun(t *testing.T) {
 	os.Stdout.WriteString(line + "\n")
 	select {} // until SIGKILL
 }
+
+// BenchmarkProcessStart measures Start of the seed topology as local
+// processes (binaries cached). Close is not timed.
+func BenchmarkProcessStart(b *testing.B) {
+	ctx := b.Context()
+	d := NewProcessDriver()
+	for b.Loop() {
+		r, err := d.Start(ctx, testTopology("b-start"), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := r.Close(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
