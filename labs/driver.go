@@ -32,10 +32,13 @@ type Run interface {
 	// proxy and Toxiproxy; "" for an unknown node. It may change when a
 	// container fault is cleared (Docker re-publishes ports on start).
 	NodeURL(name string) string
-	// Apply breaks a node and records the mark {Name: f.Name, Kind: apply}.
+	// Apply breaks a node and records the mark {Name: f.Name, Kind: apply}
+	// at the moment the action was issued. It returns once the fault is in
+	// force (a killed node is dead, a stopped one has exited).
 	Apply(ctx context.Context, f Fault) (Applied, error)
-	// Clear undoes an applied fault and records {Kind: clear}. For faults
-	// that stop a node it returns once the node answers HTTP again.
+	// Clear undoes an applied fault and records {Kind: clear} once the undo
+	// has taken effect: for faults that stop a node, once it answers HTTP
+	// again. The marks thus bracket every moment the fault could act.
 	Clear(ctx context.Context, a Applied) error
 	// Close removes everything the run created; it is idempotent.
 	Close(ctx context.Context) error

@@ -77,7 +77,7 @@ type NetworkFault struct {
 // Run.Clear to undo the fault.
 type Applied struct {
 	Fault Fault
-	At    time.Time // when the fault took effect
+	At    time.Time // when the fault was issued (the apply mark's time)
 
 	httpID string // the control API's fault id
 	toxic  string // the Toxiproxy toxic name

@@ -49,7 +49,9 @@ func (c *core) Apply(ctx context.Context, f Fault) (Applied, error) {
 	if c.isClosed() {
 		return Applied{}, fmt.Errorf("apply %s: %w", f.Name, ErrClosed)
 	}
-	a := Applied{Fault: f}
+	// The apply mark is when the action was issued: a stopping node stops
+	// accepting at SIGTERM, before the stop returns.
+	a := Applied{Fault: f, At: time.Now()}
 	var err error
 	switch {
 	case f.HTTP != nil:
@@ -62,8 +64,7 @@ func (c *core) Apply(ctx context.Context, f Fault) (Applied, error) {
 	if err != nil {
 		return Applied{}, fmt.Errorf("apply %s (%s): %w", f.Name, f.describe(), err)
 	}
-	a.At = time.Now()
-	c.mark(a.At, f, ledger.MarkApply)
+	c.mark(a.At, f, ledger.MarkApply, time.Since(a.At))
 	return a, nil
 }
 
@@ -76,6 +77,7 @@ func (c *core) Clear(ctx context.Context, a Applied) error {
 	if c.isClosed() {
 		return fmt.Errorf("clear %s: %w", f.Name, ErrClosed)
 	}
+	began := time.Now()
 	var err error
 	switch {
 	case f.HTTP != nil:
@@ -88,15 +90,19 @@ func (c *core) Clear(ctx context.Context, a Applied) error {
 	if err != nil {
 		return fmt.Errorf("clear %s (%s): %w", f.Name, f.describe(), err)
 	}
-	c.mark(time.Now(), f, ledger.MarkClear)
+	// The clear mark is when the undo has taken effect (a restarted node
+	// answers again): from then on, what the proxy does is the proxy's.
+	now := time.Now()
+	c.mark(now, f, ledger.MarkClear, now.Sub(began))
 	return nil
 }
 
-func (c *core) mark(at time.Time, f Fault, kind string) {
+func (c *core) mark(at time.Time, f Fault, kind string, took time.Duration) {
 	if c.led == nil {
 		return
 	}
-	c.led.Mark(ledger.Mark{At: at, Name: f.Name, Kind: kind, Detail: f.describe()})
+	detail := fmt.Sprintf("%s (took %s)", f.describe(), took.Round(time.Millisecond))
+	c.led.Mark(ledger.Mark{At: at, Name: f.Name, Kind: kind, Detail: detail})
 }
 
 func (c *core) isClosed() bool {
