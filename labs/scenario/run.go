@@ -26,16 +26,22 @@ const warmUp = 15 * time.Second
 // happened up to the failure. Everything started is stopped before Run
 // returns.
 func Run(ctx context.Context, s *Scenario, d labs.Driver, progress Progress) (*ledger.Ledger, error) {
+	l := ledger.New(time.Now())
+	return l, RunInto(ctx, s, d, l, progress)
+}
+
+// RunInto is Run writing into a ledger of the caller's, who may read it
+// while the run goes on (a live view).
+func RunInto(ctx context.Context, s *Scenario, d labs.Driver, l *ledger.Ledger, progress Progress) error {
 	say := func(format string, args ...any) {
 		if progress != nil {
 			progress(fmt.Sprintf(format, args...))
 		}
 	}
-	l := ledger.New(time.Now())
 	say("starting %s on the %s driver", s.Name, d.Name())
 	run, err := d.Start(ctx, s.Topology(), l)
 	if err != nil {
-		return l, fmt.Errorf("run %s: %w", s.Name, err)
+		return fmt.Errorf("run %s: %w", s.Name, err)
 	}
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
@@ -45,9 +51,9 @@ func Run(ctx context.Context, s *Scenario, d labs.Driver, progress Progress) (*l
 		}
 	}()
 	if err := awaitPrimary(ctx, s, run.ProxyURL()+s.Load.Path); err != nil {
-		return l, fmt.Errorf("run %s: %w", s.Name, err)
+		return fmt.Errorf("run %s: %w", s.Name, err)
 	}
-	return l, play(ctx, s, run, l, say)
+	return play(ctx, s, run, l, say)
 }
 
 // play runs the load and the timeline; start is the "start" mark.

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/expect"
+	"github.com/failover-lab/failover-lab/labs/ledger"
+	"github.com/failover-lab/failover-lab/labs/report"
+	"github.com/failover-lab/failover-lab/labs/scenario"
+)
+
+func init() {
+	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process] [-report DIR] [-quiet] FILE  run one scenario: progress, verdict, HTML report (default reports/NAME/index.html)"}
+}
+
+// errFailed is returned when the run completed but expectations failed.
+var errFailed = errors.New("expectations failed")
+
+func runRun(ctx context.Context, args []string) error {
+	return runTo(ctx, args, os.Stdout, os.Stderr)
+}
+
+func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	driverName := fs.String("driver", "", "docker, process or auto (default: $LAB_DRIVER, else auto)")
+	dir := fs.String("report", "", "directory of the HTML report (default reports/NAME)")
+	quiet := fs.Bool("quiet", false, "no per-second lines while the load runs")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		return errUsage
+	}
+	s, err := scenario.ParseFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if *driverName != "" {
+		os.Setenv("LAB_DRIVER", *driverName)
+	}
+	d, err := labs.DriverFromEnv()
+	if err != nil {
+		return err
+	}
+	if *dir == "" {
+		*dir = filepath.Join("reports", s.Name)
+	}
+	fmt.Fprintf(stdout, "%s: %s\n", s.Name, s.About)
+
+	l := ledger.New(time.Now())
+	var out sync.Mutex // progress and live lines come from two goroutines
+	say := func(line string) {
+		out.Lock()
+		fmt.Fprintln(stdout, line)
+		out.Unlock()
+	}
+	liveCtx, stopLive := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	if !*quiet {
+		wg.Go(func() { live(liveCtx, s, l, say) })
+	}
+	runErr := scenario.RunInto(ctx, s, d, l, say)
+	stopLive()
+	wg.Wait()
+	return verdict(s, l, d.Name(), runErr, *dir, stdout)
+}
+
+// verdict evaluates, prints every result and writes the report.
+func verdict(s *scenario.Scenario, l *ledger.Ledger, driver string, runErr error, dir string, w io.Writer) error {
+	r := report.Run{Scenario: s, Ledger: l, Driver: driver, Err: runErr}
+	if runErr == nil {
+		r.Results = expect.Evaluate(s, l)
+	}
+	fmt.Fprintln(w)
+	for _, res := range r.Results {
+		mark := "ok  "
+		if !res.Pass {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(w, "%s %s:%d %s\n     %s\n", mark, s.File, res.Pos.Line, res.Name(), res.Measured)
+	}
+	for _, res := range expect.Failed(r.Results) {
+		fmt.Fprintln(w, "\n"+report.Failure(s, l, res))
+	}
+	path, err := report.WriteDir(dir, r)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "report: %s\n", path)
+	switch {
+	case runErr != nil:
+		return runErr
+	case !r.Pass():
+		return fmt.Errorf("%s: %d of %d %w", s.Name, len(expect.Failed(r.Results)), len(r.Results), errFailed)
+	}
+	fmt.Fprintf(w, "PASS %s\n", s.Name)
+	return nil
+}
+
+// live prints one line per second of the run: who answered, errors, the
+// slowest answer.
+func live(ctx context.Context, s *scenario.Scenario, l *ledger.Ledger, say func(string)) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	next := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		start, ok := l.FindMark("start", ledger.MarkEvent)
+		if !ok {
+			continue // still starting
+		}
+		var rows []ledger.Row
+		rows, next = l.RowsFrom(next)
+		if len(rows) > 0 {
+			say(fmt.Sprintf("+%.0fs %s", time.Since(start.At).Seconds(), runSummary(s, rows)))
+		}
+	}
+}
+
+// runSummary is "     50 answers: service 50 │ client errors 0 │ slowest 3ms".
+func runSummary(s *scenario.Scenario, rows []ledger.Row) string {
+	by := map[string]int{}
+	clientErrors := 0
+	var slowest time.Duration
+	for _, r := range rows {
+		by[expect.Describe(r)]++
+		if expect.IsClientError(s, r) {
+			clientErrors++
+		}
+		slowest = max(slowest, r.Latency)
+	}
+	keys := make([]string, 0, len(by))
+	for k := range by {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d× %s", by[k], k)
+	}
+	return fmt.Sprintf("   %4d answers: %s │ client errors %d │ slowest %s",
+		len(rows), strings.Join(parts, ", "), clientErrors, slowest.Round(time.Millisecond))
+}
