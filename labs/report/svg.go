@@ -72,7 +72,7 @@ func timeline(s *scenario.Scenario, l *ledger.Ledger) string {
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"/>`, plotLeft, y, plotWidth, laneHeight-2, []string{"#f4f4f4", "#ececec"}[i%2])
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, plotLeft-6, y+15, html.EscapeString(c))
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">latency</text>`, plotLeft-6, latTop+12)
+	fmt.Fprintf(&b, `<text x="%d" y="%d">latency (log scale)</text>`, plotLeft, latTop-8)
 	latY := func(d time.Duration) float64 { // 1ms at the bottom, 10s at the top
 		ms := math.Max(float64(d)/float64(time.Millisecond), 1)
 		return float64(latTop+latHeight) - float64(latHeight)*math.Min(math.Log10(ms)/4, 1)
@@ -115,7 +115,7 @@ func faultSpans(b *strings.Builder, s *scenario.Scenario, l *ledger.Ledger, x fu
 		if to.IsZero() || !to.After(m.At) {
 			continue
 		}
-		fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="#d33a2c" fill-opacity="0.08"/>`,
+		fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="#d33a2c" fill-opacity="0.10"/>`,
 			x(m.At), topMargin-4, x(to)-x(m.At), bottom-topMargin+4)
 	}
 }
