@@ -93,6 +93,9 @@ func (d *DockerDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger) 
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
+	if err := dockerKind(t); err != nil {
+		return nil, fmt.Errorf("start %s: %w", t.Name, err)
+	}
 	if err := DockerAvailable(ctx); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}

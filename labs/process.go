@@ -1,6 +1,7 @@
 package labs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,11 @@ type ProcessDriver struct {
 	// BuildBinary returns the path of a built binary (BinaryProxy,
 	// BinaryApp, BinaryErrorPage). Default: fixtures/images.BuildBinary.
 	BuildBinary func(ctx context.Context, name string) (string, error)
+	// Direct points the proxy at the nodes' own ports instead of their
+	// Toxiproxy links, for benchmarks that must not measure Toxiproxy's
+	// copying too. Network faults and disconnect then do not reach the
+	// proxy. Default false.
+	Direct bool
 }
 
 var _ Driver = (*ProcessDriver)(nil)
@@ -52,6 +58,7 @@ type processRun struct {
 	proxyURL   string
 	adminURL   string
 	proxyReady string // the proxy kind's readiness path
+	direct     bool   // the proxy reaches the nodes without Toxiproxy
 
 	closeOnce sync.Once
 	closeErr  error
@@ -69,6 +76,7 @@ func (d *ProcessDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger)
 	}
 	r := &processRun{
 		nodes: map[string]*proc{}, ports: map[string]int{}, controls: map[string]int{},
+		direct: d.Direct,
 	}
 	r.core = &core{id: newRunID(t.Name), topo: t, led: l, ops: r}
 	// Cleanup is armed before anything can fail, panics included.
@@ -110,11 +118,16 @@ func (d *ProcessDriver) binaries(ctx context.Context, t Topology) (map[string]st
 	if build == nil {
 		build = defaultBuildBinary
 	}
-	names := map[string]bool{kindOf(t).binary: true}
+	kind := kindOf(t)
+	proxy, err := kindBinary(ctx, kind, build)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", kind.binary, err)
+	}
+	names := map[string]bool{}
 	for _, n := range t.Nodes {
 		names[n.Fixture] = true // fixture names are binary names
 	}
-	bins := map[string]string{}
+	bins := map[string]string{kind.binary: proxy}
 	for name := range names {
 		path, err := build(ctx, name)
 		if err != nil {
@@ -167,12 +180,15 @@ func (r *processRun) startProxy(t Topology, bins map[string]string) error {
 		return fmt.Errorf("toxiproxy links: %w", err)
 	}
 	cfg, err := kind.config(t, hostPort(listen), hostPort(admin), "", func(n Node) string {
+		if r.direct {
+			return r.NodeURL(n.Name)
+		}
 		return "http://" + links[n.Name].Listen
 	})
 	if err != nil {
 		return err
 	}
-	file := filepath.Join(r.dir, "proxy.yaml")
+	file := filepath.Join(r.dir, cmp.Or(kind.file, "proxy.yaml"))
 	if err := os.WriteFile(file, cfg, 0o644); err != nil {
 		return fmt.Errorf("write proxy config: %w", err)
 	}

@@ -26,7 +26,7 @@ func TestTopologyValidate(t *testing.T) {
 	}{
 		{"valid", func(*Topology) {}, ""},
 		{"bad name", func(t *Topology) { t.Name = "Seed Lab" }, `name: must be lowercase letters, digits and '-', at most 32 (got "Seed Lab")`},
-		{"bad kind", func(t *Topology) { t.Proxy.Kind = "apache" }, `proxy.kind: must be one of builtin (got "apache")`},
+		{"bad kind", func(t *Topology) { t.Proxy.Kind = "lighttpd" }, `proxy.kind: must be one of apache, builtin, haproxy, nginx (got "lighttpd")`},
 		{"no nodes", func(t *Topology) { t.Nodes = nil }, "nodes: at least one node is needed"},
 		{"bad fixture", func(t *Topology) { t.Nodes[1].Fixture = "php" }, `nodes[1].fixture: must be one of app, errorpage (got "php")`},
 		{"bad role", func(t *Topology) { t.Nodes[0].Role = "backup" }, `nodes[0].role: must be one of primary, standby (got "backup")`},

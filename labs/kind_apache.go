@@ -1,0 +1,142 @@
+package labs
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/failover-lab/failover-lab/proxy/config"
+)
+
+// apacheKind runs Apache httpd (Debian package apache2) as the seed story
+// has it: mod_proxy_balancer with the standbys as hot standbys
+// (status=+H), mod_proxy_hcheck active checks, and failonstatus for the
+// passive statuses. Apache puts the member in error state on a listed
+// status but hands that response to the client: it never retries on a
+// status.
+var apacheKind = proxyKind{
+	binary: "apache2",
+	pkg:    "apache2",
+	file:   "httpd.conf",
+	config: apacheConfig,
+	// -d: ServerRoot is the run directory (pid file, error log, runtime
+	// files); -X: one process, no children, so the lab's Pdeathsig (which
+	// reaches only a direct child) and process-group kill cover it all.
+	args: func(file string) []string {
+		return []string{"-d", filepath.Dir(file), "-f", file, "-X", "-DFOREGROUND"}
+	},
+	ready: "/ready",
+}
+
+// apacheModules are the modules the rendered config needs, in load order,
+// each with why.
+var apacheModules = [][2]string{
+	{"mpm_event", "The threaded MPM Debian uses by default."},
+	{"authz_core", "Require, for the admin locations."},
+	{"authz_host", "Require ip, for the admin locations."},
+	{"status", "server-status: the readiness page."},
+	{"slotmem_shm", "Shared memory where the balancer keeps member state."},
+	{"proxy", "Reverse proxying."},
+	{"proxy_http", "HTTP to the members."},
+	{"proxy_balancer", "The balancer: members, hot standby, failonstatus."},
+	{"proxy_hcheck", "Active health checks (hc* parameters)."},
+	{"lbmethod_byrequests", "pool.policy round_robin."},
+	{"lbmethod_bybusyness", "pool.policy least_requests."},
+}
+
+// apacheModuleDir is where Debian's apache2 keeps its modules.
+const apacheModuleDir = "/usr/lib/apache2/modules"
+
+func apacheConfig(t Topology, listen, admin, _ string, memberURL func(Node) string) ([]byte, error) {
+	p, members, err := resolvedPool(t, memberURL)
+	if err != nil {
+		return nil, err
+	}
+	var c conf
+	c.note("Apache httpd for lab topology " + t.Name + ", rendered by failover-lab (labs/kind_apache.go).")
+	c.note("Relative paths are under ServerRoot: the run directory (-d on the command line).")
+	c.d("ServerName localhost", "Silences the \"could not determine the server's name\" warning.")
+	for _, m := range apacheModules {
+		c.d("LoadModule %s_module %s/mod_%s.so", m[1], m[0], apacheModuleDir, m[0])
+	}
+	c.d("User www-data", "Apache will not serve as root: when started as root it switches to www-data.")
+	c.d("Group www-data", "Same, for the group.")
+	c.d("PidFile httpd.pid", "In the run directory, removed with it.")
+	c.d("ErrorLog error.log", "In the run directory: failonstatus and health-check transitions are logged here.")
+	c.d("LogLevel warn", "Transitions, not every request.")
+	c.d("DefaultRuntimeDir .", "Shared memory and mutex files in the run directory, not /var/run/apache2.")
+	c.d("ThreadLimit 64", "-X runs one process: give it threads enough for load tests (wrk -c32).")
+	c.d("ThreadsPerChild 64", "Same.")
+	c.d("Listen %s", "Traffic address the lab chose.", listen)
+	c.d("Listen %s", "Admin address the lab chose.", admin)
+	c.blank()
+	apacheBalancer(&c, p, members)
+	c.blank()
+	c.open("<VirtualHost "+listen+">", "Traffic: every path to the pool, as the lab's route / does.")
+	c.d("ProxyPass / balancer://%s/", "The balancer above.", PoolName)
+	c.close("</VirtualHost>")
+	c.open("<VirtualHost "+admin+">", "Admin listener.")
+	c.open("<Location /ready>", "The lab waits until this answers 2xx before it sends traffic.")
+	c.d("SetHandler server-status", "mod_status: 200 once Apache serves.")
+	c.d("Require ip 127.0.0.1", "Loopback only.")
+	c.close("</Location>")
+	c.open("<Location /balancer-manager>", "Members, their state and counters: Apache's admin page.")
+	c.d("SetHandler balancer-manager", "mod_proxy_balancer's manager.")
+	c.d("Require ip 127.0.0.1", "Loopback only.")
+	c.close("</Location>")
+	c.close("</VirtualHost>")
+	return c.bytes(), nil
+}
+
+func apacheBalancer(c *conf, p config.Pool, members []member) {
+	h := p.Health
+	c.d("ProxyHCExpr ok {%s}", "health.expect_status (and health.expect_body) as a mod_proxy_hcheck expression.", apacheHCExpr(h))
+	c.note(fmt.Sprintf("Every member: health.method/path/interval/fails/passes as hc* parameters (whole seconds: hcinterval=%ds);\n"+
+		"retry = passive.hold_down (whole seconds): how long a member stays in error state after failonstatus;\n"+
+		"connectiontimeout = timeouts.dial; timeout = timeouts.response_header; ttl = timeouts.idle.\n"+
+		"Not rendered: health.jitter, health.down_interval, health.timeout (Apache has none of them).",
+		ceilSeconds(h.Interval)))
+	c.open("<Proxy balancer://"+PoolName+">", "The pool: members in tier order.")
+	for _, m := range members {
+		params := fmt.Sprintf("loadfactor=%d retry=%d connectiontimeout=%s timeout=%d ttl=%d hcmethod=%s hcuri=%s hcinterval=%d hcfails=%d hcpasses=%d hcexpr=ok",
+			min(m.weight, 100), ceilSeconds(p.Passive.HoldDown), ms(p.Timeouts.Dial), ceilSeconds(p.Timeouts.ResponseHeader),
+			ceilSeconds(p.Timeouts.Idle), h.Method, h.Path, ceilSeconds(h.Interval), h.Fails, h.Passes)
+		if m.standby {
+			c.d("BalancerMember http://%s %s status=+H", "Member "+m.name+" (standby): +H = hot standby, used only when no primary is usable.", m.addr, params)
+			continue
+		}
+		c.d("BalancerMember http://%s %s", "Member "+m.name+" (primary).", m.addr, params)
+	}
+	lb := "byrequests"
+	if p.Policy == config.PolicyLeastRequests {
+		lb = "bybusyness"
+	}
+	statuses := make([]string, len(p.Passive.Statuses))
+	for i, s := range p.Passive.Statuses {
+		statuses[i] = fmt.Sprint(s)
+	}
+	c.d("ProxySet lbmethod=%s failonstatus=%s maxattempts=%d",
+		"lbmethod: pool.policy. failonstatus: passive.statuses put the member in error state at the first hit\n"+
+			"(no passive.failures count, no passive.window) - but the response that hit it still goes to the client:\n"+
+			"Apache never retries on a status. maxattempts: retry.attempts - 1, for connection failures only.",
+		lb, strings.Join(statuses, ","), max(0, p.Retry.Attempts-1))
+	c.close("</Proxy>")
+}
+
+// apacheHCExpr is an ap_expr accepting health.expect_status (single
+// statuses and lo-hi ranges) and, when set, health.expect_body.
+func apacheHCExpr(h config.Health) string {
+	var alts []string
+	for _, r := range h.ExpectStatus {
+		if lo, hi, ok := strings.Cut(r, "-"); ok {
+			alts = append(alts, fmt.Sprintf("(%%{REQUEST_STATUS} -ge %s && %%{REQUEST_STATUS} -le %s)", lo, hi))
+			continue
+		}
+		alts = append(alts, fmt.Sprintf("%%{REQUEST_STATUS} -eq %s", r))
+	}
+	expr := "(" + strings.Join(alts, " || ") + ")"
+	if h.ExpectBody != "" {
+		expr += fmt.Sprintf(" && %%{CONTENT} =~ m#%s#", strings.ReplaceAll(h.ExpectBody, "#", `\#`))
+	}
+	return expr
+}

@@ -1,0 +1,132 @@
+package labs
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/failover-lab/failover-lab/proxy/config"
+)
+
+// renderKind renders the seed topology for kind with members on fixed
+// loopback ports, into a fresh directory, and returns the file's path.
+func renderKind(t *testing.T, kind string) (string, []byte) {
+	t.Helper()
+	top := seedTopology()
+	top.Proxy.Kind = kind
+	top.Proxy.Pool = config.Pool{Health: config.Health{Path: "/health", Interval: 5 * time.Second}}
+	ports := map[string]string{"service": "127.0.0.1:18090", "failover": "127.0.0.1:18091"}
+	k := proxyKinds[kind]
+	b, err := k.config(top, "127.0.0.1:18080", "127.0.0.1:18081", "", func(n Node) string { return "http://" + ports[n.Name] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), k.file)
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file, b
+}
+
+// The rendered configs carry the seed story's settings, and every
+// directive says why on the line above.
+func TestKindConfigs(t *testing.T) {
+	tests := []struct {
+		kind string
+		want []string
+	}{
+		{ProxyApache, []string{
+			"BalancerMember http://127.0.0.1:18090 loadfactor=1 retry=5 ",
+			"hcmethod=GET hcuri=/health hcinterval=5 hcfails=1 hcpasses=1 hcexpr=ok\n",
+			"BalancerMember http://127.0.0.1:18091 ", " status=+H\n",
+			"ProxySet lbmethod=byrequests failonstatus=500,502,503,504 maxattempts=2\n",
+			"ProxyHCExpr ok {((%{REQUEST_STATUS} -ge 200 && %{REQUEST_STATUS} -le 399))}\n",
+			"PidFile httpd.pid\n", "ErrorLog error.log\n", "User www-data\n",
+		}},
+		{ProxyNginx, []string{
+			"server 127.0.0.1:18090 weight=1 max_fails=1 fail_timeout=5s;\n",
+			"server 127.0.0.1:18091 weight=1 max_fails=1 fail_timeout=5s backup;\n",
+			"proxy_next_upstream error timeout http_500 http_502 http_503 http_504;\n",
+			"proxy_next_upstream_tries 3;\n", "No active health check: nginx OSS has none",
+			"location = /ready",
+		}},
+		{ProxyHAProxy, []string{
+			"option httpchk GET /health\n", "http-check expect status 200-399\n",
+			"default-server inter 5s fastinter 1s downinter 1s fall 1 rise 1 observe layer7 error-limit 1 on-error mark-down\n",
+			"server service 127.0.0.1:18090 weight 1 check\n",
+			"server failover 127.0.0.1:18091 weight 1 check backup\n",
+			"retry-on 500 502 503 504 conn-failure empty-response response-timeout\n",
+			"monitor-uri /ready\n",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			_, b := renderKind(t, tt.kind)
+			for _, w := range tt.want {
+				if !bytes.Contains(b, []byte(w)) {
+					t.Errorf("config lacks %q; got:\n%s", w, b)
+				}
+			}
+			prev := ""
+			for i, line := range strings.Split(string(b), "\n") {
+				l := strings.TrimSpace(line)
+				closing := l == "" || l == "}" || strings.HasPrefix(l, "</")
+				if !closing && !strings.HasPrefix(l, "#") && !strings.HasPrefix(prev, "#") {
+					t.Errorf("line %d %q: got no comment above it, want its reason", i+1, l)
+				}
+				prev = l
+			}
+		})
+	}
+}
+
+// Each product accepts the config it is given (its own syntax check).
+func TestKindConfigsCheck(t *testing.T) {
+	checks := map[string]func(file string) []string{
+		ProxyApache:  func(f string) []string { return []string{"-t", "-d", filepath.Dir(f), "-f", f} },
+		ProxyNginx:   func(f string) []string { return []string{"-t", "-p", filepath.Dir(f) + "/", "-c", f, "-e", "stderr"} },
+		ProxyHAProxy: func(f string) []string { return []string{"-c", "-f", f} },
+	}
+	for kind, args := range checks {
+		t.Run(kind, func(t *testing.T) {
+			k := proxyKinds[kind]
+			bin, err := systemBinary(k.binary, k.pkg)
+			if errors.Is(err, ErrNotInstalled) {
+				t.Skipf("%s: %v", kind, err)
+			}
+			file, _ := renderKind(t, kind)
+			out, err := exec.Command(bin, args(file)...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s %v: %v\n%s", bin, args(file), err, out)
+			}
+		})
+	}
+}
+
+// The Docker driver has no image for the packaged proxies: it refuses them
+// before it touches Docker, naming the field and the way out.
+func TestDockerRefusesProcessOnlyKinds(t *testing.T) {
+	for _, kind := range []string{ProxyApache, ProxyNginx, ProxyHAProxy} {
+		top := seedTopology()
+		top.Proxy.Kind = kind
+		_, err := NewDockerDriver().Start(t.Context(), top, nil)
+		want := `proxy.kind: "` + kind + `" runs only with the process driver (LAB_DRIVER=process)`
+		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrInvalid) {
+			t.Errorf("docker Start with kind %s: got %v, want an ErrInvalid containing %q", kind, err, want)
+		}
+	}
+}
+
+// A missing binary names the package to install.
+func TestSystemBinaryMissing(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := systemBinary("no-such-proxy-binary", "no-such-package")
+	if !errors.Is(err, ErrNotInstalled) || !strings.Contains(err.Error(), "apt-get install no-such-package") {
+		t.Fatalf("got %v, want ErrNotInstalled naming apt-get install no-such-package", err)
+	}
+}
