@@ -13,10 +13,14 @@ import (
 // (status=+H), mod_proxy_hcheck active checks, and failonstatus for the
 // passive statuses. Apache puts the member in error state on a listed
 // status but hands that response to the client: it never retries on a
-// status.
+// status. And while a member is in error state mod_proxy_hcheck ignores
+// its failed checks (hc_check only counts passes then), so when `retry`
+// (passive.hold_down) runs out a live request tries it again: one 500
+// reaches a client per hold-down for as long as the service is broken.
 var apacheKind = proxyKind{
 	binary: "apache2",
 	pkg:    "apache2",
+	user:   "www-data",
 	file:   "httpd.conf",
 	config: apacheConfig,
 	// -d: ServerRoot is the run directory (pid file, error log, runtime
@@ -59,7 +63,9 @@ func apacheConfig(t Topology, listen, admin, _ string, memberURL func(Node) stri
 	for _, m := range apacheModules {
 		c.d("LoadModule %s_module %s/mod_%s.so", m[1], m[0], apacheModuleDir, m[0])
 	}
-	c.d("User www-data", "Apache will not serve as root: when started as root it switches to www-data.")
+	c.d("User www-data", "Apache will not serve as root. A lab running as root starts it as www-data already\n"+
+		"(a process that switches user loses the kill-on-parent-death the lab relies on);\n"+
+		"this keeps the file usable when started by hand as root.")
 	c.d("Group www-data", "Same, for the group.")
 	c.d("PidFile httpd.pid", "In the run directory, removed with it.")
 	c.d("ErrorLog error.log", "In the run directory: failonstatus and health-check transitions are logged here.")
@@ -67,6 +73,7 @@ func apacheConfig(t Topology, listen, admin, _ string, memberURL func(Node) stri
 	c.d("DefaultRuntimeDir .", "Shared memory and mutex files in the run directory, not /var/run/apache2.")
 	c.d("ThreadLimit 64", "-X runs one process: give it threads enough for load tests (wrk -c32).")
 	c.d("ThreadsPerChild 64", "Same.")
+	c.d("MaxRequestWorkers 64", "One process of 64 threads (the default 400 is meant for several processes).")
 	c.d("Listen %s", "Traffic address the lab chose.", listen)
 	c.d("Listen %s", "Admin address the lab chose.", admin)
 	c.blank()
@@ -136,7 +143,7 @@ func apacheHCExpr(h config.Health) string {
 	}
 	expr := "(" + strings.Join(alts, " || ") + ")"
 	if h.ExpectBody != "" {
-		expr += fmt.Sprintf(" && %%{CONTENT} =~ m#%s#", strings.ReplaceAll(h.ExpectBody, "#", `\#`))
+		expr += fmt.Sprintf(" && hc('body') =~ m#%s#", strings.ReplaceAll(h.ExpectBody, "#", `\#`))
 	}
 	return expr
 }

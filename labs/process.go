@@ -194,6 +194,9 @@ func (r *processRun) startProxy(t Topology, bins map[string]string) error {
 	}
 	r.proxyURL, r.adminURL = "http://"+hostPort(listen), "http://"+hostPort(admin)
 	r.proxy = newProc("proxy", bins[kind.binary], kind.args(file)...)
+	if r.proxy.cred, err = kindUser(kind, r.dir); err != nil {
+		return err
+	}
 	r.proxyReady = kind.ready
 	return r.proxy.start(r.sp)
 }

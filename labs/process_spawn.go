@@ -41,7 +41,13 @@ func newSpawner() *spawner {
 }
 
 func (s *spawner) start(cmd *exec.Cmd) error {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	var cred *syscall.Credential // a proxy kind that must not run as root
+	if cmd.SysProcAttr != nil {
+		cred = cmd.SysProcAttr.Credential
+	}
+	// The kernel sets Pdeathsig after the credentials, so a child started
+	// as another user keeps it (one that switches user itself loses it).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: cred}
 	r := spawnReq{cmd: cmd, err: make(chan error, 1)}
 	s.reqs <- r
 	return <-r.err
@@ -60,6 +66,7 @@ type proc struct {
 	path string
 	args []string
 	log  *tail
+	cred *syscall.Credential // run as this user; nil = as the lab
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -83,6 +90,9 @@ func (p *proc) start(sp *spawner) error {
 	}
 	cmd := exec.Command(p.path, p.args...)
 	cmd.Stdout, cmd.Stderr = p.log, p.log
+	if p.cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: p.cred}
+	}
 	if err := sp.start(cmd); err != nil {
 		return fmt.Errorf("start %s: %w", p.name, err)
 	}

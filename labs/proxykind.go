@@ -30,6 +30,9 @@ type proxyKind struct {
 	// pkg is the Debian package of a system binary; "" = built from source
 	// by fixtures/images.
 	pkg string
+	// user is who runs the proxy when the lab runs as root ("" = root):
+	// see kindUser.
+	user string
 	// file is the config file's name in the run directory. Default "proxy.yaml".
 	file string
 	// config renders the proxy's configuration: traffic on listen, admin on
