@@ -1,0 +1,67 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+)
+
+const wrkSample = `Running 5s test @ http://127.0.0.1:40000/
+  1 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.60ms    1.20ms  21.00ms   90.00%
+    Req/Sec    19.30k     1.10k   21.00k    70.00%
+  Latency Distribution
+     50%    1.41ms
+     75%    1.90ms
+     90%    2.60ms
+     99%    5.33ms
+  96000 requests in 5.00s, 48.00MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:  19196.12
+Transfer/sec:      9.60MB
+`
+
+func TestParseWrk(t *testing.T) {
+	r, err := parseWrk(wrkSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := row{rps: 19196.12, p50: 1410 * time.Microsecond, p99: 5330 * time.Microsecond, reqs: 96000, non2xx: 7}
+	if r != want {
+		t.Fatalf("got %+v, want %+v", r, want)
+	}
+	if _, err := parseWrk("unable to connect to 127.0.0.1:1 Connection refused\n"); err == nil {
+		t.Fatal("output without Requests/sec: got no error")
+	}
+}
+
+func TestGoLoad(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	r, err := goLoad(t.Context(), srv.URL+"/", 200*time.Millisecond, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.reqs == 0 || r.rps <= 0 || r.p50 <= 0 || r.p99 < r.p50 || r.non2xx != 0 {
+		t.Fatalf("got %+v, want answers, a rate, p99 >= p50 > 0 and no errors", r)
+	}
+	if _, err := goLoad(t.Context(), "http://192.0.2.1:80/", time.Millisecond, 1); err == nil {
+		t.Fatal("non-loopback target: got no error")
+	}
+}
+
+func Example_table() {
+	writeTable(os.Stdout, []row{
+		{kind: "builtin", rps: 20000, p50: 1400 * time.Microsecond, p99: 5 * time.Millisecond},
+		{kind: "nginx", rps: 30000, p50: 700 * time.Microsecond, p99: 3 * time.Millisecond, non2xx: 2},
+	})
+	// Output:
+	// ratios to failover-proxy: req/s above 1 = more throughput, latency below 1 = faster answers
+	// proxy           req/s  ratio  p50    ratio  p99  ratio  errors
+	// failover-proxy  20000  1.00x  1.4ms  1.00x  5ms  1.00x  0
+	// nginx           30000  1.50x  700µs  0.50x  3ms  0.60x  2
+}
