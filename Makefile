@@ -19,8 +19,9 @@ lint: ## formatting and vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 
-bench: ## benchmarks (the proxy's hot path reports its ratio to httputil.ReverseProxy)
+bench: ## benchmarks: the proxy's hot path vs httputil.ReverseProxy, then failover-proxy vs nginx, HAProxy, Apache (ratios)
 	$(GO) test -run '^$$' -bench . -benchmem ./proxy/...
+	$(GO) run ./labs/bench
 
 images: ## build every image from source (no registry needed)
 	$(GO) run ./fixtures/cmd/images
