@@ -3,6 +3,7 @@ package labs
 import (
 	"context"
 	"errors"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -65,11 +66,20 @@ type trial struct {
 	failback  time.Duration // fault cleared → first answer from the primary
 }
 
-// kindHoldDown and kindInterval are short so each trial takes seconds.
-const (
-	kindInterval = time.Second
-	kindHoldDown = 2 * time.Second
+// kindInterval (health.interval) and kindHoldDown (passive.hold_down) are
+// short so each trial takes seconds; LAB_KIND_INTERVAL and
+// LAB_KIND_HOLD_DOWN set them (the seed story: 5s and 5s).
+var (
+	kindInterval = envDuration("LAB_KIND_INTERVAL", time.Second)
+	kindHoldDown = envDuration("LAB_KIND_HOLD_DOWN", 2*time.Second)
 )
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil && d > 0 {
+		return d
+	}
+	return def
+}
 
 func kindTopology(kind string) Topology {
 	top := seedTopology()
