@@ -77,7 +77,9 @@ func apacheConfig(t Topology, listen, admin, _ string, memberURL func(Node) stri
 	c.d("Listen %s", "Traffic address the lab chose.", listen)
 	c.d("Listen %s", "Admin address the lab chose.", admin)
 	c.blank()
-	apacheBalancer(&c, p, members)
+	if err := apacheBalancer(&c, p, members); err != nil {
+		return nil, err
+	}
 	c.blank()
 	c.open("<VirtualHost "+listen+">", "Traffic: every path to the pool, as the lab's route / does.")
 	c.d("ProxyPass / balancer://%s/", "The balancer above.", PoolName)
@@ -95,9 +97,13 @@ func apacheConfig(t Topology, listen, admin, _ string, memberURL func(Node) stri
 	return c.bytes(), nil
 }
 
-func apacheBalancer(c *conf, p config.Pool, members []member) {
+func apacheBalancer(c *conf, p config.Pool, members []member) error {
 	h := p.Health
-	c.d("ProxyHCExpr ok {%s}", "health.expect_status (and health.expect_body) as a mod_proxy_hcheck expression.", apacheHCExpr(h))
+	expr, err := apacheHCExpr(h)
+	if err != nil {
+		return err
+	}
+	c.d("ProxyHCExpr ok {%s}", "health.expect_status (and health.expect_body) as a mod_proxy_hcheck expression.", expr)
 	c.note(fmt.Sprintf("Every member: health.method/path/interval/fails/passes as hc* parameters (whole seconds: hcinterval=%ds);\n"+
 		"retry = passive.hold_down (whole seconds): how long a member stays in error state after failonstatus;\n"+
 		"connectiontimeout = timeouts.dial; timeout = timeouts.response_header; ttl = timeouts.idle.\n"+
@@ -128,11 +134,12 @@ func apacheBalancer(c *conf, p config.Pool, members []member) {
 			"Apache never retries on a status. maxattempts: retry.attempts - 1, for connection failures only.",
 		lb, strings.Join(statuses, ","), max(0, p.Retry.Attempts-1))
 	c.close("</Proxy>")
+	return nil
 }
 
 // apacheHCExpr is an ap_expr accepting health.expect_status (single
 // statuses and lo-hi ranges) and, when set, health.expect_body.
-func apacheHCExpr(h config.Health) string {
+func apacheHCExpr(h config.Health) (string, error) {
 	var alts []string
 	for _, r := range h.ExpectStatus {
 		if lo, hi, ok := strings.Cut(r, "-"); ok {
@@ -143,7 +150,22 @@ func apacheHCExpr(h config.Health) string {
 	}
 	expr := "(" + strings.Join(alts, " || ") + ")"
 	if h.ExpectBody != "" {
-		expr += fmt.Sprintf(" && hc('body') =~ m#%s#", strings.ReplaceAll(h.ExpectBody, "#", `\#`))
+		sep, err := regexSeparator(h.ExpectBody)
+		if err != nil {
+			return "", err
+		}
+		expr += fmt.Sprintf(" && hc('body') =~ m%c%s%c", sep, h.ExpectBody, sep)
 	}
-	return expr
+	return expr, nil
+}
+
+// regexSeparator picks an ap_expr regex delimiter (m#...#) that the
+// pattern does not contain: ap_expr has no escape for it.
+func regexSeparator(re string) (rune, error) {
+	for _, sep := range "#/|!%,;:_" {
+		if !strings.ContainsRune(re, sep) {
+			return sep, nil
+		}
+	}
+	return 0, fmt.Errorf("proxy config: health.expect_body: Apache needs one of # / | ! %% , ; : _ absent from it (got %q)", re)
 }

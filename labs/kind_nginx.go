@@ -64,7 +64,8 @@ func nginxConfig(t Topology, listen, admin, _ string, memberURL func(Node) strin
 }
 
 func nginxUpstream(c *conf, p config.Pool, members []member) {
-	fails, holdDown := p.Passive.Failures, ms(p.Passive.HoldDown)
+	// nginx reads fail_timeout in whole seconds.
+	fails, holdDown := p.Passive.Failures, fmt.Sprintf("%ds", ceilSeconds(p.Passive.HoldDown))
 	c.open("upstream "+PoolName+" {", "The pool: members in tier order.")
 	if p.Policy == config.PolicyLeastRequests {
 		c.d("least_conn;", "pool.policy least_requests.")
@@ -72,7 +73,8 @@ func nginxUpstream(c *conf, p config.Pool, members []member) {
 		c.note("pool.policy round_robin: nginx's default (weighted round-robin).")
 	}
 	c.note(fmt.Sprintf("No active health check: nginx OSS has none (health_check is nginx Plus); health.* is not rendered.\n"+
-		"max_fails=%d: passive.failures. fail_timeout is nginx's window AND its hold-down in one knob: passive.hold_down (%s).", fails, holdDown))
+		"max_fails=%d: passive.failures. fail_timeout is nginx's window AND its hold-down in one knob:\n"+
+		"passive.hold_down, in whole seconds (%s).", fails, holdDown))
 	for _, m := range members {
 		if m.standby {
 			c.d("server %s weight=%d max_fails=%d fail_timeout=%s backup;",

@@ -15,11 +15,11 @@ import (
 
 // renderKind renders the seed topology for kind with members on fixed
 // loopback ports, into a fresh directory, and returns the file's path.
-func renderKind(t *testing.T, kind string) (string, []byte) {
+func renderKind(t *testing.T, kind string, pool config.Pool) (string, []byte) {
 	t.Helper()
 	top := seedTopology()
 	top.Proxy.Kind = kind
-	top.Proxy.Pool = config.Pool{Health: config.Health{Path: "/health", Interval: 5 * time.Second}}
+	top.Proxy.Pool = pool
 	ports := map[string]string{"service": "127.0.0.1:18090", "failover": "127.0.0.1:18091"}
 	k := proxyKinds[kind]
 	b, err := k.config(top, "127.0.0.1:18080", "127.0.0.1:18081", "", func(n Node) string { return "http://" + ports[n.Name] })
@@ -32,6 +32,20 @@ func renderKind(t *testing.T, kind string) (string, []byte) {
 	}
 	return file, b
 }
+
+// seedPool is the seed story's pool; otherPool sets what it leaves at the
+// defaults (policy, body match, status lists, sub-second durations).
+var (
+	seedPool  = config.Pool{Health: config.Health{Path: "/health", Interval: 5 * time.Second}}
+	otherPool = config.Pool{
+		Policy: config.PolicyLeastRequests,
+		Health: config.Health{Method: "HEAD", Path: "/health", Interval: 300 * time.Millisecond, Jitter: 0.2,
+			ExpectStatus: []string{"200", "300-399"}, ExpectBody: "o#k"},
+		Passive:  config.Passive{Statuses: []int{500, 501, 429}, Failures: 3, HoldDown: 1500 * time.Millisecond},
+		Retry:    config.Retry{Attempts: 1},
+		Timeouts: config.Timeouts{Dial: 250 * time.Millisecond},
+	}
+)
 
 // The rendered configs carry the seed story's settings, and every
 // directive says why on the line above.
@@ -66,7 +80,7 @@ func TestKindConfigs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind, func(t *testing.T) {
-			_, b := renderKind(t, tt.kind)
+			_, b := renderKind(t, tt.kind, seedPool)
 			for _, w := range tt.want {
 				if !bytes.Contains(b, []byte(w)) {
 					t.Errorf("config lacks %q; got:\n%s", w, b)
@@ -99,10 +113,12 @@ func TestKindConfigsCheck(t *testing.T) {
 			if errors.Is(err, ErrNotInstalled) {
 				t.Skipf("%s: %v", kind, err)
 			}
-			file, _ := renderKind(t, kind)
-			out, err := exec.Command(bin, args(file)...).CombinedOutput()
-			if err != nil {
-				t.Fatalf("%s %v: %v\n%s", bin, args(file), err, out)
+			for _, pool := range []config.Pool{seedPool, otherPool} {
+				file, _ := renderKind(t, kind, pool)
+				out, err := exec.Command(bin, args(file)...).CombinedOutput()
+				if err != nil {
+					t.Fatalf("%s %v: %v\n%s", bin, args(file), err, out)
+				}
 			}
 		})
 	}
