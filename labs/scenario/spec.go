@@ -28,7 +28,7 @@ type Scenario struct {
 // proxy/config (health, passive, retry, timeouts, ...) written inline. The
 // lab fills the pool's members from Nodes, so `members` is not accepted.
 type Proxy struct {
-	Kind string `yaml:"kind,omitempty" enum:"builtin" doc:"The proxy implementation. Default builtin (failover-proxy)."`
+	Kind string `yaml:"kind,omitempty" enum:"apache,builtin,haproxy,nginx" doc:"The proxy implementation: builtin (failover-proxy, the default), or apache, nginx, haproxy (process driver only)."`
 	// Pool holds the settings; its zero values mean the proxy's defaults.
 	Pool config.Pool `yaml:",inline"`
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/proxy/config"
 )
 
@@ -72,8 +73,8 @@ func (s *Scenario) validate(p *problems) {
 }
 
 func (v v) proxy() {
-	if k := v.s.Proxy.Kind; k != "" && k != "builtin" {
-		v.add("proxy.kind", ErrInvalid, "must be builtin (got %q)", k)
+	if k := v.s.Proxy.Kind; k != "" && !slices.Contains(labs.ProxyKinds(), k) {
+		v.add("proxy.kind", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(labs.ProxyKinds(), ", "), k, didYouMean(k, labs.ProxyKinds()))
 	}
 	// The proxy's own rules judge its settings: build the config the lab
 	// will run and map the proxy's field paths back onto the scenario's.

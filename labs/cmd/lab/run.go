@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process] [-report DIR] [-quiet] FILE  run one scenario: progress, verdict, HTML report (default reports/NAME/index.html)"}
+	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process] [-kind KIND] [-report DIR] [-quiet] FILE  run one scenario: progress, verdict, HTML report (default reports/NAME/index.html)"}
 }
 
 // errFailed is returned when the run completed but expectations failed.
@@ -37,12 +37,16 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	driverName := fs.String("driver", "", "docker, process or auto (default: $LAB_DRIVER, else auto)")
 	dir := fs.String("report", "", "directory of the HTML report (default reports/NAME)")
 	quiet := fs.Bool("quiet", false, "no per-second lines while the load runs")
+	kind := fs.String("kind", "", "run in front of this proxy kind instead of the file's: builtin, apache, nginx, haproxy (process driver)")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		return errUsage
 	}
 	s, err := scenario.ParseFile(fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	if *kind != "" {
+		s.Proxy.Kind = *kind
 	}
 	if *driverName != "" {
 		os.Setenv("LAB_DRIVER", *driverName)
