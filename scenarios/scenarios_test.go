@@ -55,7 +55,7 @@ func TestScenarios(t *testing.T) {
 	for _, file := range files {
 		name := strings.TrimSuffix(file, ".yaml")
 		t.Run(name, func(t *testing.T) {
-			s, err := scenario.ParseFile(file)
+			s, err := parse(file)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,6 +71,17 @@ func TestScenarios(t *testing.T) {
 			runOne(t, s, driver)
 		})
 	}
+}
+
+// parse reads a scenario, naming it scenarios/FILE in messages as a user
+// at the repository root would.
+func parse(file string) (*scenario.Scenario, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return scenario.Parse(filepath.Join("scenarios", file), f)
 }
 
 // runOne runs one scenario and reports on it.
