@@ -84,7 +84,7 @@ func HTML(w io.Writer, r Run) error {
 		"Rows":    len(r.Ledger.Rows()),
 		"Start":   expect.TimesOf(s, r.Ledger).Start.UTC().Format(time.RFC3339),
 		"Exps":    exps,
-		"Plot":    template.HTML(timeline(s, r.Ledger)), // built from escaped parts
+		"Plot":    template.HTML(timeline(s, r.Ledger, r.Results)), // built from escaped parts
 		"CSV":     template.URL("data:text/csv;base64," + base64.StdEncoding.EncodeToString(csv.Bytes())),
 		"Colours": classColour,
 	}
@@ -114,7 +114,7 @@ pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }
 {{with .Err}}<pre>run failed: {{.}}</pre>{{end}}
 <h2>Timeline</h2>
 <div class="legend">{{range $k, $v := .Colours}}<span style="background: {{$v}}"></span>{{$k}}{{end}}
-· a tick per request in the lane of whoever answered; shaded: a fault in force; dots: latency</div>
+· a tick per request in the lane of whoever answered; shaded: a fault in force; orange bar: the window of a failed expectation; dots: latency</div>
 {{.Plot}}
 <h2>Expectations</h2>
 <table><tr><th></th><th>line</th><th>expectation</th><th>measured</th><th>figure</th></tr>

@@ -42,8 +42,9 @@ func statusClass(r ledger.Row) string {
 }
 
 // timeline draws the run: a lane per answerer with a tick per request,
-// fault spans and marks, and below it latency on a log scale.
-func timeline(s *scenario.Scenario, l *ledger.Ledger) string {
+// fault spans and marks, the windows of failed expectations, and below it
+// latency on a log scale.
+func timeline(s *scenario.Scenario, l *ledger.Ledger, results []expect.Result) string {
 	t := expect.TimesOf(s, l)
 	rows := l.Rows()
 	end := t.Start.Add(s.EndAt())
@@ -97,6 +98,7 @@ func timeline(s *scenario.Scenario, l *ledger.Ledger) string {
 	}
 	marks(&b, s, l, x, height)
 	axis(&b, t.Start, span, x, height-12)
+	failedWindows(&b, results, x, lanesBottom)
 	b.WriteString(`</svg>`)
 	return b.String()
 }
@@ -117,6 +119,20 @@ func faultSpans(b *strings.Builder, s *scenario.Scenario, l *ledger.Ledger, x fu
 		}
 		fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="#d33a2c" fill-opacity="0.10"/>`,
 			x(m.At), topMargin-4, x(to)-x(m.At), bottom-topMargin+4)
+	}
+}
+
+// failedWindows outlines the window of each failed expectation under the
+// lanes, labelled with its index and line.
+func failedWindows(b *strings.Builder, results []expect.Result, x func(time.Time) float64, bottom int) {
+	for i, r := range expect.Failed(results) {
+		if r.Window.To.IsZero() {
+			continue
+		}
+		y := bottom + 2 + 8*(i%3)
+		fmt.Fprintf(b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="#e09a1a" stroke-width="3"><title>%s</title></line>`,
+			x(r.Window.From), x(r.Window.To), y, y, html.EscapeString(r.Measured))
+		fmt.Fprintf(b, `<text x="%.1f" y="%d" fill="#b07000" font-size="9">expect[%d] line %d</text>`, x(r.Window.From)+2, y+9, r.Index, r.Pos.Line)
 	}
 }
 
