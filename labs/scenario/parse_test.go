@@ -103,6 +103,8 @@ func TestParseBroken(t *testing.T) {
 			`scenarios/x.yaml:10:59: timeline[0].fault.http: http faults need an app node; failover runs errorpage`, ErrInvalid},
 		{"window after the end", [2]string{"within: 1500ms", "within: 6s"},
 			`scenarios/x.yaml:16:29: expect[2].within: the window opens at 21s, not before the end at 20s`, ErrInvalid},
+		{"window closed by the next event", [2]string{"{after: broken, within: 100ms,", "{after: broken, within: 13s,"},
+			`scenarios/x.yaml:15:13: expect[1].after: the window closes at the next event, fixed at 15s, before it opens at 16s: set until or for`, ErrInvalid},
 		{"syntax", [2]string{"nodes:\n", "nodes:\n  - ]\n"},
 			`scenarios/x.yaml:5:1: did not find expected node content`, ErrSyntax},
 	}

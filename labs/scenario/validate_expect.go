@@ -80,6 +80,22 @@ func (v v) bound(path string, b *Bound) {
 	}
 }
 
+// nextAfter is the timeline event after the named one ("start": the first).
+func (s *Scenario) nextAfter(name string) (Event, bool) {
+	if name == "start" {
+		if len(s.Timeline) == 0 {
+			return Event{}, false
+		}
+		return s.Timeline[0], true
+	}
+	for i, e := range s.Timeline {
+		if e.Name == name && i+1 < len(s.Timeline) {
+			return s.Timeline[i+1], true
+		}
+	}
+	return Event{}, false
+}
+
 // windowFits rejects a window that would hold no request: one that opens
 // at or after the end, or closes before it opens.
 func (v v) windowFits(path string, e Expectation) {
@@ -102,5 +118,11 @@ func (v v) windowFits(path string, e Expectation) {
 	}
 	if close, ok := at(e.Until); ok && e.Until != "" && close <= open {
 		v.add(path+".until", ErrInvalid, "the window opens at %s, not before %s at %s", fmtDuration(open), e.Until, fmtDuration(close))
+	}
+	if e.After != "" && e.Until == "" && e.For == 0 {
+		if next, ok := v.s.nextAfter(e.After); ok && next.At <= open {
+			v.add(path+".after", ErrInvalid, "the window closes at the next event, %s at %s, before it opens at %s: set until or for",
+				next.Name, fmtDuration(next.At), fmtDuration(open))
+		}
 	}
 }
