@@ -64,6 +64,8 @@ func Evaluate(s *scenario.Scenario, l *ledger.Ledger) []Result {
 			c.flaps(&r, in, t)
 		case "latency":
 			latency(&r, in)
+		case "probe":
+			probe(&r, s, l)
 		case "requests":
 			n := len(in)
 			r.Pass = e.Requests.Check(n)

@@ -157,3 +157,46 @@ func TestEventThatNeverHappenedFails(t *testing.T) {
 		t.Errorf("got %+v", rs[0])
 	}
 }
+
+func TestProbe(t *testing.T) {
+	const probeStory = `name: probed
+about: Nothing usable from 3s; a probe at 5s looks at the answer's headers.
+nodes:
+  service:  {fixture: app}
+load: {rate: 50/s}
+timeline:
+  - {at: 3s, name: dead, fault: {node: service, container: {action: kill}}}
+  - {at: 5s, name: asked, probe: /}
+  - {at: 8s, end: true}
+expect:
+`
+	tests := []struct {
+		name, expect, detail string
+		pass                 bool
+		measured             string
+	}{
+		{"all met", "  - {probe: asked, served_by: proxy, status: 503, header: retry-after}\n",
+			`{"status":503,"served_by":"proxy","header":{"Retry-After":"1"}}`, true, "probe answered 503 from proxy, Retry-After: 1"},
+		{"header missing", "  - {probe: asked, status: 503, header: Retry-After}\n",
+			`{"status":503,"served_by":"proxy","header":{}}`, false, "probe answered 503 from proxy, no Retry-After; want header Retry-After"},
+		{"wrong status and role", "  - {probe: asked, served_by: primary, status: 200}\n",
+			`{"status":503,"served_by":"proxy"}`, false, "probe answered 503 from proxy; want status 200, want it from primary"},
+		{"no answer", "  - {probe: asked, status: 503}\n",
+			`{"error":"context deadline exceeded"}`, false, "probe got no answer: context deadline exceeded; no answer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := scenario.Parse("", strings.NewReader(probeStory+tt.expect))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := At(5*time.Second, "asked", ledger.MarkEvent)
+			m.Detail = tt.detail
+			l := Synthetic(t0, 50, 8*time.Second, []ledger.Mark{m}, healthy(0))
+			r := Evaluate(s, l)[0]
+			if r.Pass != tt.pass || r.Measured != tt.measured {
+				t.Errorf("got pass=%v %q\nwant pass=%v %q", r.Pass, r.Measured, tt.pass, tt.measured)
+			}
+		})
+	}
+}

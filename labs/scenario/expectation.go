@@ -27,11 +27,13 @@ type Expectation struct {
 	Flaps        *Bound        `yaml:"flaps,omitempty" doc:"Count of switches between primaries and standbys (either way): N (at most N) or {min, max}."`
 	Latency      *LatencyBound `yaml:"latency,omitempty" doc:"Latency quantiles at most these, e.g. {p50: 20ms, p99: 1s}."`
 	Requests     *Bound        `yaml:"requests,omitempty" doc:"Count of requests sent in the window: N (at most N) or {min, max}."`
+	Probe        string        `yaml:"probe,omitempty" doc:"The answer to the probe event of this name meets served_by, status and header."`
+	Header       string        `yaml:"header,omitempty" doc:"With probe: the answer carries this header, e.g. Retry-After."`
 }
 
 // Kind names the expectation's measure: "client_errors", "error_page",
-// "served_by" (also for status alone), "flaps", "latency", "requests"; ""
-// when none is set.
+// "served_by" (also for status alone), "flaps", "latency", "requests",
+// "probe"; "" when none is set.
 func (e Expectation) Kind() string {
 	kinds := e.kinds()
 	if len(kinds) == 0 {
@@ -49,7 +51,9 @@ func (e Expectation) kinds() []string {
 	if e.ErrorPage != nil {
 		k = append(k, "error_page")
 	}
-	if e.ServedBy != "" || e.Status != 0 {
+	if e.Probe != "" {
+		k = append(k, "probe") // served_by, status and header are its conditions
+	} else if e.ServedBy != "" || e.Status != 0 {
 		k = append(k, "served_by")
 	}
 	if e.Flaps != nil {
@@ -92,6 +96,9 @@ func (e Expectation) String() string {
 			add(b.k, b.v.String())
 		}
 	}
+	if e.Probe != "" {
+		add("probe", e.Probe)
+	}
 	if e.ServedBy != "" {
 		add("served_by", e.ServedBy)
 	}
@@ -100,6 +107,9 @@ func (e Expectation) String() string {
 	}
 	if e.Fraction != 0 {
 		add("fraction", fmt.Sprint(e.Fraction))
+	}
+	if e.Header != "" {
+		add("header", e.Header)
 	}
 	if e.Latency != nil {
 		add("latency", e.Latency.String())

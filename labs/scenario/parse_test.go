@@ -105,6 +105,10 @@ func TestParseBroken(t *testing.T) {
 			`scenarios/x.yaml:16:29: expect[2].within: the window opens at 21s, not before the end at 20s`, ErrInvalid},
 		{"window closed by the next event", [2]string{"{after: broken, within: 100ms,", "{after: broken, within: 13s,"},
 			`scenarios/x.yaml:15:13: expect[1].after: the window closes at the next event, fixed at 15s, before it opens at 16s: set until or for`, ErrInvalid},
+		{"header needs a probe", [2]string{"- {flaps: {max: 2}}", "- {flaps: 2, header: Retry-After}"},
+			`scenarios/x.yaml:17:24: expect[3].header: only with probe (the ledger keeps no headers)`, ErrInvalid},
+		{"probe of no probe event", [2]string{"- {flaps: {max: 2}}", "- {probe: broken, status: 503}"},
+			`scenarios/x.yaml:17:13: expect[3].probe: no probe event named "broken"`, ErrUnknownName},
 		{"syntax", [2]string{"nodes:\n", "nodes:\n  - ]\n"},
 			`scenarios/x.yaml:5:1: did not find expected node content`, ErrSyntax},
 	}

@@ -113,6 +113,8 @@ func step(ctx context.Context, run labs.Run, l *ledger.Ledger, e Event, applied 
 			return err
 		}
 		delete(applied, e.Clear)
+	case "probe":
+		probe(ctx, run.ProxyURL(), e.Name, e.Probe, l)
 	default: // mark, end
 		l.Mark(ledger.Mark{At: time.Now(), Name: e.Name, Kind: ledger.MarkEvent})
 	}
@@ -125,6 +127,8 @@ func (e Event) describe() string {
 		return e.Fault.Describe()
 	case "clear":
 		return "clear " + e.Clear
+	case "probe":
+		return "probe GET " + e.Probe
 	}
 	return e.Kind()
 }

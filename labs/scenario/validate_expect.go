@@ -21,7 +21,7 @@ func (v v) expectation(i int) {
 	path := fmt.Sprintf("expect[%d]", i)
 	switch k := e.kinds(); len(k) {
 	case 0:
-		v.add(path, ErrRequired, "say what to expect: one of client_errors, error_page, served_by, status, flaps, latency, requests")
+		v.add(path, ErrRequired, "say what to expect: one of client_errors, error_page, served_by, status, flaps, latency, requests, probe")
 	case 1:
 	default:
 		v.add(path, ErrInvalid, "one measure per item (got %s); write one item each", strings.Join(k, ", "))
@@ -48,6 +48,7 @@ func (v v) expectation(i int) {
 		v.add(path+".served_by", ErrUnknownName, "no node or role named %q%s; known: %s",
 			e.ServedBy, didYouMean(e.ServedBy, v.s.Targets()), strings.Join(v.s.Targets(), ", "))
 	}
+	v.probe(path, e)
 	if e.Status != 0 && (e.Status < 100 || e.Status > 599) {
 		v.add(path+".status", ErrInvalid, "must be 100-599 (got %d)", e.Status)
 	}
@@ -77,6 +78,30 @@ func (v v) bound(path string, b *Bound) {
 		v.add(path, ErrInvalid, "counts must be ≥ 0")
 	case b.Min != nil && b.Max != nil && *b.Min > *b.Max:
 		v.add(path, ErrInvalid, "min %d is more than max %d", *b.Min, *b.Max)
+	}
+}
+
+func (v v) probe(path string, e Expectation) {
+	if e.Header != "" && e.Probe == "" {
+		v.add(path+".header", ErrInvalid, "only with probe (the ledger keeps no headers)")
+	}
+	if e.Probe == "" {
+		return
+	}
+	var probes []string
+	for _, ev := range v.s.Timeline {
+		if ev.Kind() == "probe" {
+			probes = append(probes, ev.Name)
+		}
+	}
+	if !slices.Contains(probes, e.Probe) {
+		v.add(path+".probe", ErrUnknownName, "no probe event named %q%s", e.Probe, didYouMean(e.Probe, probes))
+	}
+	if e.After != "" || e.Until != "" || e.Within != 0 || e.For != 0 || e.Fraction != 0 {
+		v.add(path+".probe", ErrInvalid, "a probe is one answer: after, until, within, for and fraction do not apply")
+	}
+	if e.ServedBy == "" && e.Status == 0 && e.Header == "" {
+		v.add(path+".probe", ErrRequired, "say what the answer must be: served_by, status and/or header")
 	}
 }
 

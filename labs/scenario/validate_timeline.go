@@ -25,13 +25,13 @@ func (v v) timeline() {
 			v.add(path+".at", ErrInvalid, "events must be in time order (%s comes after %s)", fmtDuration(e.At), fmtDuration(s.Timeline[i-1].At))
 		}
 		set := 0
-		for _, on := range []bool{e.Fault != nil, e.Clear != "", e.End} {
+		for _, on := range []bool{e.Fault != nil, e.Clear != "", e.Probe != "", e.End} {
 			if on {
 				set++
 			}
 		}
 		if set > 1 {
-			v.add(path, ErrInvalid, "an event does one thing: fault, clear or end")
+			v.add(path, ErrInvalid, "an event does one thing: fault, clear, probe or end")
 		}
 		switch {
 		case e.Name == "" && e.Fault != nil:
@@ -52,6 +52,8 @@ func (v v) timeline() {
 			faults[e.Name] = i
 		case e.Clear != "":
 			v.clear(path+".clear", e.Clear, faults, cleared)
+		case e.Probe != "" && !strings.HasPrefix(e.Probe, "/"):
+			v.add(path+".probe", ErrInvalid, "must be a path starting with / (got %q)", e.Probe)
 		case e.End:
 			ends++
 			if i != len(s.Timeline)-1 {
