@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/failover-lab/failover-lab/labs/ledger"
 )
 
 // Driver turns a Topology into running nodes.
 type Driver interface {
-	// Name is "docker" or "process".
+	// Name is "docker", "process" or "compose:<project>".
 	Name() string
 	// Start starts the proxy, Toxiproxy and every node, and returns once
 	// each answers HTTP. On error nothing it started is left running. The
@@ -51,13 +52,21 @@ const (
 	DriverAuto    = "auto"
 )
 
-// DriverFromEnv picks the driver LAB_DRIVER names: docker, process, or
-// auto (the default): Docker when a daemon answers, else processes.
+// DriverFromEnv picks the driver LAB_DRIVER names: docker, process,
+// auto (the default): Docker when a daemon answers, else processes, or
+// compose:<project>: attach to that running compose project
+// (compose:failover-lab is `make lab`'s demo).
 func DriverFromEnv() (Driver, error) {
 	return driverFor(context.Background(), os.Getenv("LAB_DRIVER"))
 }
 
 func driverFor(ctx context.Context, name string) (Driver, error) {
+	if project, ok := strings.CutPrefix(name, DriverCompose+":"); ok {
+		if project == "" {
+			return nil, fmt.Errorf("LAB_DRIVER: compose needs a project, e.g. compose:failover-lab (got %q)", name)
+		}
+		return &ComposeDriver{Project: project}, nil
+	}
 	switch name {
 	case DriverDocker:
 		return NewDockerDriver(), nil
@@ -69,5 +78,5 @@ func driverFor(ctx context.Context, name string) (Driver, error) {
 		}
 		return NewProcessDriver(), nil
 	}
-	return nil, fmt.Errorf("LAB_DRIVER: must be one of docker, process, auto (got %q)", name)
+	return nil, fmt.Errorf("LAB_DRIVER: must be one of docker, process, auto, compose:<project> (got %q)", name)
 }

@@ -13,7 +13,7 @@ func TestDriverFor(t *testing.T) {
 			t.Errorf("driverFor(%q) = %v, %v; want the %s driver", name, d, err, name)
 		}
 	}
-	if _, err := driverFor(context.Background(), "podman"); err == nil || !strings.Contains(err.Error(), `LAB_DRIVER: must be one of docker, process, auto (got "podman")`) {
+	if _, err := driverFor(context.Background(), "podman"); err == nil || !strings.Contains(err.Error(), `LAB_DRIVER: must be one of docker, process, auto, compose:<project> (got "podman")`) {
 		t.Errorf("driverFor(podman): got %v, want an error naming LAB_DRIVER", err)
 	}
 	// auto: Docker exactly when a daemon answers.

@@ -1,0 +1,203 @@
+package labs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/client"
+
+	"github.com/failover-lab/failover-lab/labs/ledger"
+)
+
+// DriverCompose is the name of ComposeDriver; LAB_DRIVER=compose:<project>
+// selects it.
+const DriverCompose = "compose"
+
+// Compose labels: compose puts them on every container it creates.
+const (
+	labelComposeProject = "com.docker.compose.project"
+	labelComposeService = "com.docker.compose.service"
+	labelComposeOneOff  = "com.docker.compose.oneoff"
+)
+
+// ErrUnsupported is wrapped when a driver cannot do what was asked (a
+// network fault on the compose demo, which has no Toxiproxy).
+var ErrUnsupported = errors.New("not supported")
+
+// ComposeDriver attaches to a compose project that is already running
+// (`make lab`: project failover-lab) instead of starting anything:
+//
+//	topology node "service"  ──▶ the project's container of service "service"
+//	topology node "failover" ──▶ ...                      of service "failover"
+//	the proxy                ──▶ ...                      of service "proxy"
+//
+// The URLs are the containers' published 127.0.0.1 ports, read from Docker.
+// The running proxy keeps its own configuration: the topology's pool
+// settings cannot be applied to it and are ignored (only proxy.kind builtin
+// is accepted). HTTP faults go to an app's control API (8081 inside),
+// container faults act on the compose containers, network faults are
+// refused (the demo has no Toxiproxy). Close undoes every fault still
+// applied and leaves the project running: it did not create it.
+type ComposeDriver struct {
+	// Project is the compose project name (com.docker.compose.project).
+	Project string
+	// AdminToken is the bearer token of the proxy's admin POSTs. Default:
+	// read from the proxy container (env FAILOVER_PROXY_ADMIN_TOKEN,
+	// -admin-token, or admin.token of its -config file).
+	AdminToken string
+}
+
+var _ Driver = (*ComposeDriver)(nil)
+
+// Name is "compose:<project>", the LAB_DRIVER value that selects it.
+func (d *ComposeDriver) Name() string { return DriverCompose + ":" + d.Project }
+
+// Start finds the project's running containers and maps the proxy and
+// every node to the compose service of the same name. It starts nothing
+// and fails when a service is missing, not running or not healthy.
+func (d *ComposeDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger) (Run, error) {
+	r, err := d.attach(ctx, t, l)
+	if err != nil {
+		return nil, fmt.Errorf("attach %s to compose project %s: %w", t.Name, d.Project, err)
+	}
+	return r, nil
+}
+
+func (d *ComposeDriver) attach(ctx context.Context, t Topology, l *ledger.Ledger) (*composeRun, error) {
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if k := t.Proxy.Kind; k != "" && k != ProxyBuiltin {
+		return nil, fmt.Errorf("%w: proxy.kind: the compose demo runs its own failover-proxy, only %s is accepted (got %q)", ErrUnsupported, ProxyBuiltin, k)
+	}
+	if d.Project == "" {
+		return nil, fmt.Errorf("%w: project: required", ErrInvalid)
+	}
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		return nil, fmt.Errorf("docker: %w", err)
+	}
+	r := &composeRun{cli: cli, project: d.Project, urls: map[string]string{}, nets: map[string][]disconnectedEntry{}}
+	r.core = &core{id: DriverCompose + "-" + d.Project, topo: t, led: l, ops: r}
+	if err := r.find(ctx, t); err != nil {
+		cli.Close()
+		return nil, err
+	}
+	if r.token = d.AdminToken; r.token == "" {
+		if r.token, err = r.adminToken(ctx); err != nil {
+			cli.Close()
+			return nil, err
+		}
+	}
+	if err := r.proxyReady(ctx); err != nil {
+		cli.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// services maps each compose service of the project to its one running
+// (non one-off) container.
+func services(ctx context.Context, cli client.APIClient, project string) (map[string]container.Summary, error) {
+	f := filters.NewArgs(filters.Arg("label", labelComposeProject+"="+project))
+	list, err := cli.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	out := map[string]container.Summary{}
+	for _, c := range list {
+		if c.Labels[labelComposeOneOff] == "True" {
+			continue // `compose run` containers are not the service
+		}
+		name := c.Labels[labelComposeService]
+		if prev, ok := out[name]; ok {
+			if prev.State == container.StateRunning && c.State == container.StateRunning {
+				return nil, fmt.Errorf("service %s has several running containers; the compose driver attaches to exactly one", name)
+			}
+			if prev.State == container.StateRunning {
+				continue
+			}
+		}
+		out[name] = c
+	}
+	return out, nil
+}
+
+// find maps the proxy and every node to their service's container, and
+// checks each is running and, when it has a health check, healthy.
+func (r *composeRun) find(ctx context.Context, t Topology) error {
+	svcs, err := services(ctx, r.cli, r.project)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(svcs))
+	for name := range svcs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	if len(names) == 0 {
+		return fmt.Errorf("no containers of compose project %q (is it up? `make lab` runs project failover-lab)", r.project)
+	}
+	want := []string{nameProxy}
+	for _, n := range t.Nodes {
+		want = append(want, n.Name)
+	}
+	r.ids = map[string]string{}
+	for _, name := range want {
+		c, ok := svcs[name]
+		if !ok {
+			what := "node " + name
+			if name == nameProxy {
+				what = "the proxy"
+			}
+			return fmt.Errorf("%s: no service %q in compose project %s (services: %s)", what, name, r.project, strings.Join(names, ", "))
+		}
+		info, err := r.cli.ContainerInspect(ctx, c.ID)
+		if err != nil {
+			return fmt.Errorf("service %s: %w", name, err)
+		}
+		if err := usable(info); err != nil {
+			return fmt.Errorf("service %s (container %s): %w", name, strings.TrimPrefix(info.Name, "/"), err)
+		}
+		r.ids[name] = c.ID
+		r.readPorts(name, info)
+	}
+	if r.ProxyURL() == "" {
+		return fmt.Errorf("service %s publishes no %s on 127.0.0.1: the load cannot reach it", nameProxy, portTraffic)
+	}
+	return nil
+}
+
+// usable says why a container cannot be attached to: not running, paused,
+// or its health check does not (yet) pass.
+func usable(info container.InspectResponse) error {
+	s := info.State
+	switch {
+	case s == nil:
+		return errors.New("no state")
+	case s.Paused:
+		return errors.New("is paused (unpause it first)")
+	case !s.Running:
+		return fmt.Errorf("is not running (%s, exit code %d)", s.Status, s.ExitCode)
+	case s.Health != nil && s.Health.Status != container.Healthy:
+		return fmt.Errorf("is not healthy (%s)", s.Health.Status)
+	}
+	return nil
+}
+
+// proxyReady asks the proxy's admin /ready, when the admin is published.
+func (r *composeRun) proxyReady(ctx context.Context) error {
+	admin := r.AdminURL()
+	if admin == "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return waitHTTP(ctx, admin+"/ready", is2xx, nil)
+}

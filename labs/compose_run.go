@@ -1,0 +1,187 @@
+package labs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/client"
+	"github.com/docker/go-connections/nat"
+
+	"github.com/failover-lab/failover-lab/fixtures/app"
+)
+
+// composeRun is a compose project attached to: the shared core applies
+// faults; this type knows the containers, their ports, and what it broke.
+type composeRun struct {
+	*core
+	cli     *client.Client
+	project string
+	token   string
+	ids     map[string]string // service name → container id; fixed after find
+
+	mu      sync.Mutex
+	urls    map[string]string              // "<service> <port>" → http://127.0.0.1:PORT
+	applied []Applied                      // faults in force, in order, undone by Close
+	nets    map[string][]disconnectedEntry // node → networks a disconnect left
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// disconnectedEntry is one network a disconnect fault took the node off,
+// with the aliases to restore.
+type disconnectedEntry struct {
+	id      string
+	aliases []string
+}
+
+var _ Run = (*composeRun)(nil)
+
+// readPorts records the published ports of a container, replacing what
+// was known: a restart may publish on other host ports.
+func (r *composeRun) readPorts(name string, info container.InspectResponse) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, p := range []string{portTraffic, portControl, portAdmin} {
+		delete(r.urls, name+" "+p)
+		if info.NetworkSettings == nil {
+			continue
+		}
+		if port := loopbackPort(info.NetworkSettings.Ports[nat.Port(p)]); port != "" {
+			r.urls[name+" "+p] = "http://127.0.0.1:" + port
+		}
+	}
+}
+
+// loopbackPort is the host port of a binding reachable on 127.0.0.1.
+func loopbackPort(bindings []nat.PortBinding) string {
+	for _, b := range bindings {
+		if b.HostPort != "" && (b.HostIP == "127.0.0.1" || b.HostIP == "0.0.0.0" || b.HostIP == "") {
+			return b.HostPort
+		}
+	}
+	return ""
+}
+
+func (r *composeRun) url(name, port string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.urls[name+" "+port]
+}
+
+func (r *composeRun) ProxyURL() string   { return r.url(nameProxy, portTraffic) }
+func (r *composeRun) AdminURL() string   { return r.url(nameProxy, portAdmin) }
+func (r *composeRun) AdminToken() string { return r.token }
+
+// NodeURL is "" for a node whose service publishes no 8080 (the demo's
+// nodes publish none: only the proxy reaches them).
+func (r *composeRun) NodeURL(name string) string { return r.url(name, portTraffic) }
+
+func (r *composeRun) controlURL(name string) string { return r.url(name, portControl) }
+
+// Apply refuses what the demo cannot do, then applies like any run and
+// remembers the fault for Close.
+func (r *composeRun) Apply(ctx context.Context, f Fault) (Applied, error) {
+	if f.Network != nil {
+		return Applied{}, fmt.Errorf("apply %s: %w: network: the compose demo has no Toxiproxy between the proxy and %s; use an http or container fault", f.Name, ErrUnsupported, f.Node)
+	}
+	if n, ok := r.topo.Node(f.Node); ok && f.HTTP != nil && n.Fixture == FixtureApp && r.controlURL(n.Name) == "" {
+		return Applied{}, fmt.Errorf("apply %s: %w: http: service %s publishes no %s (the app's control API) on 127.0.0.1", f.Name, ErrUnsupported, n.Name, portControl)
+	}
+	a, err := r.core.Apply(ctx, f)
+	if err != nil {
+		return a, err
+	}
+	r.mu.Lock()
+	r.applied = append(r.applied, a)
+	r.mu.Unlock()
+	return a, nil
+}
+
+func (r *composeRun) Clear(ctx context.Context, a Applied) error {
+	if err := r.core.Clear(ctx, a); err != nil {
+		return err
+	}
+	r.forget(a)
+	return nil
+}
+
+func (r *composeRun) forget(a Applied) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.applied = slices.DeleteFunc(r.applied, func(b Applied) bool {
+		return b.Fault.Name == a.Fault.Name && b.At.Equal(a.At)
+	})
+}
+
+// Close undoes every fault still in force, newest first, without ledger
+// marks (the run is over), and leaves the project's containers running.
+func (r *composeRun) Close(ctx context.Context) error {
+	r.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		r.mu.Lock()
+		left := slices.Clone(r.applied)
+		r.applied = nil
+		r.mu.Unlock()
+		var errs []error
+		for _, a := range slices.Backward(left) {
+			if err := r.undo(ctx, a); err != nil {
+				errs = append(errs, fmt.Errorf("clear %s (%s): %w", a.Fault.Name, a.Fault.describe(), err))
+			}
+		}
+		r.markClosed()
+		r.cli.Close()
+		if err := errors.Join(errs...); err != nil {
+			r.closeErr = fmt.Errorf("close %s: %w", r.id, err)
+		}
+	})
+	return r.closeErr
+}
+
+// undo is Clear without the mark.
+func (r *composeRun) undo(ctx context.Context, a Applied) error {
+	n, _ := r.topo.Node(a.Fault.Node)
+	switch {
+	case a.Fault.HTTP != nil:
+		// A fault that ran out (count, for) or died with a restart is gone
+		// already: clear only what is still active.
+		active, err := app.Client{BaseURL: r.controlURL(n.Name)}.List(ctx)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(active, func(f app.Active) bool { return f.ID == a.httpID }) {
+			return r.httpClear(ctx, n, a.httpID)
+		}
+		return nil
+	case a.Fault.Container != nil:
+		return r.containerClear(ctx, n, *a.Fault.Container)
+	}
+	return nil
+}
+
+// networksOf lists the networks a container is on, with its aliases there.
+func networksOf(info container.InspectResponse) []disconnectedEntry {
+	var out []disconnectedEntry
+	if info.NetworkSettings == nil {
+		return nil
+	}
+	for name, ep := range info.NetworkSettings.Networks {
+		id := ep.NetworkID
+		if id == "" {
+			id = name
+		}
+		out = append(out, disconnectedEntry{id: id, aliases: ep.Aliases})
+	}
+	return out
+}
+
+func endpoint(e disconnectedEntry) *network.EndpointSettings {
+	return &network.EndpointSettings{Aliases: e.aliases}
+}
