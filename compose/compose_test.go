@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,8 +14,11 @@ import (
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/client"
 
-	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/fixtures/images"
+	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/expect"
+	"github.com/failover-lab/failover-lab/labs/report"
+	"github.com/failover-lab/failover-lab/labs/scenario"
 )
 
 // project is not the demo's own "failover-lab", so the test never tears
@@ -26,14 +27,12 @@ import (
 // skips when they are taken.
 const project = "failover-lab-composetest"
 
-const (
-	proxyURL   = "http://127.0.0.1:8080"
-	controlURL = "http://127.0.0.1:8081"
-)
-
 // TestDemoFailsOverAndRecovers is the demo's "done when", with the real
-// compose tool: service answers; with a 500 on, failover answers and no
-// client sees a 500; fixed, service answers again; down leaves nothing.
+// compose tool: the seed scenario (scenarios/seed-story.yaml) runs through
+// the scenario engine against the running demo, attached by compose
+// service name, and every expectation holds (no client sees the 500, the
+// error page takes over at once, traffic returns after the fix); down then
+// leaves nothing of the project.
 func TestDemoFailsOverAndRecovers(t *testing.T) {
 	ctx := context.Background()
 	if err := images.Available(ctx); err != nil {
@@ -50,6 +49,10 @@ func TestDemoFailsOverAndRecovers(t *testing.T) {
 			l.Close()
 		}
 	}
+	s, err := scenario.ParseFile(seedScenario)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range []string{"app", "errorpage", "proxy"} {
 		if _, err := images.Build(ctx, name); err != nil {
 			t.Fatal(err)
@@ -65,6 +68,7 @@ func TestDemoFailsOverAndRecovers(t *testing.T) {
 			t.Errorf("down: %v\n%s", err, out)
 		}
 	})
+	began := time.Now()
 	if out, err := run("up", "-d"); err != nil {
 		t.Fatalf("up: %v\n%s", err, out)
 	}
@@ -72,41 +76,38 @@ func TestDemoFailsOverAndRecovers(t *testing.T) {
 		logs, _ := run("logs", "--tail", "20")
 		t.Fatalf("%v\n%s", err, logs)
 	}
+	t.Logf("up and healthy in %v", time.Since(began).Round(100*time.Millisecond))
 
-	if got := servedBy(t); got != "service" {
-		t.Fatalf("before the break: served by %q, want service", got)
-	}
-
-	load := startLoad(ctx)
-	load.waitFor(t, "service", 5*time.Second)
-	control := app.Client{BaseURL: controlURL}
-	if _, err := control.Apply(ctx, app.Fault{ID: "broken", Kind: app.KindStatus, Status: 500}); err != nil {
-		load.stop()
-		t.Fatal(err)
-	}
-	load.waitFor(t, "failover", 15*time.Second)
-	time.Sleep(2 * time.Second) // keep the fault on under load: this is the window in which a 500 would leak
-
-	if err := control.ClearAll(ctx); err != nil {
-		load.stop()
-		t.Fatal(err)
-	}
-	fixed := time.Now()
-	// Back within the health interval (5 s) plus the hold-down (5 s), with slack for 2 busy cores.
-	load.waitFor(t, "service", 20*time.Second)
-	t.Logf("traffic back on service %v after the fix", time.Since(fixed).Round(100*time.Millisecond))
-	seen := load.stop()
-	for key, n := range seen {
-		t.Logf("seen %-16s %d", key, n)
-		if strings.HasPrefix(key, "500") || strings.HasPrefix(key, "error") {
-			t.Errorf("a client saw %s (%d times); want no 500 and no error", key, n)
-		}
-	}
+	runScenario(t, ctx, s, &labs.ComposeDriver{Project: project})
 
 	if out, err := run("down", "-v", "--remove-orphans"); err != nil {
 		t.Fatalf("down: %v\n%s", err, out)
 	}
 	assertNothingLeft(t, ctx)
+}
+
+// seedScenario is the story the demo tells, as the scenario library has it.
+const seedScenario = "../scenarios/seed-story.yaml"
+
+// runScenario runs s on d and requires every expectation to hold, reporting
+// as go test ./scenarios/... does.
+func runScenario(t *testing.T, ctx context.Context, s *scenario.Scenario, d labs.Driver) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, s.EndAt()+time.Minute)
+	defer cancel()
+	l, err := scenario.Run(ctx, s, d, func(line string) { t.Log(line) })
+	if err != nil {
+		t.Fatalf("%s on %s: %v", s.File, d.Name(), err)
+	}
+	results := expect.Evaluate(s, l)
+	for _, res := range results {
+		if res.HasFigure {
+			t.Logf("%s: %s", res.Name(), res.Measured)
+		}
+	}
+	for _, res := range expect.Failed(results) {
+		t.Error("\n" + report.Failure(s, l, res))
+	}
 }
 
 // composeCommand is the v2 plugin when present, else docker-compose (as the Makefile picks).
@@ -163,94 +164,6 @@ func waitHealthy(ctx context.Context, within time.Duration) error {
 		case <-time.After(500 * time.Millisecond): // poll interval
 		}
 	}
-}
-
-func servedBy(t *testing.T) string {
-	t.Helper()
-	resp, err := http.Get(proxyURL + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("GET /: got %d, want 200", resp.StatusCode)
-	}
-	return resp.Header.Get("X-Served-By")
-}
-
-// load sends GET / every 50 ms from one goroutine it owns and counts what
-// each answer was ("200 service", "error ...").
-type load struct {
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	seen   map[string]int
-	last   string // served by of the last answer
-}
-
-func startLoad(ctx context.Context) *load {
-	ctx, cancel := context.WithCancel(ctx)
-	l := &load{cancel: cancel, seen: map[string]int{}}
-	client := &http.Client{Timeout: 15 * time.Second}
-	l.wg.Go(func() {
-		tick := time.NewTicker(50 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			key, by := get(ctx, client)
-			if ctx.Err() != nil {
-				return // a request cut short by stop is not something a client saw
-			}
-			l.mu.Lock()
-			l.seen[key]++
-			l.last = by
-			l.mu.Unlock()
-		}
-	})
-	return l
-}
-
-func get(ctx context.Context, client *http.Client) (key, servedBy string) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, proxyURL+"/", nil)
-	resp, err := client.Do(req)
-	if err != nil {
-		return "error " + err.Error(), ""
-	}
-	resp.Body.Close()
-	by := resp.Header.Get("X-Served-By")
-	return fmt.Sprintf("%d %s", resp.StatusCode, by), by
-}
-
-// waitFor polls until the last answer came from node.
-func (l *load) waitFor(t *testing.T, node string, within time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		l.mu.Lock()
-		last := l.last
-		l.mu.Unlock()
-		if last == node {
-			return
-		}
-		if time.Now().After(deadline) {
-			seen := l.stop()
-			t.Fatalf("no answer from %s within %v (last from %q; seen %v)", node, within, last, seen)
-		}
-		time.Sleep(50 * time.Millisecond) // poll interval
-	}
-}
-
-// stop ends the load and returns what it saw.
-func (l *load) stop() map[string]int {
-	l.cancel()
-	l.wg.Wait()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.seen
 }
 
 // assertNothingLeft wants no container and no network of the project.
