@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process] [-kind KIND] [-report DIR] [-quiet] FILE  run one scenario: progress, verdict, HTML report (default reports/NAME/index.html)"}
+	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-kind KIND] [-report DIR] [-quiet] FILE  run one scenario: progress, verdict, HTML report (default reports/NAME/index.html)"}
 }
 
 // errFailed is returned when the run completed but expectations failed.
@@ -34,7 +34,7 @@ func runRun(ctx context.Context, args []string) error {
 func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	driverName := fs.String("driver", "", "docker, process or auto (default: $LAB_DRIVER, else auto)")
+	driverName := fs.String("driver", "", "docker, process, auto or compose:PROJECT (default: $LAB_DRIVER, else auto)")
 	dir := fs.String("report", "", "directory of the HTML report (default reports/NAME)")
 	quiet := fs.Bool("quiet", false, "no per-second lines while the load runs")
 	kind := fs.String("kind", "", "run in front of this proxy kind instead of the file's: builtin, apache, nginx, haproxy (process driver)")
