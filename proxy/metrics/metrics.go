@@ -6,7 +6,6 @@ package metrics
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -70,20 +69,24 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 func (m *Metrics) hook(srv *proxy.Server) {
+	// The per-request series go through caches (children.go).
+	upstream, upstreamDur := counters(m.upstream), observers(m.upstreamDur)
+	requests, requestDur := counters(m.requests), observers(m.requestDur)
+	retries := counters(m.retries)
 	srv.Handler.Hooks = proxy.Hooks{
 		Attempt: func(p, mem string, status int, kind string, d time.Duration) {
 			code := kind
 			if code == "" {
 				code = class(status)
 			}
-			m.upstream.WithLabelValues(p, mem, code).Inc()
-			m.upstreamDur.WithLabelValues(p, mem).Observe(d.Seconds())
+			upstream.with(3, p, mem, code).Inc()
+			upstreamDur.with(2, p, mem, "").Observe(d.Seconds())
 		},
-		Retry:         func(p, mem string) { m.retries.WithLabelValues(p, mem).Inc() },
+		Retry:         func(p, mem string) { retries.with(2, p, mem, "").Inc() },
 		BudgetRefused: func(p string) { m.budgetRefusals.WithLabelValues(p).Inc() },
 		Done: func(p string, status int, d time.Duration) {
-			m.requests.WithLabelValues(p, class(status)).Inc()
-			m.requestDur.WithLabelValues(p).Observe(d.Seconds())
+			requests.with(2, p, class(status), "").Inc()
+			requestDur.with(1, p, "", "").Observe(d.Seconds())
 		},
 	}
 	srv.OnTransition = func(p *pool.Pool, mem *member.Member, t member.Transition) {
@@ -106,9 +109,12 @@ func (m *Metrics) hook(srv *proxy.Server) {
 	}
 }
 
+var classes = [...]string{"1xx", "2xx", "3xx", "4xx", "5xx"}
+
+// class is the status class label; constant strings, no allocation.
 func class(status int) string {
 	if status < 100 || status > 599 {
 		return "other"
 	}
-	return strconv.Itoa(status/100) + "xx"
+	return classes[status/100-1]
 }
