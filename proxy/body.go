@@ -6,11 +6,15 @@ import (
 	"sync"
 )
 
-// wrapBody calls onClose once when the response body is closed, with the
-// first read error other than EOF (a member that cut its answer short). It
-// keeps the io.Writer of a 101 Switching Protocols body so ReverseProxy can
-// still use it as the upgraded connection.
-func wrapBody(b io.ReadCloser, onClose func(readErr error)) io.ReadCloser {
+// bodyCloser is told, once, that a response body was closed, with the
+// first read error other than EOF (a member that cut its answer short).
+type bodyCloser interface{ bodyClosed(readErr error) }
+
+// wrapBody calls onClose.bodyClosed once when the response body is closed.
+// It keeps the io.Writer of a 101 Switching Protocols body so ReverseProxy
+// can still use it as the upgraded connection. onClose is an interface, not
+// a func, so the request path allocates no closure for it.
+func wrapBody(b io.ReadCloser, onClose bodyCloser) io.ReadCloser {
 	c := &closeHook{ReadCloser: b, onClose: onClose}
 	if rw, ok := b.(io.ReadWriteCloser); ok {
 		return &rwCloseHook{closeHook: c, w: rw}
@@ -21,7 +25,7 @@ func wrapBody(b io.ReadCloser, onClose func(readErr error)) io.ReadCloser {
 type closeHook struct {
 	io.ReadCloser
 	once    sync.Once
-	onClose func(error)
+	onClose bodyCloser
 	mu      sync.Mutex // an upgraded connection reads on another goroutine
 	readErr error
 }
@@ -44,7 +48,7 @@ func (c *closeHook) Close() error {
 		c.mu.Lock()
 		readErr := c.readErr
 		c.mu.Unlock()
-		c.onClose(readErr)
+		c.onClose.bodyClosed(readErr)
 	})
 	return err
 }

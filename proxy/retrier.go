@@ -95,26 +95,25 @@ func (t *retrier) nextMember(out *http.Request, at *attempt, try int, tried []*m
 func (t *retrier) send(out *http.Request, at *attempt, m *member.Member, try int) (*http.Response, string, error) {
 	p := t.pool
 	req := attemptRequest(out, at, m, try)
-	done := m.Begin()
+	m.Start()
 	start := time.Now()
 	resp, err := p.Transport.RoundTrip(req)
 	d := time.Since(start)
-	on := out.Method + " " + out.URL.Path
 	var failure, kind string
 	switch {
 	case err != nil && out.Context().Err() != nil:
-		done(0) // the client went away: not the member's fault
+		m.Finish(0) // the client went away: not the member's fault
 		return nil, "", err
 	case err != nil:
 		kind = errKind(err)
-		failure = kind + " error on " + on
+		failure = kind + " error on " + on(out)
 		if kind == ErrKindTimeout {
-			failure = fmt.Sprintf("timeout after %s on %s", p.Config.Timeouts.ResponseHeader, on)
+			failure = fmt.Sprintf("timeout after %s on %s", p.Config.Timeouts.ResponseHeader, on(out))
 		}
 		err = &upstreamError{kind: kind, member: m.Name, err: err}
-		done(0)
+		m.Finish(0)
 	case p.IsFailure(resp.StatusCode):
-		failure = fmt.Sprintf("%d on %s", resp.StatusCode, on)
+		failure = fmt.Sprintf("%d on %s", resp.StatusCode, on(out))
 	}
 	if t.hooks.Attempt != nil {
 		status := 0
@@ -123,21 +122,37 @@ func (t *retrier) send(out *http.Request, at *attempt, m *member.Member, try int
 		}
 		t.hooks.Attempt(p.Name, m.Name, status, kind, d)
 	}
-	pc := p.Config.Passive
 	if failure != "" {
+		pc := p.Config.Passive
 		m.PassiveFailure(failure, pc.Failures, pc.Window, pc.HoldDown)
 	}
 	if resp != nil {
-		status := resp.StatusCode
-		resp.Body = wrapBody(resp.Body, func(readErr error) {
-			done(status)
-			if readErr != nil && out.Context().Err() == nil && status != http.StatusSwitchingProtocols {
-				// Headers were already forwarded: too late to retry, not to count.
-				m.PassiveFailure("body cut short on "+on, pc.Failures, pc.Window, pc.HoldDown)
-			}
-		})
+		resp.Body = wrapBody(resp.Body, &finish{pool: p, m: m, out: out, status: resp.StatusCode})
 	}
 	return resp, failure, err
+}
+
+// on names the request in a failure cause ("GET /cart"); it is built only
+// when there is a failure to describe.
+func on(out *http.Request) string { return out.Method + " " + out.URL.Path }
+
+// finish ends an attempt when its response body is closed: the member's
+// in-flight count and recent codes, and a passive failure when the member
+// cut the body short.
+type finish struct {
+	pool   *pool.Pool
+	m      *member.Member
+	out    *http.Request
+	status int
+}
+
+func (f *finish) bodyClosed(readErr error) {
+	f.m.Finish(f.status)
+	if readErr != nil && f.out.Context().Err() == nil && f.status != http.StatusSwitchingProtocols {
+		// Headers were already forwarded: too late to retry, not to count.
+		pc := f.pool.Config.Passive
+		f.m.PassiveFailure("body cut short on "+on(f.out), pc.Failures, pc.Window, pc.HoldDown)
+	}
 }
 
 // attemptRequest points the outbound request at m with a fresh body. The

@@ -3,16 +3,26 @@ package member
 // Begin counts a request attempt sent to the member; call the returned
 // function with the status (0 for none) when its response is finished.
 func (m *Member) Begin() (done func(status int)) {
+	m.Start()
+	return m.Finish
+}
+
+// Start counts a request attempt sent to the member; call Finish once with
+// the status (0 for none) when its response is finished. The pair is
+// Begin without the closure, for the request path.
+func (m *Member) Start() {
 	m.inflight.Add(1)
 	m.requests.Add(1)
-	return func(status int) {
-		m.inflight.Add(-1)
-		if status != 0 {
-			m.mu.Lock()
-			m.codes[m.ncodes%len(m.codes)] = status
-			m.ncodes++
-			m.mu.Unlock()
-		}
+}
+
+// Finish ends an attempt counted by Start.
+func (m *Member) Finish(status int) {
+	m.inflight.Add(-1)
+	if status != 0 {
+		m.mu.Lock()
+		m.codes[m.ncodes%len(m.codes)] = status
+		m.ncodes++
+		m.mu.Unlock()
 	}
 }
 
