@@ -98,6 +98,10 @@ func NewTransport(t config.Timeouts) *http.Transport {
 		TLSHandshakeTimeout:   t.Dial,
 		ExpectContinueTimeout: time.Second,
 		ForceAttemptHTTP2:     false,
+		// Pass Content-Encoding through as the member sent it: without
+		// this the Transport asks for gzip on requests that did not, and
+		// the proxy would spend CPU gunzipping answers for the client.
+		DisableCompression: true,
 	}
 }
 
@@ -137,11 +141,11 @@ func (p *Pool) Expected(status int) bool {
 func (p *Pool) ExpectBody() *regexp.Regexp { return p.expectBody }
 
 // Pick returns a usable member of the best tier that has one, skipping
-// tried, or nil when there is none.
+// tried, or nil when there is none. The common case, one usable member in
+// the best tier, returns it without building a candidate list.
 func (p *Pool) Pick(r *http.Request, tried []*member.Member) *member.Member {
-	var buf [16]*member.Member
-	c := buf[:0]
-	tier := -1
+	var only *member.Member
+	n, tier := 0, -1
 	for _, m := range p.Members {
 		if tier >= 0 && m.Tier() != tier {
 			break // members are sorted: the best tier with candidates wins
@@ -149,10 +153,24 @@ func (p *Pool) Pick(r *http.Request, tried []*member.Member) *member.Member {
 		if !m.Usable() || slices.Contains(tried, m) {
 			continue
 		}
-		tier = m.Tier()
-		c = append(c, m)
+		tier, only = m.Tier(), m
+		n++
 	}
-	if len(c) == 0 {
+	if n <= 1 {
+		return only
+	}
+	return p.selectIn(r, tried, tier, n)
+}
+
+// selectIn asks the selector among the usable members of tier.
+func (p *Pool) selectIn(r *http.Request, tried []*member.Member, tier, n int) *member.Member {
+	c := make([]*member.Member, 0, n)
+	for _, m := range p.Members {
+		if m.Tier() == tier && m.Usable() && !slices.Contains(tried, m) {
+			c = append(c, m)
+		}
+	}
+	if len(c) == 0 { // all went out since the first look
 		return nil
 	}
 	return p.Selector.Select(c, r)
