@@ -2,6 +2,8 @@ package proxy
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 
@@ -18,9 +20,6 @@ func idempotent(method string) bool {
 	return false
 }
 
-// attemptKey carries the *attempt from ServeHTTP to the retrier.
-type attemptKey struct{}
-
 // attempt is one client request's retry state.
 type attempt struct {
 	retryable bool   // method and body allow re-sending
@@ -28,10 +27,15 @@ type attempt struct {
 	rest      io.Reader
 }
 
+// errBadBody is a client request body that could not be read: a 400.
+var errBadBody = errors.New("bad request body")
+
 // newAttempt buffers the body (up to the pool's limit) when the request
-// may be retried; a larger body streams and is not retried.
-func newAttempt(r *http.Request, p *pool.Pool) (*attempt, error) {
-	at := &attempt{retryable: idempotent(r.Method) || r.Header.Get("Idempotency-Key") != ""}
+// may be retried; a larger body streams and is not retried. The retrier
+// calls it on the ReverseProxy's outbound copy (same method, headers and
+// body as the client's), so no per-request context value is needed.
+func newAttempt(r *http.Request, p *pool.Pool) (at attempt, err error) {
+	at = attempt{retryable: idempotent(r.Method) || r.Header.Get("Idempotency-Key") != ""}
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return at, nil
 	}
@@ -42,7 +46,7 @@ func newAttempt(r *http.Request, p *pool.Pool) (*attempt, error) {
 	}
 	buf, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
-		return nil, err
+		return attempt{}, fmt.Errorf("%w: %w", errBadBody, err)
 	}
 	if int64(len(buf)) > limit {
 		at.retryable = false

@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"context"
 	"io"
 	"log"
 	"log/slog"
@@ -127,12 +126,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		unavailable(w, rt.pool)
 		return
 	}
-	at, err := newAttempt(r, rt.pool)
-	if err != nil {
-		generated(w, http.StatusBadRequest, ErrKindBadRequest, "bad request body")
-		return
-	}
-	rt.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), attemptKey{}, at)))
+	rt.rp.ServeHTTP(w, r) // the retrier reads and buffers the body
 }
 
 func (h *Handler) done(r *http.Request, sw *statusWriter, start time.Time) {

@@ -40,11 +40,12 @@ type retrier struct {
 }
 
 func (t *retrier) RoundTrip(out *http.Request) (*http.Response, error) {
-	at, _ := out.Context().Value(attemptKey{}).(*attempt)
-	if at == nil {
-		at = &attempt{}
-	}
 	p := t.pool
+	st, err := newAttempt(out, p)
+	if err != nil {
+		return nil, err
+	}
+	at := &st
 	var tried []*member.Member
 	m := p.Pick(out, nil)
 	if m == nil {
@@ -208,6 +209,8 @@ func proxyError(w http.ResponseWriter, r *http.Request, p *pool.Pool, err error)
 	switch {
 	case errors.Is(err, errNoUsableMember):
 		unavailable(w, p)
+	case errors.Is(err, errBadBody):
+		generated(w, http.StatusBadRequest, ErrKindBadRequest, "bad request body")
 	case errors.As(err, &ue) && ue.kind == ErrKindTimeout:
 		generated(w, http.StatusGatewayTimeout, ErrKindTimeout, "member timed out")
 	default:
