@@ -49,12 +49,21 @@ type route struct {
 	rp     *httputil.ReverseProxy
 }
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+// copyBuf is one ReverseProxy copy buffer. The pool holds array pointers:
+// Put converts the slice back to one without allocating (putting &slice
+// would allocate a slice header on every request).
+type copyBuf = [32 << 10]byte
+
+var bufPool = sync.Pool{New: func() any { return new(copyBuf) }}
 
 type bytePool struct{}
 
-func (bytePool) Get() []byte  { return *bufPool.Get().(*[]byte) }
-func (bytePool) Put(b []byte) { bufPool.Put(&b) }
+func (bytePool) Get() []byte { return bufPool.Get().(*copyBuf)[:] }
+func (bytePool) Put(b []byte) {
+	if len(b) == len(copyBuf{}) {
+		bufPool.Put((*copyBuf)(b))
+	}
+}
 
 // SetRoutes installs the routes atomically: in-flight requests finish on
 // the pools they started with.
