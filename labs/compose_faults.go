@@ -13,91 +13,63 @@ import (
 // them on its own; disconnect takes the container off every network it is
 // on (the demo's: <project>_default) and Clear puts it back with the same
 // aliases, so the proxy finds it by its service name again.
-func (r *composeRun) containerApply(ctx context.Context, n Node, c ContainerFault) error {
-	id := r.ids[n.Name]
-	timeout := stopTimeout
-	switch c.Action {
-	case ActionStop:
-		return r.cli.ContainerStop(ctx, id, container.StopOptions{Timeout: &timeout})
-	case ActionKill:
-		name, _ := c.signal()
-		if err := r.cli.ContainerKill(ctx, id, name); err != nil {
-			return err
-		}
-		r.waitExit(ctx, id)
-		return nil
-	case ActionPause:
-		return r.cli.ContainerPause(ctx, id)
-	case ActionRestart:
-		if err := r.cli.ContainerRestart(ctx, id, container.StopOptions{Timeout: &timeout}); err != nil {
-			return err
-		}
-		return r.refresh(ctx, n.Name)
-	case ActionDisconnect:
-		info, err := r.cli.ContainerInspect(ctx, id)
-		if err != nil {
-			return err
-		}
-		nets := networksOf(info)
-		for _, e := range nets {
-			if err := r.cli.NetworkDisconnect(ctx, e.id, id, true); err != nil {
-				return err
+func (r *composeRun) faults() containerFaults {
+	return containerFaults{
+		cli:       r.cli,
+		id:        func(name string) string { return r.ids[name] },
+		restarted: func(ctx context.Context, n Node) error { return r.refresh(ctx, n.Name) },
+		start: func(ctx context.Context, n Node, id string) error {
+			if err := r.cli.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
+				return fmt.Errorf("start %s: %w", n.Name, err)
 			}
-		}
-		r.mu.Lock()
-		r.nets[n.Name] = nets
-		r.mu.Unlock()
-		return nil
+			return nil
+		},
+		disconnect: r.disconnect,
+		reconnect:  r.reconnect,
+		waitNode:   r.waitNode,
 	}
-	return fmt.Errorf("%w: container.action %q", ErrInvalid, c.Action)
+}
+
+func (r *composeRun) containerApply(ctx context.Context, n Node, c ContainerFault) error {
+	return r.faults().apply(ctx, n, c)
 }
 
 func (r *composeRun) containerClear(ctx context.Context, n Node, c ContainerFault) error {
-	id := r.ids[n.Name]
-	ctx, cancel := withReadyTimeout(ctx)
-	defer cancel()
-	switch c.Action {
-	case ActionStop, ActionKill:
-		info, err := r.cli.ContainerInspect(ctx, id)
-		if err != nil {
-			return err
-		}
-		if info.State != nil && info.State.Running { // survived the signal
-			return nil
-		}
-		if err := r.cli.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
-			return fmt.Errorf("start %s: %w", n.Name, err)
-		}
-		return r.waitNode(ctx, n)
-	case ActionPause:
-		return r.cli.ContainerUnpause(ctx, id)
-	case ActionRestart:
-		return nil
-	case ActionDisconnect:
-		r.mu.Lock()
-		nets := r.nets[n.Name]
-		delete(r.nets, n.Name)
-		r.mu.Unlock()
-		for _, e := range nets {
-			if err := r.cli.NetworkConnect(ctx, e.id, id, endpoint(e)); err != nil {
-				return err
-			}
-		}
-		return r.waitNode(ctx, n)
-	}
-	return fmt.Errorf("%w: container.action %q", ErrInvalid, c.Action)
+	return r.faults().clear(ctx, n, c)
 }
 
-// waitExit waits briefly for a killed container to stop running, so a
-// lethal signal has taken effect when Apply returns.
-func (r *composeRun) waitExit(ctx context.Context, id string) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	okC, errC := r.cli.ContainerWait(ctx, id, container.WaitConditionNotRunning)
-	select {
-	case <-okC:
-	case <-errC:
+// disconnect takes a container off every network it is on and remembers
+// the endpoints for reconnect.
+func (r *composeRun) disconnect(ctx context.Context, n Node, id string) error {
+	info, err := r.cli.ContainerInspect(ctx, id)
+	if err != nil {
+		return err
 	}
+	nets := networksOf(info)
+	for _, e := range nets {
+		if err := r.cli.NetworkDisconnect(ctx, e.id, id, true); err != nil {
+			return err
+		}
+	}
+	r.mu.Lock()
+	r.nets[n.Name] = nets
+	r.mu.Unlock()
+	return nil
+}
+
+// reconnect puts a container back on the networks disconnect took it off,
+// with the same aliases.
+func (r *composeRun) reconnect(ctx context.Context, n Node, id string) error {
+	r.mu.Lock()
+	nets := r.nets[n.Name]
+	delete(r.nets, n.Name)
+	r.mu.Unlock()
+	for _, e := range nets {
+		if err := r.cli.NetworkConnect(ctx, e.id, id, endpoint(e)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // refresh re-reads a container's published ports.
