@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 
 	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/labs/ledger"
-	"github.com/failover-lab/failover-lab/labs/load"
 )
 
 func TestComposeDriverFromEnv(t *testing.T) {
@@ -105,15 +103,7 @@ func TestComposeDriver(t *testing.T) {
 		t.Errorf("network fault: got %v, want ErrUnsupported saying there is no Toxiproxy", err)
 	}
 
-	loadCtx, stopLoad := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		spec := load.Spec{Target: r.ProxyURL(), Rate: 50, Timeout: 3 * time.Second, FreshConns: 0.5}
-		if err := load.Run(loadCtx, spec, led); err != nil {
-			t.Errorf("load: %v", err)
-		}
-	})
-	defer func() { stopLoad(); wg.Wait() }()
+	defer startLoad(t, ctx, r.ProxyURL(), led)()
 	waitRows(t, led, time.Now(), "traffic through the proxy, served by the primary", recovered)
 	for _, tc := range faultCases() {
 		if tc.fault.Network != nil {

@@ -172,15 +172,5 @@ func BenchmarkDockerStart(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	for b.Loop() {
-		r, err := d.Start(ctx, testTopology("b-start"), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		if err := r.Close(ctx); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-	}
+	benchStart(b, ctx, d)
 }

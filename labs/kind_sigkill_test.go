@@ -1,7 +1,6 @@
 package labs
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -78,30 +77,13 @@ func groupMembers(pids []int) []string {
 // the seed topology on kind, and returns it with the pids of its run.
 func startKindHelper(t *testing.T, kind string) (*exec.Cmd, []int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperKindRun$")
-	cmd.Env = append(os.Environ(), "LABS_HELPER_KIND="+kind)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	cmd, line := execHelper(t, "TestHelperKindRun", "LABS_HELPER_KIND="+kind)
+	var pids []int
+	for _, s := range strings.Fields(line)[2:] {
+		pid, _ := strconv.Atoi(s)
+		pids = append(pids, pid)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) > 1 && f[0] == "RUN" {
-			var pids []int
-			for _, s := range f[2:] {
-				pid, _ := strconv.Atoi(s)
-				pids = append(pids, pid)
-			}
-			return cmd, pids
-		}
-	}
-	t.Fatal("helper ended without starting a run")
-	return nil, nil
+	return cmd, pids
 }
 
 // TestHelperKindRun is not a test: TestKindsDieWithSIGKILL runs it in a
@@ -115,10 +97,5 @@ func TestHelperKindRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	line := "RUN " + r.ID()
-	for _, pid := range r.(*processRun).PIDs() {
-		line += " " + strconv.Itoa(pid)
-	}
-	os.Stdout.WriteString(line + "\n")
-	select {} // until SIGKILL
+	announceRun(r)
 }

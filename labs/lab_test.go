@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/labs/ledger"
-	"github.com/failover-lab/failover-lab/labs/load"
 	"github.com/failover-lab/failover-lab/proxy/config"
 )
 
@@ -117,15 +115,7 @@ func testDriver(t *testing.T, d Driver, leftovers func(t *testing.T, r Run) []st
 	checkServedBy(t, r.ProxyURL(), "service")
 	checkServedBy(t, r.NodeURL("failover"), "failover")
 
-	loadCtx, stopLoad := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		spec := load.Spec{Target: r.ProxyURL(), Rate: 50, Timeout: 3 * time.Second, FreshConns: 0.5}
-		if err := load.Run(loadCtx, spec, led); err != nil {
-			t.Errorf("load: %v", err)
-		}
-	})
-	defer func() { stopLoad(); wg.Wait() }()
+	defer startLoad(t, ctx, r.ProxyURL(), led)()
 
 	waitRows(t, led, time.Now(), "traffic through the proxy, served by the primary", recovered)
 	for _, tc := range faultCases() {

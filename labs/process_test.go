@@ -1,7 +1,6 @@
 package labs
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -77,38 +76,7 @@ func TestProcessChildrenDieWithSIGKILL(t *testing.T) {
 // with the named driver, prints one line "RUN <id> <pids...>" and blocks.
 func startHelper(t *testing.T, driver string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRun$", "-test.v")
-	cmd.Env = append(os.Environ(), "LABS_HELPER_DRIVER="+driver)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "RUN ") {
-				lines <- sc.Text()
-				break
-			}
-		}
-		close(lines)
-	}()
-	select {
-	case line, ok := <-lines:
-		if !ok {
-			t.Fatal("helper ended without starting a run")
-		}
-		return cmd, line
-	case <-time.After(2 * time.Minute):
-		t.Fatal("helper did not start a run within 2 minutes")
-	}
-	return nil, ""
+	return execHelper(t, "TestHelperRun", "LABS_HELPER_DRIVER="+driver)
 }
 
 // TestHelperRun is not a test: the SIGKILL tests run it in a child process.
@@ -125,14 +93,7 @@ func TestHelperRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	line := "RUN " + r.ID()
-	if pr, ok := r.(*processRun); ok {
-		for _, pid := range pr.PIDs() {
-			line += " " + strconv.Itoa(pid)
-		}
-	}
-	os.Stdout.WriteString(line + "\n")
-	select {} // until SIGKILL
+	announceRun(r)
 }
 
 // BenchmarkProcessStart measures Start of the seed topology as local
@@ -140,15 +101,5 @@ func TestHelperRun(t *testing.T) {
 func BenchmarkProcessStart(b *testing.B) {
 	ctx := b.Context()
 	d := NewProcessDriver()
-	for b.Loop() {
-		r, err := d.Start(ctx, testTopology("b-start"), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		if err := r.Close(ctx); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-	}
+	benchStart(b, ctx, d)
 }
