@@ -24,8 +24,10 @@ import (
 //	         hcheck ignores failed checks of a member in error state, so
 //	         after each hold-down (retry=) a client request tries it
 //	         again: one 500 per hold-down while broken     ≥1, one after it
-//	haproxy  observe layer7 marks it down; retry-on 500 retried on the
-//	         same server (2.6), the 500 goes to the client           ≥1
+//	haproxy  observe layer7 marks it down; retry-on 500 redispatches.
+//	         Whether the retry still lands on the failing server depends
+//	         on whether the mark-down won the race: 1 leaked in most runs,
+//	         0 in some (seen in CI)                                   ≤1
 func TestKindsFailover(t *testing.T) {
 	tests := []struct {
 		kind  string
@@ -37,7 +39,7 @@ func TestKindsFailover(t *testing.T) {
 		// The fault lasts longer than kindHoldDown + 2 intervals.
 		{ProxyApache, func(tr trial) bool { return tr.leaked >= 1 && tr.lastLeak >= kindHoldDown },
 			">= 1, one of them after the hold-down (retry=) ran out"},
-		{ProxyHAProxy, func(tr trial) bool { return tr.leaked >= 1 }, ">= 1"},
+		{ProxyHAProxy, func(tr trial) bool { return tr.leaked <= 1 }, "<= 1 (a race: usually 1, sometimes 0)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind, func(t *testing.T) {
