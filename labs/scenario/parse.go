@@ -1,17 +1,15 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
+
 	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
-	"strconv"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // ParseFile reads, checks and validates one scenario file.
@@ -32,46 +30,29 @@ func Parse(file string, r io.Reader) (*Scenario, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenario: read %s: %w", file, err)
 	}
-	p := &problems{file: file}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		p.add(syntaxPos(msg), "", ErrSyntax, "%s", syntaxLineRE.ReplaceAllString(msg, ""))
-		return nil, p.err()
+	root, errs := strictyaml.Parse(data)
+	if errs != nil {
+		return nil, errs.Err(file)
 	}
-	if len(doc.Content) == 0 || len(bytes.TrimSpace(data)) == 0 {
-		p.add(Pos{}, "", ErrRequired, "empty file")
-		return nil, p.err()
+	if root == nil || len(bytes.TrimSpace(data)) == 0 {
+		errs.Add(Pos{}, "", ErrRequired, "empty file")
+		return nil, errs.Err(file)
 	}
-	root := doc.Content[0]
-	c := &checker{p: p, pos: map[string]Pos{}}
-	c.check(root, reflect.TypeFor[Scenario](), "")
-	if err := p.err(); err != nil {
-		return nil, err
+	pos, errs := strictyaml.Check(root, reflect.TypeFor[Scenario](), checkOptions)
+	if errs != nil {
+		return nil, errs.Err(file)
 	}
-	s := &Scenario{File: file, pos: c.pos}
+	s := &Scenario{File: file, pos: pos}
 	if err := root.Decode(s); err != nil {
-		p.add(posOf(root), "", ErrInvalid, "%v", err)
-		return nil, p.err()
+		errs.Add(strictyaml.PosOf(root), "", ErrInvalid, "%v", err)
+		return nil, errs.Err(file)
 	}
 	s.normalize()
-	s.validate(p)
-	if err := p.err(); err != nil {
+	s.validate(&errs)
+	if err := errs.Err(file); err != nil {
 		return nil, err
 	}
 	return s, nil
-}
-
-var syntaxLineRE = regexp.MustCompile(`^line (\d+): `)
-
-// syntaxPos finds the line of a yaml.v3 syntax error ("yaml: line 3: ...").
-func syntaxPos(msg string) Pos {
-	m := syntaxLineRE.FindStringSubmatch(msg)
-	if m == nil {
-		return Pos{}
-	}
-	line, _ := strconv.Atoi(m[1])
-	return Pos{Line: line, Col: 1}
 }
 
 // normalize fills the defaults a reader of the scenario relies on.

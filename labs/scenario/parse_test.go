@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
+
 	"errors"
 	"os"
 	"path/filepath"
@@ -100,7 +102,7 @@ func TestParseBroken(t *testing.T) {
 		{"out of order", [2]string{"at: 15s", "at: 1s"},
 			`scenarios/x.yaml:11:10: timeline[1].at: events must be in time order (1s comes after 3s)`, ErrInvalid},
 		{"http fault on errorpage", [2]string{"{node: service, http", "{node: failover, http"},
-			`scenarios/x.yaml:10:59: timeline[0].fault.http: http faults need an app node; failover runs errorpage`, ErrInvalid},
+			`scenarios/x.yaml:10:53: timeline[0].fault.http: http faults need an app node; failover runs errorpage`, ErrInvalid},
 		{"window after the end", [2]string{"within: 1500ms", "within: 6s"},
 			`scenarios/x.yaml:16:29: expect[2].within: the window opens at 21s, not before the end at 20s`, ErrInvalid},
 		{"window closed by the next event", [2]string{"{after: broken, within: 100ms,", "{after: broken, within: 13s,"},
@@ -140,8 +142,8 @@ func TestParseReportsEveryProblem(t *testing.T) {
 	if !errors.As(err, &es) || len(es) != 2 {
 		t.Fatalf("got %v, want 2 problems", err)
 	}
-	if es[0].Pos.Line != 10 || es[1].Pos.Line != 11 {
-		t.Errorf("problems in file order: got lines %d, %d", es[0].Pos.Line, es[1].Pos.Line)
+	if es[0].Line != 10 || es[1].Line != 11 {
+		t.Errorf("problems in file order: got lines %d, %d", es[0].Line, es[1].Line)
 	}
 }
 
@@ -189,7 +191,7 @@ func TestDidYouMean(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := didYouMean(tt.got, []string{"service", "failover", "down_interval"}); got != tt.want {
+			if got := strictyaml.DidYouMean(tt.got, []string{"service", "failover", "down_interval"}); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

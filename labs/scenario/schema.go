@@ -1,6 +1,10 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/proxy/config"
+	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
+	"time"
+
 	"bytes"
 	"encoding/json"
 	"reflect"
@@ -33,6 +37,14 @@ func SchemaJSON() []byte {
 	_ = enc.Encode(Schema()) // maps of strings, bools and slices always encode
 	return b.Bytes()
 }
+
+var (
+	durationType = reflect.TypeFor[time.Duration]()
+	sizeType     = reflect.TypeFor[config.Size]()
+	rateType     = reflect.TypeFor[Rate]()
+	boundType    = reflect.TypeFor[Bound]()
+	nodesType    = reflect.TypeFor[Nodes]()
+)
 
 var ownPkg = reflect.TypeFor[Scenario]().PkgPath()
 
@@ -77,7 +89,7 @@ func schemaOf(t reflect.Type) map[string]any {
 func structSchema(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	var required []string
-	for name, f := range yamlFields(t) {
+	for name, f := range strictyaml.Fields(t, checkOptions.Hidden) {
 		p := schemaOf(f.Type)
 		if d := f.Tag.Get("doc"); d != "" {
 			p["description"] = d

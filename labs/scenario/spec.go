@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/failover-lab/failover-lab/proxy/config"
+	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 )
 
 // Scenario is one outage scenario file. The doc tags become the JSON
@@ -21,7 +22,7 @@ type Scenario struct {
 	// File is the path the scenario was read from, as given to Parse.
 	File string `yaml:"-"`
 	// pos maps a field path ("timeline[1].fault.node") to its place in File.
-	pos map[string]Pos
+	pos strictyaml.Positions
 }
 
 // Proxy is the proxy under test: its kind plus the pool settings of
@@ -84,9 +85,6 @@ func (e Event) Kind() string {
 	}
 	return "mark"
 }
-
-// Pos is a place in a scenario file, 1-based.
-type Pos struct{ Line, Col int }
 
 // Pos returns where the field at path ("expect[2]", "timeline[0].at") was
 // written, or the zero Pos when it was not.

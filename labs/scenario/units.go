@@ -49,7 +49,7 @@ func (r Rate) MarshalYAML() (any, error) { return r.String(), nil }
 func (b *Bound) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
 		v, err := strconv.Atoi(n.Value)
-		if err != nil {
+		if err != nil || v < 0 {
 			return fmt.Errorf("must be a count or {min: M, max: N} (got %q)", n.Value)
 		}
 		*b = Bound{Max: &v}

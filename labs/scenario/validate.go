@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
+
 	"errors"
 	"regexp"
 	"slices"
@@ -26,28 +28,14 @@ const MaxRate = 1000
 // v carries the problems and positions of one validation.
 type v struct {
 	s *Scenario
-	p *problems
-}
-
-// at finds the position of path, or of its closest parent that has one.
-func (v v) at(path string) Pos {
-	for {
-		if pos, ok := v.s.pos[path]; ok {
-			return pos
-		}
-		i := strings.LastIndexAny(path, ".[")
-		if i < 0 {
-			return v.s.pos[""]
-		}
-		path = path[:i]
-	}
+	p *Errors
 }
 
 func (v v) add(path string, sentinel error, format string, args ...any) {
-	v.p.add(v.at(path), path, sentinel, format, args...)
+	v.p.Add(v.s.pos.Of(path), path, sentinel, format, args...)
 }
 
-func (s *Scenario) validate(p *problems) {
+func (s *Scenario) validate(p *Errors) {
 	v := v{s: s, p: p}
 	switch {
 	case s.Name == "":
@@ -74,7 +62,7 @@ func (s *Scenario) validate(p *problems) {
 
 func (v v) proxy() {
 	if k := v.s.Proxy.Kind; k != "" && !slices.Contains(labs.ProxyKinds(), k) {
-		v.add("proxy.kind", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(labs.ProxyKinds(), ", "), k, didYouMean(k, labs.ProxyKinds()))
+		v.add("proxy.kind", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(labs.ProxyKinds(), ", "), k, strictyaml.DidYouMean(k, labs.ProxyKinds()))
 	}
 	// The proxy's own rules judge its settings: build the config the lab
 	// will run and map the proxy's field paths back onto the scenario's.
@@ -123,10 +111,10 @@ func (v v) nodes() {
 			v.add(path+".name", ErrInvalid, "%q is reserved; reserved: %s", n.Name, strings.Join(reservedNodeNames, ", "))
 		}
 		if !slices.Contains(fixtures, n.Fixture) {
-			v.add(path+".fixture", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(fixtures, ", "), n.Fixture, didYouMean(n.Fixture, fixtures))
+			v.add(path+".fixture", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(fixtures, ", "), n.Fixture, strictyaml.DidYouMean(n.Fixture, fixtures))
 		}
 		if !slices.Contains(roles, n.Role) {
-			v.add(path+".role", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(roles, ", "), n.Role, didYouMean(n.Role, roles))
+			v.add(path+".role", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(roles, ", "), n.Role, strictyaml.DidYouMean(n.Role, roles))
 		}
 		if n.Role == "primary" {
 			primaries++

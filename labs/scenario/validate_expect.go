@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -29,10 +31,10 @@ func (v v) expectation(i int) {
 	events := v.s.eventNames()
 	idx := func(name string) int { return slices.Index(events, name) }
 	if e.After != "" && idx(e.After) < 0 {
-		v.add(path+".after", ErrUnknownName, "no event named %q%s", e.After, didYouMean(e.After, events))
+		v.add(path+".after", ErrUnknownName, "no event named %q%s", e.After, strictyaml.DidYouMean(e.After, events))
 	}
 	if e.Until != "" && idx(e.Until) < 0 {
-		v.add(path+".until", ErrUnknownName, "no event named %q%s", e.Until, didYouMean(e.Until, events))
+		v.add(path+".until", ErrUnknownName, "no event named %q%s", e.Until, strictyaml.DidYouMean(e.Until, events))
 	}
 	if e.After != "" && e.Until != "" && idx(e.After) >= 0 && idx(e.Until) >= 0 && idx(e.Until) <= idx(e.After) {
 		v.add(path+".until", ErrInvalid, "%q does not come after %q", e.Until, e.After)
@@ -46,7 +48,7 @@ func (v v) expectation(i int) {
 	}
 	if e.ServedBy != "" && !slices.Contains(v.s.Targets(), e.ServedBy) {
 		v.add(path+".served_by", ErrUnknownName, "no node or role named %q%s; known: %s",
-			e.ServedBy, didYouMean(e.ServedBy, v.s.Targets()), strings.Join(v.s.Targets(), ", "))
+			e.ServedBy, strictyaml.DidYouMean(e.ServedBy, v.s.Targets()), strings.Join(v.s.Targets(), ", "))
 	}
 	v.probe(path, e)
 	if e.Status != 0 && (e.Status < 100 || e.Status > 599) {
@@ -95,7 +97,7 @@ func (v v) probe(path string, e Expectation) {
 		}
 	}
 	if !slices.Contains(probes, e.Probe) {
-		v.add(path+".probe", ErrUnknownName, "no probe event named %q%s", e.Probe, didYouMean(e.Probe, probes))
+		v.add(path+".probe", ErrUnknownName, "no probe event named %q%s", e.Probe, strictyaml.DidYouMean(e.Probe, probes))
 	}
 	if e.After != "" || e.Until != "" || e.Within != 0 || e.For != 0 || e.Fraction != 0 {
 		v.add(path+".probe", ErrInvalid, "a probe is one answer: after, until, within, for and fraction do not apply")

@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -76,7 +78,7 @@ func (v v) clear(path, target string, faults map[string]int, cleared map[string]
 			known = append(known, n)
 		}
 		slices.Sort(known)
-		v.add(path, ErrUnknownName, "no earlier fault named %q%s", target, didYouMean(target, known))
+		v.add(path, ErrUnknownName, "no earlier fault named %q%s", target, strictyaml.DidYouMean(target, known))
 		return
 	}
 	if cleared[target] {
@@ -95,7 +97,7 @@ func (v v) fault(path string, f Fault) {
 		for i, n := range v.s.Nodes {
 			names[i] = n.Name
 		}
-		v.add(path+".node", ErrUnknownName, "no node named %q%s", f.Node, didYouMean(f.Node, names))
+		v.add(path+".node", ErrUnknownName, "no node named %q%s", f.Node, strictyaml.DidYouMean(f.Node, names))
 	}
 	set := 0
 	for _, on := range []bool{f.HTTP != nil, f.Container != nil, f.Network != nil} {
@@ -115,7 +117,7 @@ func (v v) fault(path string, f Fault) {
 	case f.Container != nil:
 		c := f.Container
 		if !slices.Contains(containerActions, c.Action) {
-			v.add(path+".container.action", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(containerActions, ", "), c.Action, didYouMean(c.Action, containerActions))
+			v.add(path+".container.action", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(containerActions, ", "), c.Action, strictyaml.DidYouMean(c.Action, containerActions))
 		}
 		if c.Signal != "" && c.Action != "kill" {
 			v.add(path+".container.signal", ErrInvalid, "only for action kill (got %q with %s)", c.Signal, c.Action)
@@ -127,7 +129,7 @@ func (v v) fault(path string, f Fault) {
 
 func (v v) httpFault(path string, h HTTPFault) {
 	if !slices.Contains(httpKinds, h.Kind) {
-		v.add(path+".kind", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(httpKinds, ", "), h.Kind, didYouMean(h.Kind, httpKinds))
+		v.add(path+".kind", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(httpKinds, ", "), h.Kind, strictyaml.DidYouMean(h.Kind, httpKinds))
 		return
 	}
 	switch {
@@ -153,7 +155,7 @@ func (v v) httpFault(path string, h HTTPFault) {
 func (v v) networkFault(path string, n NetworkFault) {
 	switch {
 	case !slices.Contains(networkToxics, n.Toxic):
-		v.add(path+".toxic", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(networkToxics, ", "), n.Toxic, didYouMean(n.Toxic, networkToxics))
+		v.add(path+".toxic", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(networkToxics, ", "), n.Toxic, strictyaml.DidYouMean(n.Toxic, networkToxics))
 	case n.Toxic == "latency" && n.Latency <= 0:
 		v.add(path+".latency", ErrInvalid, "must be > 0 (got %s)", n.Latency)
 	case n.Toxic == "bandwidth" && n.Rate <= 0:

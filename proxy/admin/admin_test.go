@@ -210,7 +210,7 @@ func TestTokenRequiredOnChanges(t *testing.T) {
 func TestFailedReloadShown(t *testing.T) {
 	l := newLab(t, "")
 	code, body := post(t, l.admin.URL+"/reload", "")
-	if code != 422 || !strings.Contains(body, "broken.yaml:1: pools.web.members[0].url: scheme must be http or https") {
+	if code != 422 || !strings.Contains(body, "broken.yaml:1:31: pools.web.members[0].url: scheme must be http or https") {
 		t.Errorf("reload: got %d %s", code, body)
 	}
 	if _, page := get(t, l.admin.URL+"/"); !strings.Contains(page, "FAILED, the old config is still in use") {

@@ -3,43 +3,22 @@ package config
 import (
 	"errors"
 	"fmt"
+
+	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 )
 
-// Sentinels wrapped by every configuration error, for errors.Is.
+// Sentinels wrapped by every configuration error, for errors.Is. They are
+// strictyaml's, shared with the lab's scenario files.
 var (
-	ErrSyntax       = errors.New("yaml syntax")
-	ErrUnknownField = errors.New("unknown field")
-	ErrInvalid      = errors.New("invalid value")
-	ErrRequired     = errors.New("required")
+	ErrSyntax       = strictyaml.ErrSyntax
+	ErrUnknownField = strictyaml.ErrUnknownField
+	ErrInvalid      = strictyaml.ErrInvalid
+	ErrRequired     = strictyaml.ErrRequired
 )
 
-// FieldError is one problem with one field.
-type FieldError struct {
-	File    string // file name as given to Parse; "" for a Config built in Go
-	Line    int    // 1-based; 0 when unknown
-	Path    string // e.g. "pools.web.members[1].url"
-	Problem string // e.g. "scheme must be http or https"
-	Err     error  // one of the sentinels
-}
-
-// Error renders "file:line: path: problem", leaving out what is unknown.
-func (e *FieldError) Error() string {
-	s := ""
-	switch {
-	case e.File != "" && e.Line > 0:
-		s = fmt.Sprintf("%s:%d: ", e.File, e.Line)
-	case e.File != "":
-		s = e.File + ": "
-	case e.Line > 0:
-		s = fmt.Sprintf("line %d: ", e.Line)
-	}
-	if e.Path != "" {
-		s += e.Path + ": "
-	}
-	return s + e.Problem
-}
-
-func (e *FieldError) Unwrap() error { return e.Err }
+// FieldError is one problem with one field, rendered
+// "file:line:col: path: problem" (what is unknown left out).
+type FieldError = strictyaml.Error
 
 // problems collects FieldErrors in order.
 type problems []*FieldError

@@ -39,5 +39,5 @@ pools:
 `), "lab.yaml")
 	fmt.Println(err)
 	// Output:
-	// lab.yaml:6: pools.web.members[1].url: scheme must be http or https
+	// lab.yaml:6:15: pools.web.members[1].url: scheme must be http or https
 }

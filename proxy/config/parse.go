@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
-	"strconv"
-	"strings"
+	"reflect"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 )
 
 // Load reads and parses the file at path.
@@ -23,93 +23,53 @@ func Load(path string) (*Config, error) {
 	return Parse(f, path)
 }
 
-// Parse reads one YAML document: defaults first, then a strict decode
-// (unknown keys are errors), then ApplyDefaults and Validate. filename only
-// labels the errors. Every returned problem is a *FieldError; several are
-// joined with errors.Join.
+// Parse reads one YAML document: defaults first, then a strict check of
+// the tree against the types (strictyaml: unknown keys, badly typed
+// values, with line, column and a did-you-mean), then a decode, then
+// ApplyDefaults and Validate. filename only labels the errors. Every
+// returned problem is a *FieldError; several are joined with errors.Join.
 func Parse(r io.Reader, filename string) (*Config, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("read config %s: %w", filename, err)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, syntaxError(filename, err)
+	root, errs := strictyaml.Parse(data)
+	if errs != nil {
+		return nil, joined(errs, filename, nil)
 	}
-	lines := map[string]int{}
-	var p problems
-	if len(doc.Content) > 0 {
-		w := walker{lines: lines, probs: &p}
-		w.walk(doc.Content[0], configType, "")
-	}
-	if err := locate(p, filename, lines); err != nil {
-		return nil, err
+	pos := strictyaml.Positions{}
+	if root != nil {
+		pos, errs = strictyaml.Check(root, reflect.TypeFor[Config](), strictyaml.Options{})
+		if errs != nil {
+			return nil, joined(errs, filename, nil)
+		}
 	}
 	cfg := Default()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, syntaxError(filename, err)
+		return nil, joined(strictyaml.Errors{strictyaml.SyntaxError(err)}, filename, nil)
 	}
 	cfg.ApplyDefaults()
 	if err := cfg.Validate(); err != nil {
-		return nil, locate(fieldErrors(err), filename, lines)
+		return nil, joined(strictyaml.FromError(err), filename, pos)
 	}
 	return cfg, nil
 }
 
-// locate stamps each problem with the file and the line of its field (or of
-// its nearest present parent, when the field itself was left out).
-func locate(p problems, filename string, lines map[string]int) error {
-	for _, e := range p {
-		e.File = filename
-		if e.Line == 0 {
-			e.Line = lineOf(e.Path, lines)
+// joined stamps each problem with the file and the place of its field (or
+// of its nearest present parent, when the field itself was left out), and
+// joins them in file order.
+func joined(errs strictyaml.Errors, filename string, pos strictyaml.Positions) error {
+	for _, e := range errs {
+		if e.Line == 0 && pos != nil && e.Path != "" {
+			p := pos.Of(e.Path)
+			e.Line, e.Col = p.Line, p.Col
 		}
 	}
-	return p.err()
-}
-
-var lastPart = regexp.MustCompile(`(\.[^.\[]*|\[\d+\])$`)
-
-func lineOf(path string, lines map[string]int) int {
-	for path != "" {
-		if l, ok := lines[path]; ok {
-			return l
-		}
-		trimmed := lastPart.ReplaceAllString(path, "")
-		if trimmed == path {
-			break
-		}
-		path = trimmed
+	err := errs.Err(filename)
+	if err == nil {
+		return nil
 	}
-	return 0
-}
-
-func fieldErrors(err error) problems {
-	var p problems
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range j.Unwrap() {
-			var fe *FieldError
-			if errors.As(e, &fe) {
-				p = append(p, fe)
-			}
-		}
-	}
-	return p
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+): `)
-
-// syntaxError turns "yaml: line 3: mapping values are not allowed" into
-// "lab.yaml:3: mapping values are not allowed".
-func syntaxError(filename string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
-	fe := &FieldError{File: filename, Problem: msg, Err: ErrSyntax}
-	if m := yamlLine.FindStringSubmatchIndex(msg); m != nil {
-		fe.Line, _ = strconv.Atoi(msg[m[2]:m[3]])
-		fe.Problem = msg[:m[0]] + msg[m[1]:]
-	}
-	return fe
+	return problems(err.(strictyaml.Errors)).err()
 }

@@ -33,7 +33,7 @@ func TestCheck(t *testing.T) {
 		want     string
 	}{
 		{"good", good, 0, good + ": ok"},
-		{"bad", bad, 1, bad + ":4: pools.web.members[0].url: scheme must be http or https"},
+		{"bad", bad, 1, bad + ":4:15: pools.web.members[0].url: scheme must be http or https"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,14 +1,14 @@
-package scenario
+package strictyaml
 
 import (
 	"fmt"
 	"strings"
 )
 
-// didYouMean returns ` (did you mean "x"?)` for the candidate closest to
+// DidYouMean returns ` (did you mean "x"?)` for the candidate closest to
 // got, or "" when none is close: an edit distance of at most a third of the
 // word (at least 1), or the same word in another case or with - for _.
-func didYouMean(got string, candidates []string) string {
+func DidYouMean(got string, candidates []string) string {
 	best, bestD := "", 1<<30
 	norm := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "-", "_") }
 	for _, c := range candidates {
