@@ -18,6 +18,7 @@ import (
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/report"
+	"github.com/failover-lab/failover-lab/labs/runner"
 	"github.com/failover-lab/failover-lab/labs/scenario"
 )
 
@@ -95,18 +96,17 @@ func runScenario(t *testing.T, ctx context.Context, s *scenario.Scenario, d labs
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, s.EndAt()+time.Minute)
 	defer cancel()
-	l, err := scenario.Run(ctx, s, d, func(line string) { t.Log(line) })
-	if err != nil {
-		t.Fatalf("%s on %s: %v", s.File, d.Name(), err)
+	r := runner.Run(ctx, s, d, runner.Options{Progress: func(line string) { t.Log(line) }})
+	if r.Err != nil {
+		t.Fatalf("%s on %s: %v", s.File, d.Name(), r.Err)
 	}
-	results := expect.Evaluate(s, l)
-	for _, res := range results {
+	for _, res := range r.Results {
 		if res.HasFigure {
 			t.Logf("%s: %s", res.Name(), res.Measured)
 		}
 	}
-	for _, res := range expect.Failed(results) {
-		t.Error("\n" + report.Failure(s, l, res))
+	for _, res := range expect.Failed(r.Results) {
+		t.Error("\n" + report.Failure(s, r.Ledger, res))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"slices"
 	"strings"
 	"time"
@@ -25,10 +26,6 @@ const (
 	labelComposeService = "com.docker.compose.service"
 	labelComposeOneOff  = "com.docker.compose.oneoff"
 )
-
-// ErrUnsupported is wrapped when a driver cannot do what was asked (a
-// network fault on the compose demo, which has no Toxiproxy).
-var ErrUnsupported = errors.New("not supported")
 
 // ComposeDriver attaches to a compose project that is already running
 // (`make lab`: project failover-lab) instead of starting anything:
@@ -61,7 +58,7 @@ func (d *ComposeDriver) Name() string { return DriverCompose + ":" + d.Project }
 // Start finds the project's running containers and maps the proxy and
 // every node to the compose service of the same name. It starts nothing
 // and fails when a service is missing, not running or not healthy.
-func (d *ComposeDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger) (Run, error) {
+func (d *ComposeDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (Run, error) {
 	r, err := d.attach(ctx, t, l)
 	if err != nil {
 		return nil, fmt.Errorf("attach %s to compose project %s: %w", t.Name, d.Project, err)
@@ -69,15 +66,15 @@ func (d *ComposeDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger)
 	return r, nil
 }
 
-func (d *ComposeDriver) attach(ctx context.Context, t Topology, l *ledger.Ledger) (*composeRun, error) {
+func (d *ComposeDriver) attach(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (*composeRun, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	if k := t.Proxy.Kind; k != "" && k != ProxyBuiltin {
-		return nil, fmt.Errorf("%w: proxy.kind: the compose demo runs its own failover-proxy, only %s is accepted (got %q)", ErrUnsupported, ProxyBuiltin, k)
+	if k := t.Proxy.Kind; k != "" && k != vocab.ProxyBuiltin {
+		return nil, fmt.Errorf("%w: proxy.kind: the compose demo runs its own failover-proxy, only %s is accepted (got %q)", ErrUnsupported, vocab.ProxyBuiltin, k)
 	}
 	if d.Project == "" {
-		return nil, fmt.Errorf("%w: project: required", ErrInvalid)
+		return nil, fmt.Errorf("%w: project: required", vocab.ErrInvalid)
 	}
 	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
 	if err != nil {
@@ -131,7 +128,7 @@ func services(ctx context.Context, cli client.APIClient, project string) (map[st
 
 // find maps the proxy and every node to their service's container, and
 // checks each is running and, when it has a health check, healthy.
-func (r *composeRun) find(ctx context.Context, t Topology) error {
+func (r *composeRun) find(ctx context.Context, t vocab.Topology) error {
 	svcs, err := services(ctx, r.cli, r.project)
 	if err != nil {
 		return err

@@ -3,44 +3,42 @@ package labs
 import (
 	"context"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/faults"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
 )
 
-// Container faults on the compose containers, as the Docker driver does
-// them on its own; disconnect takes the container off every network it is
-// on (the demo's: <project>_default) and Clear puts it back with the same
-// aliases, so the proxy finds it by its service name again.
-func (r *composeRun) faults() containerFaults {
-	return containerFaults{
+// target offers a compose container as the Docker driver offers its own;
+// disconnect takes the container off every network it is on (the demo's:
+// <project>_default) and Reconnect puts it back with the same aliases, so
+// the proxy finds it by its service name again. There is no Toxiproxy
+// link: network faults are refused.
+func (r *composeRun) target(n vocab.Node) faults.Target {
+	id := r.ids[n.Name]
+	c := dockerContainer{
 		cli:       r.cli,
-		id:        func(name string) string { return r.ids[name] },
-		restarted: func(ctx context.Context, n Node) error { return r.refresh(ctx, n.Name) },
-		start: func(ctx context.Context, n Node, id string) error {
+		id:        id,
+		node:      n,
+		restarted: func(ctx context.Context) error { return r.refresh(ctx, n.Name) },
+		start: func(ctx context.Context) error {
 			if err := r.cli.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
 				return fmt.Errorf("start %s: %w", n.Name, err)
 			}
 			return nil
 		},
-		disconnect: r.disconnect,
-		reconnect:  r.reconnect,
-		waitNode:   r.waitNode,
+		disconnect: func(ctx context.Context) error { return r.disconnect(ctx, n, id) },
+		reconnect:  func(ctx context.Context) error { return r.reconnect(ctx, n, id) },
+		waitNode:   func(ctx context.Context) error { return r.waitNode(ctx, n) },
 	}
-}
-
-func (r *composeRun) containerApply(ctx context.Context, n Node, c ContainerFault) error {
-	return r.faults().apply(ctx, n, c)
-}
-
-func (r *composeRun) containerClear(ctx context.Context, n Node, c ContainerFault) error {
-	return r.faults().clear(ctx, n, c)
+	return faults.Target{Node: n.Name, Container: c, Control: control(n, r.controlURL(n.Name))}
 }
 
 // disconnect takes a container off every network it is on and remembers
 // the endpoints for reconnect.
-func (r *composeRun) disconnect(ctx context.Context, n Node, id string) error {
+func (r *composeRun) disconnect(ctx context.Context, n vocab.Node, id string) error {
 	info, err := r.cli.ContainerInspect(ctx, id)
 	if err != nil {
 		return err
@@ -59,7 +57,7 @@ func (r *composeRun) disconnect(ctx context.Context, n Node, id string) error {
 
 // reconnect puts a container back on the networks disconnect took it off,
 // with the same aliases.
-func (r *composeRun) reconnect(ctx context.Context, n Node, id string) error {
+func (r *composeRun) reconnect(ctx context.Context, n vocab.Node, id string) error {
 	r.mu.Lock()
 	nets := r.nets[n.Name]
 	delete(r.nets, n.Name)
@@ -86,7 +84,7 @@ func (r *composeRun) refresh(ctx context.Context, name string) error {
 // no traffic port of its nodes, so readiness is the container's own
 // health check command, run in it now (Docker's next scheduled check may
 // be seconds away), plus the control API of an app that publishes it.
-func (r *composeRun) waitNode(ctx context.Context, n Node) error {
+func (r *composeRun) waitNode(ctx context.Context, n vocab.Node) error {
 	id := r.ids[n.Name]
 	backoff := 20 * time.Millisecond
 	for {
@@ -109,7 +107,7 @@ func (r *composeRun) waitNode(ctx context.Context, n Node) error {
 		}
 		backoff = min(backoff*2, 200*time.Millisecond)
 	}
-	if u := r.controlURL(n.Name); u != "" && n.Fixture == FixtureApp {
+	if u := r.controlURL(n.Name); u != "" && n.Fixture == vocab.FixtureApp {
 		return waitHTTP(ctx, u+"/faults", is2xx, nil)
 	}
 	return nil

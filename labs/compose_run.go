@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"slices"
 	"sync"
 	"time"
@@ -13,7 +14,7 @@ import (
 	"github.com/docker/docker/client"
 	"github.com/docker/go-connections/nat"
 
-	"github.com/failover-lab/failover-lab/fixtures/app"
+	"github.com/failover-lab/failover-lab/labs/faults"
 )
 
 // composeRun is a compose project attached to: the shared core applies
@@ -85,15 +86,10 @@ func (r *composeRun) NodeURL(name string) string { return r.url(name, portTraffi
 
 func (r *composeRun) controlURL(name string) string { return r.url(name, portControl) }
 
-// Apply refuses what the demo cannot do, then applies like any run and
-// remembers the fault for Close.
-func (r *composeRun) Apply(ctx context.Context, f Fault) (Applied, error) {
-	if f.Network != nil {
-		return Applied{}, fmt.Errorf("apply %s: %w: network: the compose demo has no Toxiproxy between the proxy and %s; use an http or container fault", f.Name, ErrUnsupported, f.Node)
-	}
-	if n, ok := r.topo.Node(f.Node); ok && f.HTTP != nil && n.Fixture == FixtureApp && r.controlURL(n.Name) == "" {
-		return Applied{}, fmt.Errorf("apply %s: %w: http: service %s publishes no %s (the app's control API) on 127.0.0.1", f.Name, ErrUnsupported, n.Name, portControl)
-	}
+// Apply applies like any run (the target refuses what the demo cannot do:
+// network faults, http faults on an app whose control API is not
+// published) and remembers the fault for Close.
+func (r *composeRun) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
 	a, err := r.core.Apply(ctx, f)
 	if err != nil {
 		return a, err
@@ -133,7 +129,7 @@ func (r *composeRun) Close(ctx context.Context) error {
 		var errs []error
 		for _, a := range slices.Backward(left) {
 			if err := r.undo(ctx, a); err != nil {
-				errs = append(errs, fmt.Errorf("clear %s (%s): %w", a.Fault.Name, a.Fault.describe(), err))
+				errs = append(errs, fmt.Errorf("clear %s (%s): %w", a.Fault.Name, a.Fault.Describe(), err))
 			}
 		}
 		r.markClosed()
@@ -145,25 +141,18 @@ func (r *composeRun) Close(ctx context.Context) error {
 	return r.closeErr
 }
 
-// undo is Clear without the mark.
+// undo is Clear without the mark. An HTTP fault that ran out (count, for)
+// or died with a restart is gone already: only what is still active is
+// cleared.
 func (r *composeRun) undo(ctx context.Context, a Applied) error {
-	n, _ := r.topo.Node(a.Fault.Node)
-	switch {
-	case a.Fault.HTTP != nil:
-		// A fault that ran out (count, for) or died with a restart is gone
-		// already: clear only what is still active.
-		active, err := app.Client{BaseURL: r.controlURL(n.Name)}.List(ctx)
-		if err != nil {
+	if a.Fault.HTTP != nil {
+		n, _ := r.topo.Node(a.Fault.Node)
+		active, err := faults.HTTPActive(ctx, r.target(n), a.ID)
+		if err != nil || !active {
 			return err
 		}
-		if slices.ContainsFunc(active, func(f app.Active) bool { return f.ID == a.httpID }) {
-			return r.httpClear(ctx, n, a.httpID)
-		}
-		return nil
-	case a.Fault.Container != nil:
-		return r.containerClear(ctx, n, *a.Fault.Container)
 	}
-	return nil
+	return a.undo(ctx)
 }
 
 // networksOf lists the networks a container is on, with its aliases there.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"strings"
 	"testing"
 	"time"
@@ -73,7 +74,7 @@ func TestComposeDriver(t *testing.T) {
 	})
 	t.Run("other proxy kind", func(t *testing.T) {
 		top := testTopology("kind")
-		top.Proxy.Kind = ProxyNginx
+		top.Proxy.Kind = vocab.ProxyNginx
 		if _, err := (&ComposeDriver{Project: project}).Start(ctx, top, nil); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "proxy.kind") {
 			t.Errorf("got %v, want ErrUnsupported naming proxy.kind", err)
 		}
@@ -98,7 +99,7 @@ func TestComposeDriver(t *testing.T) {
 		t.Errorf("NodeURL(failover): got %q, want \"\" (the service publishes no port)", got)
 	}
 	checkServedBy(t, r.ProxyURL(), "service")
-	_, err = r.Apply(ctx, Fault{Name: "down", Node: "service", Network: &NetworkFault{Toxic: ToxicDown}})
+	_, err = r.Apply(ctx, vocab.Fault{Name: "down", Node: "service", Network: &vocab.NetworkFault{Toxic: vocab.Toxic("down")}})
 	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "no Toxiproxy") {
 		t.Errorf("network fault: got %v, want ErrUnsupported saying there is no Toxiproxy", err)
 	}
@@ -125,8 +126,8 @@ func TestComposeDriver(t *testing.T) {
 	t.Run("restart", func(t *testing.T) { testRestart(t, ctx, r) })
 
 	t.Run("close undoes faults and keeps the project", func(t *testing.T) {
-		for _, f := range []Fault{
-			{Name: "left-paused", Node: "failover", Container: &ContainerFault{Action: ActionPause}},
+		for _, f := range []vocab.Fault{
+			{Name: "left-paused", Node: "failover", Container: &vocab.ContainerFault{Action: vocab.Action("pause")}},
 			{Name: "left-500", Node: "service", HTTP: &app.Fault{Kind: app.KindStatus, Status: 500}},
 		} {
 			if _, err := r.Apply(ctx, f); err != nil {
@@ -170,7 +171,7 @@ func dockerAPI(t testing.TB) *client.Client {
 // nodes, as project, and returns the proxy's admin token. The resources
 // also carry the lab's run and owner labels, so a killed test's leftovers
 // are swept by the next Docker run.
-func fakeCompose(t *testing.T, ctx context.Context, project string, top Topology) string {
+func fakeCompose(t *testing.T, ctx context.Context, project string, top vocab.Topology) string {
 	t.Helper()
 	cli := dockerAPI(t)
 	labels := func(service string) map[string]string {
@@ -190,7 +191,7 @@ func fakeCompose(t *testing.T, ctx context.Context, project string, top Topology
 		t.Fatal(err)
 	}
 	token := "fake-" + project
-	cfg, err := proxyConfig(top, ":8080", "0.0.0.0:9901", token, func(n Node) string { return "http://" + n.Name + ":8080" })
+	cfg, err := proxyConfig(top, ":8080", "0.0.0.0:9901", token, func(n vocab.Node) string { return "http://" + n.Name + ":8080" })
 	if err != nil {
 		t.Fatal(err)
 	}

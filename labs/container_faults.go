@@ -2,94 +2,94 @@ package labs
 
 import (
 	"context"
-	"fmt"
+	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/client"
+
+	"github.com/failover-lab/failover-lab/labs/faults"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 // stopTimeout is how long a stop waits after SIGTERM before SIGKILL.
 const stopTimeout = 5 // seconds
 
-// containerFaults applies and undoes container faults (stop, kill, pause,
-// restart, disconnect) through one Docker client. The Docker and compose
-// drivers share it and differ only in the hooks: how a node's container is
-// found, what "start it again" and "reconnect it" mean (the Docker driver
-// owns its network and must re-read the ports Docker publishes anew; a
-// compose project's containers keep their networks and aliases), and how
-// a node is known to answer again.
-type containerFaults struct {
-	cli client.APIClient
-	// id returns the container of a node.
-	id func(node string) string
+// dockerContainer is a node's container as faults.Container, through one
+// Docker client. The Docker and compose drivers share it and differ only
+// in the hooks: what "start it again" and "reconnect it" mean (the Docker
+// driver owns its network and must re-read the ports Docker publishes
+// anew; a compose project's containers keep their networks and aliases),
+// and how a node is known to answer again.
+type dockerContainer struct {
+	cli  client.APIClient
+	id   string
+	node vocab.Node
 	// restarted runs after a restart (re-read published ports).
-	restarted func(ctx context.Context, n Node) error
-	// start starts a stopped or killed node's container again.
-	start func(ctx context.Context, n Node, id string) error
+	restarted func(ctx context.Context) error
+	// start starts the stopped or killed container again.
+	start func(ctx context.Context) error
 	// disconnect takes the container off its network(s); reconnect puts it back.
-	disconnect func(ctx context.Context, n Node, id string) error
-	reconnect  func(ctx context.Context, n Node, id string) error
-	// waitNode returns once a node started or reconnected answers.
-	waitNode func(ctx context.Context, n Node) error
+	disconnect func(ctx context.Context) error
+	reconnect  func(ctx context.Context) error
+	// waitNode returns once the node started or reconnected answers.
+	waitNode func(ctx context.Context) error
 }
 
-func (f containerFaults) apply(ctx context.Context, n Node, c ContainerFault) error {
-	id := f.id(n.Name)
+var _ faults.Container = dockerContainer{}
+
+func (c dockerContainer) Stop(ctx context.Context) error {
 	timeout := stopTimeout
-	switch c.Action {
-	case ActionStop:
-		return f.cli.ContainerStop(ctx, id, container.StopOptions{Timeout: &timeout})
-	case ActionKill:
-		name, _ := c.signal()
-		if err := f.cli.ContainerKill(ctx, id, name); err != nil {
-			return err
-		}
-		waitExit(ctx, f.cli, id)
-		return nil
-	case ActionPause:
-		return f.cli.ContainerPause(ctx, id)
-	case ActionRestart:
-		if err := f.cli.ContainerRestart(ctx, id, container.StopOptions{Timeout: &timeout}); err != nil {
-			return err
-		}
-		return f.restarted(ctx, n)
-	case ActionDisconnect:
-		return f.disconnect(ctx, n, id)
-	}
-	return fmt.Errorf("%w: container.action %q", ErrInvalid, c.Action)
+	return c.cli.ContainerStop(ctx, c.id, container.StopOptions{Timeout: &timeout})
 }
 
-func (f containerFaults) clear(ctx context.Context, n Node, c ContainerFault) error {
-	id := f.id(n.Name)
-	switch c.Action {
-	case ActionStop, ActionKill:
-		info, err := f.cli.ContainerInspect(ctx, id)
-		if err != nil {
-			return err
-		}
-		if info.State != nil && info.State.Running { // survived the signal
-			return nil
-		}
-		ctx, cancel := withReadyTimeout(ctx)
-		defer cancel()
-		if err := f.start(ctx, n, id); err != nil {
-			return err
-		}
-		return f.waitNode(ctx, n)
-	case ActionPause:
-		return f.cli.ContainerUnpause(ctx, id)
-	case ActionRestart:
-		return nil
-	case ActionDisconnect:
-		ctx, cancel := withReadyTimeout(ctx)
-		defer cancel()
-		if err := f.reconnect(ctx, n, id); err != nil {
-			return err
-		}
-		return f.waitNode(ctx, n)
+// Signal sends sig (Docker reads a signal number) and waits briefly for a
+// lethal one to take effect.
+func (c dockerContainer) Signal(ctx context.Context, sig syscall.Signal) error {
+	if err := c.cli.ContainerKill(ctx, c.id, strconv.Itoa(int(sig))); err != nil {
+		return err
 	}
-	return fmt.Errorf("%w: container.action %q", ErrInvalid, c.Action)
+	waitExit(ctx, c.cli, c.id)
+	return nil
+}
+
+func (c dockerContainer) Pause(ctx context.Context) error   { return c.cli.ContainerPause(ctx, c.id) }
+func (c dockerContainer) Unpause(ctx context.Context) error { return c.cli.ContainerUnpause(ctx, c.id) }
+
+func (c dockerContainer) Restart(ctx context.Context) error {
+	timeout := stopTimeout
+	if err := c.cli.ContainerRestart(ctx, c.id, container.StopOptions{Timeout: &timeout}); err != nil {
+		return err
+	}
+	return c.restarted(ctx)
+}
+
+func (c dockerContainer) StartAgain(ctx context.Context) error {
+	info, err := c.cli.ContainerInspect(ctx, c.id)
+	if err != nil {
+		return err
+	}
+	if info.State != nil && info.State.Running { // survived the signal
+		return nil
+	}
+	ctx, cancel := withReadyTimeout(ctx)
+	defer cancel()
+	if err := c.start(ctx); err != nil {
+		return err
+	}
+	return c.waitNode(ctx)
+}
+
+func (c dockerContainer) Disconnect(ctx context.Context) error { return c.disconnect(ctx) }
+
+func (c dockerContainer) Reconnect(ctx context.Context) error {
+	ctx, cancel := withReadyTimeout(ctx)
+	defer cancel()
+	if err := c.reconnect(ctx); err != nil {
+		return err
+	}
+	return c.waitNode(ctx)
 }
 
 // waitExit waits briefly for a killed container to stop running, so a

@@ -1,4 +1,4 @@
-// Package labs is the lab runtime: it turns a Topology (a proxy under test
+// Package labs is the lab runtime: it turns a vocab.Topology (a proxy under test
 // in front of named nodes) into running containers or processes, breaks
 // nodes on demand, and marks every fault in the run's ledger.
 //
@@ -13,7 +13,7 @@
 // ProcessDriver runs the same binaries on free 127.0.0.1 ports with an
 // in-process Toxiproxy. DriverFromEnv picks one from LAB_DRIVER.
 //
-// A fault has three kinds (Fault.HTTP, Fault.Container, Fault.Network) and
+// A fault has three kinds (vocab.Fault.HTTP, vocab.Fault.Container, vocab.Fault.Network) and
 // two moments:
 //
 //	Run.Apply ──▶ in force ──▶ Run.Clear

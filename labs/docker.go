@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"log/slog"
 	"sync"
 	"time"
@@ -78,6 +79,7 @@ type dockerRun struct {
 	netID   string
 	netName string
 	token   string // the proxy's admin token (its admin listens beyond loopback)
+	toxi    *toxi
 
 	mu         sync.Mutex
 	containers map[string]*testcontainers.DockerContainer // by node name, "proxy", "toxiproxy"
@@ -89,7 +91,7 @@ type dockerRun struct {
 
 var _ Run = (*dockerRun)(nil)
 
-func (d *DockerDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger) (_ Run, err error) {
+func (d *DockerDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (_ Run, err error) {
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
@@ -143,7 +145,7 @@ func (d *DockerDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger) 
 }
 
 // images builds every image the topology needs, in parallel.
-func (d *DockerDriver) images(ctx context.Context, t Topology) (map[string]string, error) {
+func (d *DockerDriver) images(ctx context.Context, t vocab.Topology) (map[string]string, error) {
 	build := d.Images
 	if build == nil {
 		build = defaultBuildImage
@@ -151,9 +153,9 @@ func (d *DockerDriver) images(ctx context.Context, t Topology) (map[string]strin
 	names := []string{kindOf(t).image, ImageToxiproxy}
 	seen := map[string]bool{}
 	for _, n := range t.Nodes {
-		if !seen[n.Fixture] {
-			seen[n.Fixture] = true
-			names = append(names, n.Fixture) // fixture names are image names
+		if !seen[string(n.Fixture)] {
+			seen[string(n.Fixture)] = true
+			names = append(names, string(n.Fixture)) // fixture names are image names
 		}
 	}
 	var (

@@ -4,25 +4,26 @@ import (
 	"context"
 
 	"github.com/docker/docker/api/types/network"
+
+	"github.com/failover-lab/failover-lab/labs/faults"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
-// Container faults on containers: stop, kill with a signal, pause (cgroup
-// freezer), restart, and disconnect from the run's network (Toxiproxy then
-// cannot reach the node; its published port goes dark too).
-func (r *dockerRun) faults() containerFaults {
-	return containerFaults{
-		cli: r.cli,
-		id:  func(name string) string { return r.container(name).GetContainerID() },
-		restarted: func(ctx context.Context, n Node) error {
-			return r.readPorts(ctx, n.Name, nodePorts(n)...)
-		},
-		start: func(ctx context.Context, n Node, _ string) error {
-			return r.startContainer(ctx, n.Name, nodePorts(n)...)
-		},
-		disconnect: func(ctx context.Context, _ Node, id string) error {
+// target offers a node's container (stop, kill, pause, restart, and
+// disconnect from the run's network: Toxiproxy then cannot reach it, and
+// its published port goes dark too), its Toxiproxy link and its control API.
+func (r *dockerRun) target(n vocab.Node) faults.Target {
+	id := r.container(n.Name).GetContainerID()
+	c := dockerContainer{
+		cli:       r.cli,
+		id:        id,
+		node:      n,
+		restarted: func(ctx context.Context) error { return r.readPorts(ctx, n.Name, nodePorts(n)...) },
+		start:     func(ctx context.Context) error { return r.startContainer(ctx, n.Name, nodePorts(n)...) },
+		disconnect: func(ctx context.Context) error {
 			return r.cli.NetworkDisconnect(ctx, r.netID, id, true)
 		},
-		reconnect: func(ctx context.Context, n Node, id string) error {
+		reconnect: func(ctx context.Context) error {
 			if err := r.cli.NetworkConnect(ctx, r.netID, id, &network.EndpointSettings{Aliases: []string{n.Name}}); err != nil {
 				return err
 			}
@@ -30,20 +31,13 @@ func (r *dockerRun) faults() containerFaults {
 			// new host ports.
 			return r.readPorts(ctx, n.Name, nodePorts(n)...)
 		},
-		waitNode: r.waitNode,
+		waitNode: func(ctx context.Context) error { return r.waitNode(ctx, n) },
 	}
+	return faults.Target{Node: n.Name, Container: c, Link: r.toxi.nodeLink(n.Name), Control: control(n, r.controlURL(n.Name))}
 }
 
-func (r *dockerRun) containerApply(ctx context.Context, n Node, c ContainerFault) error {
-	return r.faults().apply(ctx, n, c)
-}
-
-func (r *dockerRun) containerClear(ctx context.Context, n Node, c ContainerFault) error {
-	return r.faults().clear(ctx, n, c)
-}
-
-func nodePorts(n Node) []string {
-	if n.Fixture == FixtureApp {
+func nodePorts(n vocab.Node) []string {
+	if n.Fixture == vocab.FixtureApp {
 		return []string{portTraffic, portControl}
 	}
 	return []string{portTraffic}

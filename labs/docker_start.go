@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"strconv"
 	"sync"
@@ -19,13 +20,13 @@ const (
 )
 
 // create creates every container, in parallel, without starting them.
-func (r *dockerRun) create(ctx context.Context, t Topology, images map[string]string) error {
+func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[string]string) error {
 	toxiCfg, err := toxiproxyConfig(t)
 	if err != nil {
 		return err
 	}
 	kind := kindOf(t)
-	proxyCfg, err := kind.config(t, ":8080", ":9901", r.token, func(n Node) string {
+	proxyCfg, err := kind.config(t, ":8080", ":9901", r.token, func(n vocab.Node) string {
 		return fmt.Sprintf("http://%s:%d", nameToxiproxy, toxiLinkFirst+nodeIndex(t, n.Name))
 	})
 	if err != nil {
@@ -41,11 +42,11 @@ func (r *dockerRun) create(ctx context.Context, t Topology, images map[string]st
 	for _, n := range t.Nodes {
 		args := []string{"-name", n.Name, "-listen", ":8080"}
 		ports := []string{portTraffic}
-		if n.Fixture == FixtureApp {
+		if n.Fixture == vocab.FixtureApp {
 			args = append(args, "-control", ":8081")
 			ports = append(ports, portControl)
 		}
-		reqs[n.Name] = r.request(n.Name, images[n.Fixture], append(args, n.Args...), ports...)
+		reqs[n.Name] = r.request(n.Name, images[string(n.Fixture)], append(args, n.Args...), ports...)
 	}
 	var (
 		wg   sync.WaitGroup
@@ -78,7 +79,7 @@ func file(content []byte, path string) testcontainers.ContainerFile {
 // toxiproxyConfig is Toxiproxy's -config file: one link per node, node i
 // on port toxiLinkFirst+i, to the node's alias. Toxiproxy resolves the
 // upstream on every connection, so nodes may come up later.
-func toxiproxyConfig(t Topology) ([]byte, error) {
+func toxiproxyConfig(t vocab.Topology) ([]byte, error) {
 	type link struct {
 		Name     string `json:"name"`
 		Listen   string `json:"listen"`
@@ -96,7 +97,7 @@ func toxiproxyConfig(t Topology) ([]byte, error) {
 	return b, nil
 }
 
-func nodeIndex(t Topology, name string) int {
+func nodeIndex(t vocab.Topology, name string) int {
 	for i, n := range t.Nodes {
 		if n.Name == name {
 			return i
@@ -108,7 +109,7 @@ func nodeIndex(t Topology, name string) int {
 // startAll starts Toxiproxy and the nodes in parallel, waits for them to
 // answer, then starts the proxy, so its first health checks find every
 // member up.
-func (r *dockerRun) startAll(ctx context.Context, t Topology) error {
+func (r *dockerRun) startAll(ctx context.Context, t vocab.Topology) error {
 	ctx, cancel := withReadyTimeout(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -136,9 +137,9 @@ func (r *dockerRun) startToxiproxy(ctx context.Context) error {
 	return nil
 }
 
-func (r *dockerRun) startNode(ctx context.Context, n Node) error {
+func (r *dockerRun) startNode(ctx context.Context, n vocab.Node) error {
 	ports := []string{portTraffic}
-	if n.Fixture == FixtureApp {
+	if n.Fixture == vocab.FixtureApp {
 		ports = append(ports, portControl)
 	}
 	if err := r.startContainer(ctx, n.Name, ports...); err != nil {
@@ -149,11 +150,11 @@ func (r *dockerRun) startNode(ctx context.Context, n Node) error {
 
 // waitNode waits until a node answers on its traffic port and, for an app,
 // on its control API.
-func (r *dockerRun) waitNode(ctx context.Context, n Node) error {
+func (r *dockerRun) waitNode(ctx context.Context, n vocab.Node) error {
 	if err := waitHTTP(ctx, r.url(n.Name, portTraffic)+"/health", nil, r.failed(n.Name)); err != nil {
 		return err
 	}
-	if n.Fixture == FixtureApp {
+	if n.Fixture == vocab.FixtureApp {
 		return waitHTTP(ctx, r.url(n.Name, portControl)+"/faults", is2xx, r.failed(n.Name))
 	}
 	return nil

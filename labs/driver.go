@@ -3,20 +3,21 @@ package labs
 import (
 	"context"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
 	"strings"
 
 	"github.com/failover-lab/failover-lab/labs/ledger"
 )
 
-// Driver turns a Topology into running nodes.
+// Driver turns a vocab.Topology into running nodes.
 type Driver interface {
 	// Name is "docker", "process" or "compose:<project>".
 	Name() string
 	// Start starts the proxy, Toxiproxy and every node, and returns once
 	// each answers HTTP. On error nothing it started is left running. The
 	// ledger receives the marks of faults; it may be nil.
-	Start(ctx context.Context, t Topology, l *ledger.Ledger) (Run, error)
+	Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (Run, error)
 }
 
 // Run is one started topology.
@@ -36,7 +37,7 @@ type Run interface {
 	// Apply breaks a node and records the mark {Name: f.Name, Kind: apply}
 	// at the moment the action was issued. It returns once the fault is in
 	// force (a killed node is dead, a stopped one has exited).
-	Apply(ctx context.Context, f Fault) (Applied, error)
+	Apply(ctx context.Context, f vocab.Fault) (Applied, error)
 	// Clear undoes an applied fault and records {Kind: clear} once the undo
 	// has taken effect: for faults that stop a node, once it answers HTTP
 	// again. The marks thus bracket every moment the fault could act.

@@ -2,6 +2,7 @@ package labs
 
 import (
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"path/filepath"
 	"strings"
 
@@ -51,7 +52,7 @@ var apacheModules = [][2]string{
 // apacheModuleDir is where Debian's apache2 keeps its modules.
 const apacheModuleDir = "/usr/lib/apache2/modules"
 
-func apacheConfig(t Topology, listen, admin, _ string, memberURL func(Node) string) ([]byte, error) {
+func apacheConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string) ([]byte, error) {
 	p, members, err := resolvedPool(t, memberURL)
 	if err != nil {
 		return nil, err
@@ -82,7 +83,7 @@ func apacheConfig(t Topology, listen, admin, _ string, memberURL func(Node) stri
 	}
 	c.blank()
 	c.open("<VirtualHost "+listen+">", "Traffic: every path to the pool, as the lab's route / does.")
-	c.d("ProxyPass / balancer://%s/", "The balancer above.", PoolName)
+	c.d("ProxyPass / balancer://%s/", "The balancer above.", vocab.PoolName)
 	c.close("</VirtualHost>")
 	c.open("<VirtualHost "+admin+">", "Admin listener.")
 	c.open("<Location /ready>", "The lab waits until this answers 2xx before it sends traffic.")
@@ -109,7 +110,7 @@ func apacheBalancer(c *conf, p config.Pool, members []member) error {
 		"connectiontimeout = timeouts.dial; timeout = timeouts.response_header; ttl = timeouts.idle.\n"+
 		"Not rendered: health.jitter, health.down_interval, health.timeout (Apache has none of them).",
 		ceilSeconds(h.Interval)))
-	c.open("<Proxy balancer://"+PoolName+">", "The pool: members in tier order.")
+	c.open("<Proxy balancer://"+vocab.PoolName+">", "The pool: members in tier order.")
 	for _, m := range members {
 		params := fmt.Sprintf("loadfactor=%d retry=%d connectiontimeout=%s timeout=%d ttl=%d hcmethod=%s hcuri=%s hcinterval=%d hcfails=%d hcpasses=%d hcexpr=ok",
 			min(m.weight, 100), ceilSeconds(p.Passive.HoldDown), ms(p.Timeouts.Dial), ceilSeconds(p.Timeouts.ResponseHeader),

@@ -3,6 +3,7 @@ package labs
 import (
 	"context"
 	"errors"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
 	"sync"
 	"testing"
@@ -30,20 +31,20 @@ import (
 //	         0 in some (seen in CI)                                   ≤1
 func TestKindsFailover(t *testing.T) {
 	tests := []struct {
-		kind  string
+		kind  vocab.ProxyKind
 		leaks func(tr trial) bool
 		want  string
 	}{
-		{ProxyBuiltin, func(tr trial) bool { return tr.leaked == 0 }, "0"},
-		{ProxyNginx, func(tr trial) bool { return tr.leaked == 0 }, "0"},
+		{vocab.ProxyBuiltin, func(tr trial) bool { return tr.leaked == 0 }, "0"},
+		{vocab.ProxyNginx, func(tr trial) bool { return tr.leaked == 0 }, "0"},
 		// The fault lasts longer than kindHoldDown + 2 intervals.
-		{ProxyApache, func(tr trial) bool { return tr.leaked >= 1 && tr.lastLeak >= kindHoldDown },
+		{vocab.ProxyApache, func(tr trial) bool { return tr.leaked >= 1 && tr.lastLeak >= kindHoldDown },
 			">= 1, one of them after the hold-down (retry=) ran out"},
-		{ProxyHAProxy, func(tr trial) bool { return tr.leaked <= 1 }, "<= 1 (a race: usually 1, sometimes 0)"},
+		{vocab.ProxyHAProxy, func(tr trial) bool { return tr.leaked <= 1 }, "<= 1 (a race: usually 1, sometimes 0)"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.kind, func(t *testing.T) {
-			tr := failoverTrial(t, tt.kind)
+		t.Run(string(tt.kind), func(t *testing.T) {
+			tr := failoverTrial(t, string(tt.kind))
 			t.Logf("%s: %d leaked 500s %v of %d answers while broken; first standby answer %s after the fault, "+
 				"first primary answer %s after the fix; proxy-made errors %d",
 				tt.kind, tr.leaked, tr.leakedAt, tr.broken, tr.failover.Round(time.Millisecond), tr.failback.Round(time.Millisecond), tr.proxyErrs)
@@ -83,10 +84,10 @@ func envDuration(name string, def time.Duration) time.Duration {
 	return def
 }
 
-func kindTopology(kind string) Topology {
+func kindTopology(kind vocab.ProxyKind) vocab.Topology {
 	top := seedTopology()
-	top.Name = "t-" + kind
-	top.Proxy = ProxySpec{Kind: kind, Pool: config.Pool{
+	top.Name = "t-" + string(kind)
+	top.Proxy = vocab.ProxySpec{Kind: kind, Pool: config.Pool{
 		Health:  config.Health{Path: "/health", Interval: kindInterval, DownInterval: kindInterval},
 		Passive: config.Passive{HoldDown: kindHoldDown},
 	}}
@@ -97,7 +98,7 @@ func failoverTrial(t *testing.T, kind string) trial {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	led := ledger.New(time.Now())
-	r, err := NewProcessDriver().Start(ctx, kindTopology(kind), led)
+	r, err := NewProcessDriver().Start(ctx, kindTopology(vocab.ProxyKind(kind)), led)
 	if errors.Is(err, ErrNotInstalled) {
 		t.Skipf("proxy kind %s: %v", kind, err)
 	}
@@ -122,7 +123,7 @@ func failoverTrial(t *testing.T, kind string) trial {
 	defer func() { stopLoad(); wg.Wait() }()
 
 	waitLedger(t, led, time.Now(), "traffic served by the primary", lastFrom("service", 5))
-	a, err := r.Apply(ctx, Fault{Name: "500", Node: "service", HTTP: &app.Fault{Kind: app.KindStatus, Status: 500}})
+	a, err := r.Apply(ctx, vocab.Fault{Name: "500", Node: "service", HTTP: &app.Fault{Kind: app.KindStatus, Status: 500}})
 	if err != nil {
 		t.Fatal(err)
 	}

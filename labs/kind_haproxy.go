@@ -2,6 +2,7 @@ package labs
 
 import (
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"slices"
 	"strings"
 
@@ -26,7 +27,7 @@ var haproxyKind = proxyKind{
 // haproxyRetryStatuses are the statuses retry-on accepts (HAProxy 2.6).
 var haproxyRetryStatuses = []int{401, 403, 404, 408, 425, 500, 501, 502, 503, 504}
 
-func haproxyConfig(t Topology, listen, admin, _ string, memberURL func(Node) string) ([]byte, error) {
+func haproxyConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string) ([]byte, error) {
 	p, members, err := resolvedPool(t, memberURL)
 	if err != nil {
 		return nil, err
@@ -47,7 +48,7 @@ func haproxyConfig(t Topology, listen, admin, _ string, memberURL func(Node) str
 	c.close("")
 	c.open("frontend traffic", "Traffic listener: every path to the pool, as the lab's route / does.")
 	c.d("bind %s", "The traffic address the lab chose.", listen)
-	c.d("default_backend %s", "The pool.", PoolName)
+	c.d("default_backend %s", "The pool.", vocab.PoolName)
 	c.close("")
 	c.open("frontend admin", "Admin listener: the lab waits for /ready before it sends traffic.")
 	c.d("bind %s", "The admin address the lab chose.", admin)
@@ -59,7 +60,7 @@ func haproxyConfig(t Topology, listen, admin, _ string, memberURL func(Node) str
 
 func haproxyBackend(c *conf, p config.Pool, members []member) {
 	h := p.Health
-	c.open("backend "+PoolName, "The pool: members in tier order.")
+	c.open("backend "+vocab.PoolName, "The pool: members in tier order.")
 	if p.Policy == config.PolicyLeastRequests {
 		c.d("balance leastconn", "pool.policy least_requests.")
 	} else {

@@ -2,6 +2,7 @@ package labs
 
 import (
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -31,7 +32,7 @@ var nginxKind = proxyKind{
 // nginxStatuses are the statuses proxy_next_upstream can act on.
 var nginxStatuses = []int{500, 502, 503, 504, 403, 404, 429}
 
-func nginxConfig(t Topology, listen, admin, _ string, memberURL func(Node) string) ([]byte, error) {
+func nginxConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string) ([]byte, error) {
 	p, members, err := resolvedPool(t, memberURL)
 	if err != nil {
 		return nil, err
@@ -66,7 +67,7 @@ func nginxConfig(t Topology, listen, admin, _ string, memberURL func(Node) strin
 func nginxUpstream(c *conf, p config.Pool, members []member) {
 	// nginx reads fail_timeout in whole seconds.
 	fails, holdDown := p.Passive.Failures, fmt.Sprintf("%ds", ceilSeconds(p.Passive.HoldDown))
-	c.open("upstream "+PoolName+" {", "The pool: members in tier order.")
+	c.open("upstream "+vocab.PoolName+" {", "The pool: members in tier order.")
 	if p.Policy == config.PolicyLeastRequests {
 		c.d("least_conn;", "pool.policy least_requests.")
 	} else {
@@ -92,7 +93,7 @@ func nginxTraffic(c *conf, listen string, p config.Pool) {
 	c.open("server {", "Traffic listener.")
 	c.d("listen %s;", "The traffic address the lab chose.", listen)
 	c.open("location / {", "Every path goes to the pool, as the lab's route / does.")
-	c.d("proxy_pass http://%s;", "The upstream above.", PoolName)
+	c.d("proxy_pass http://%s;", "The upstream above.", vocab.PoolName)
 	c.d("proxy_http_version 1.1;", "HTTP/1.1 to members, needed for upstream keepalive.")
 	c.d(`proxy_set_header Connection "";`, "Do not forward the client's Connection header: keep the upstream connection open.")
 	var on, off []string

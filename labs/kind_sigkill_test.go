@@ -3,6 +3,7 @@ package labs
 import (
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
 	"os/exec"
 	"strconv"
@@ -17,13 +18,13 @@ import (
 // killed with SIGKILL, Pdeathsig takes the proxy down, and nothing of its
 // process group is left (no orphaned workers).
 func TestKindsDieWithSIGKILL(t *testing.T) {
-	for _, kind := range []string{ProxyApache, ProxyNginx, ProxyHAProxy} {
-		t.Run(kind, func(t *testing.T) {
+	for _, kind := range []vocab.ProxyKind{vocab.ProxyApache, vocab.ProxyNginx, vocab.ProxyHAProxy} {
+		t.Run(string(kind), func(t *testing.T) {
 			k := proxyKinds[kind]
 			if _, err := systemBinary(k.binary, k.pkg); errors.Is(err, ErrNotInstalled) {
 				t.Skipf("%s: %v", kind, err)
 			}
-			helper, pids := startKindHelper(t, kind)
+			helper, pids := startKindHelper(t, string(kind))
 			if err := helper.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +94,7 @@ func TestHelperKindRun(t *testing.T) {
 	if kind == "" {
 		t.Skip("helper process of TestKindsDieWithSIGKILL")
 	}
-	r, err := NewProcessDriver().Start(t.Context(), kindTopology(kind), nil)
+	r, err := NewProcessDriver().Start(t.Context(), kindTopology(vocab.ProxyKind(kind)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package labs
 import (
 	"context"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
 	"testing"
 	"time"
@@ -14,10 +15,10 @@ import (
 
 // testTopology is the seed story: the app as primary, the error page (200)
 // as hot standby, with fast health checks so effects show within a second.
-func testTopology(name string) Topology {
-	return Topology{
+func testTopology(name string) vocab.Topology {
+	return vocab.Topology{
 		Name: name,
-		Proxy: ProxySpec{Pool: config.Pool{
+		Proxy: vocab.ProxySpec{Pool: config.Pool{
 			Health: config.Health{
 				Path: "/health", Interval: 200 * time.Millisecond, DownInterval: 100 * time.Millisecond,
 				Timeout: 300 * time.Millisecond,
@@ -26,9 +27,9 @@ func testTopology(name string) Topology {
 			Retry:    config.Retry{Attempts: 2, BudgetRatio: 1},
 			Timeouts: config.Timeouts{Dial: 300 * time.Millisecond, ResponseHeader: time.Second},
 		}},
-		Nodes: []Node{
-			{Name: "service", Fixture: FixtureApp, Role: RolePrimary},
-			{Name: "failover", Fixture: FixtureErrorPage, Role: RoleStandby, Args: []string{"-status", "200"}},
+		Nodes: []vocab.Node{
+			{Name: "service", Fixture: vocab.FixtureApp, Role: vocab.RolePrimary},
+			{Name: "failover", Fixture: vocab.FixtureErrorPage, Role: vocab.RoleStandby, Args: []string{"-status", "200"}},
 		},
 	}
 }
@@ -71,25 +72,27 @@ func recovered(rows []ledger.Row) bool {
 }
 
 func faultCases() []struct {
-	fault  Fault
+	fault  vocab.Fault
 	effect effect
 } {
 	node := "service"
-	c := func(action, signal string) *ContainerFault { return &ContainerFault{Action: action, Signal: signal} }
+	c := func(action vocab.Action, signal string) *vocab.ContainerFault {
+		return &vocab.ContainerFault{Action: action, Signal: signal}
+	}
 	return []struct {
-		fault  Fault
+		fault  vocab.Fault
 		effect effect
 	}{
-		{Fault{Name: "http-500", Node: node, HTTP: &app.Fault{Kind: app.KindStatus, Status: 500}}, failedOver},
-		{Fault{Name: "stop", Node: node, Container: c(ActionStop, "")}, failedOver},
-		{Fault{Name: "kill", Node: node, Container: c(ActionKill, "SIGKILL")}, failedOver},
-		{Fault{Name: "pause", Node: node, Container: c(ActionPause, "")}, failedOver},
-		{Fault{Name: "disconnect", Node: node, Container: c(ActionDisconnect, "")}, failedOver},
-		{Fault{Name: "latency", Node: node, Network: &NetworkFault{Toxic: ToxicLatency, Latency: 300 * time.Millisecond, Jitter: 10 * time.Millisecond}}, slowed},
-		{Fault{Name: "bandwidth", Node: node, Network: &NetworkFault{Toxic: ToxicBandwidth, Rate: 1}}, slowed},
-		{Fault{Name: "reset-peer", Node: node, Network: &NetworkFault{Toxic: ToxicResetPeer}}, failedOver},
-		{Fault{Name: "timeout", Node: node, Network: &NetworkFault{Toxic: ToxicTimeout}}, failedOver},
-		{Fault{Name: "down", Node: node, Network: &NetworkFault{Toxic: ToxicDown}}, failedOver},
+		{vocab.Fault{Name: "http-500", Node: node, HTTP: &app.Fault{Kind: app.KindStatus, Status: 500}}, failedOver},
+		{vocab.Fault{Name: "stop", Node: node, Container: c(vocab.Action("stop"), "")}, failedOver},
+		{vocab.Fault{Name: "kill", Node: node, Container: c(vocab.Action("kill"), "SIGKILL")}, failedOver},
+		{vocab.Fault{Name: "pause", Node: node, Container: c(vocab.Action("pause"), "")}, failedOver},
+		{vocab.Fault{Name: "disconnect", Node: node, Container: c(vocab.Action("disconnect"), "")}, failedOver},
+		{vocab.Fault{Name: "latency", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("latency"), Latency: 300 * time.Millisecond, Jitter: 10 * time.Millisecond}}, slowed},
+		{vocab.Fault{Name: "bandwidth", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("bandwidth"), Rate: 1}}, slowed},
+		{vocab.Fault{Name: "reset-peer", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("reset_peer")}}, failedOver},
+		{vocab.Fault{Name: "timeout", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("timeout")}}, failedOver},
+		{vocab.Fault{Name: "down", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("down")}}, failedOver},
 	}
 }
 
@@ -141,11 +144,11 @@ func testDriver(t *testing.T, d Driver, leftovers func(t *testing.T, r Run) []st
 // testRestart checks a restart really restarts the app: its faults live in
 // memory, so one switched on before the restart is gone after it.
 func testRestart(t *testing.T, ctx context.Context, r Run) {
-	marker := Fault{Name: "marker", Node: "service", HTTP: &app.Fault{ID: "marker", Kind: app.KindHealth, Health: app.HealthOK}}
+	marker := vocab.Fault{Name: "marker", Node: "service", HTTP: &app.Fault{ID: "marker", Kind: app.KindHealth, Health: app.HealthOK}}
 	if _, err := r.Apply(ctx, marker); err != nil {
 		t.Fatal(err)
 	}
-	a, err := r.Apply(ctx, Fault{Name: "restart", Node: "service", Container: &ContainerFault{Action: ActionRestart}})
+	a, err := r.Apply(ctx, vocab.Fault{Name: "restart", Node: "service", Container: &vocab.ContainerFault{Action: vocab.Action("restart")}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"net"
 	"os"
 	"path/filepath"
@@ -51,6 +52,7 @@ type processRun struct {
 	dir        string
 	sp         *spawner
 	ts         *toxiServer
+	toxi       *toxi
 	proxy      *proc
 	nodes      map[string]*proc
 	ports      map[string]int // node traffic ports
@@ -66,7 +68,7 @@ type processRun struct {
 
 var _ Run = (*processRun)(nil)
 
-func (d *ProcessDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger) (_ Run, err error) {
+func (d *ProcessDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (_ Run, err error) {
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
@@ -113,7 +115,7 @@ func (d *ProcessDriver) Start(ctx context.Context, t Topology, l *ledger.Ledger)
 }
 
 // binaries builds (or finds cached) every binary the topology needs.
-func (d *ProcessDriver) binaries(ctx context.Context, t Topology) (map[string]string, error) {
+func (d *ProcessDriver) binaries(ctx context.Context, t vocab.Topology) (map[string]string, error) {
 	build := d.BuildBinary
 	if build == nil {
 		build = defaultBuildBinary
@@ -125,7 +127,7 @@ func (d *ProcessDriver) binaries(ctx context.Context, t Topology) (map[string]st
 	}
 	names := map[string]bool{}
 	for _, n := range t.Nodes {
-		names[n.Fixture] = true // fixture names are binary names
+		names[string(n.Fixture)] = true // fixture names are binary names
 	}
 	bins := map[string]string{kind.binary: proxy}
 	for name := range names {
@@ -138,14 +140,14 @@ func (d *ProcessDriver) binaries(ctx context.Context, t Topology) (map[string]st
 	return bins, nil
 }
 
-func (r *processRun) startNodes(t Topology, bins map[string]string) error {
+func (r *processRun) startNodes(t vocab.Topology, bins map[string]string) error {
 	for _, n := range t.Nodes {
 		port, err := freePort()
 		if err != nil {
 			return err
 		}
 		args := []string{"-name", n.Name, "-listen", hostPort(port)}
-		if n.Fixture == FixtureApp {
+		if n.Fixture == vocab.FixtureApp {
 			ctl, err := freePort()
 			if err != nil {
 				return err
@@ -153,7 +155,7 @@ func (r *processRun) startNodes(t Topology, bins map[string]string) error {
 			args = append(args, "-control", hostPort(ctl))
 			r.controls[n.Name] = ctl
 		}
-		p := newProc(n.Name, bins[n.Fixture], append(args, n.Args...)...)
+		p := newProc(n.Name, bins[string(n.Fixture)], append(args, n.Args...)...)
 		r.nodes[n.Name], r.ports[n.Name] = p, port
 		if err := p.start(r.sp); err != nil {
 			return err
@@ -165,7 +167,7 @@ func (r *processRun) startNodes(t Topology, bins map[string]string) error {
 	return nil
 }
 
-func (r *processRun) startProxy(t Topology, bins map[string]string) error {
+func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error {
 	kind := kindOf(t)
 	listen, err := freePort()
 	if err != nil {
@@ -179,7 +181,7 @@ func (r *processRun) startProxy(t Topology, bins map[string]string) error {
 	if err != nil {
 		return fmt.Errorf("toxiproxy links: %w", err)
 	}
-	cfg, err := kind.config(t, hostPort(listen), hostPort(admin), "", func(n Node) string {
+	cfg, err := kind.config(t, hostPort(listen), hostPort(admin), "", func(n vocab.Node) string {
 		if r.direct {
 			return r.NodeURL(n.Name)
 		}

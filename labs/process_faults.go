@@ -2,59 +2,67 @@ package labs
 
 import (
 	"context"
-	"fmt"
 	"syscall"
 	"time"
+
+	"github.com/failover-lab/failover-lab/labs/faults"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
-// Container faults on processes: stop = SIGTERM (SIGKILL after a grace),
-// kill = a signal, pause = SIGSTOP, restart = stop then start, disconnect =
-// the node's Toxiproxy link goes down (a process has no network of its
-// own to leave; NodeURL keeps answering).
-func (r *processRun) containerApply(ctx context.Context, n Node, c ContainerFault) error {
-	p := r.nodes[n.Name]
-	switch c.Action {
-	case ActionStop:
-		p.stop(ctx, procStopGrace)
-	case ActionKill:
-		_, sig := c.signal()
-		if err := p.signal(sig); err != nil {
-			return err
-		}
-		// A lethal signal has taken effect once the child is reaped.
-		p.wait(ctx, time.Second)
-	case ActionPause:
-		return p.signal(syscall.SIGSTOP)
-	case ActionRestart:
-		p.stop(ctx, procStopGrace)
-		return p.start(r.sp)
-	case ActionDisconnect:
-		return r.toxi.setEnabled(n.Name, false)
-	default:
-		return fmt.Errorf("%w: container.action %q", ErrInvalid, c.Action)
-	}
+// target offers a node's process as its "container": stop = SIGTERM
+// (SIGKILL after a grace), a signal to its process group, pause = SIGSTOP,
+// restart = stop then start, disconnect = the node's Toxiproxy link goes
+// down (a process has no network of its own to leave; NodeURL keeps
+// answering).
+func (r *processRun) target(n vocab.Node) faults.Target {
+	link := r.toxi.nodeLink(n.Name)
+	c := procContainer{r: r, p: r.nodes[n.Name], node: n.Name, link: link}
+	return faults.Target{Node: n.Name, Container: c, Link: link, Control: control(n, r.controlURL(n.Name))}
+}
+
+type procContainer struct {
+	r    *processRun
+	p    *proc
+	node string
+	link faults.Link
+}
+
+var _ faults.Container = procContainer{}
+
+func (c procContainer) Stop(ctx context.Context) error {
+	c.p.stop(ctx, procStopGrace)
 	return nil
 }
 
-func (r *processRun) containerClear(ctx context.Context, n Node, c ContainerFault) error {
-	p := r.nodes[n.Name]
-	switch c.Action {
-	case ActionStop, ActionKill:
-		if p.running() { // a kill with a signal the node survived
-			return nil
-		}
-		if err := p.start(r.sp); err != nil {
-			return err
-		}
-		ctx, cancel := withReadyTimeout(ctx)
-		defer cancel()
-		return r.waitNode(ctx, n.Name)
-	case ActionPause:
-		return p.signal(syscall.SIGCONT)
-	case ActionRestart:
-		return nil
-	case ActionDisconnect:
-		return r.toxi.setEnabled(n.Name, true)
+// Signal sends sig; a lethal signal has taken effect once the child is
+// reaped (waited for at most a second).
+func (c procContainer) Signal(ctx context.Context, sig syscall.Signal) error {
+	if err := c.p.signal(sig); err != nil {
+		return err
 	}
-	return fmt.Errorf("%w: container.action %q", ErrInvalid, c.Action)
+	c.p.wait(ctx, time.Second)
+	return nil
 }
+
+func (c procContainer) Pause(context.Context) error   { return c.p.signal(syscall.SIGSTOP) }
+func (c procContainer) Unpause(context.Context) error { return c.p.signal(syscall.SIGCONT) }
+
+func (c procContainer) Restart(ctx context.Context) error {
+	c.p.stop(ctx, procStopGrace)
+	return c.p.start(c.r.sp)
+}
+
+func (c procContainer) StartAgain(ctx context.Context) error {
+	if c.p.running() { // a kill with a signal the node survived
+		return nil
+	}
+	if err := c.p.start(c.r.sp); err != nil {
+		return err
+	}
+	ctx, cancel := withReadyTimeout(ctx)
+	defer cancel()
+	return c.r.waitNode(ctx, c.node)
+}
+
+func (c procContainer) Disconnect(ctx context.Context) error { return c.link.SetEnabled(ctx, false) }
+func (c procContainer) Reconnect(ctx context.Context) error  { return c.link.SetEnabled(ctx, true) }

@@ -3,18 +3,7 @@ package labs
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
-)
-
-// Proxy kinds besides ProxyBuiltin: the products the seed story compares
-// failover-proxy with. They run only under the process driver, from the
-// binaries their Debian packages install (there is no registry to pull
-// their images from, and no base image to put them into).
-const (
-	ProxyApache  = "apache"  // Apache httpd: mod_proxy_balancer + mod_proxy_hcheck
-	ProxyNginx   = "nginx"   // nginx OSS: upstream with backup, proxy_next_upstream
-	ProxyHAProxy = "haproxy" // HAProxy: backup servers, httpchk, observe layer7, retry-on
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 // ErrNotInstalled is wrapped when a proxy kind's binary is not on this
@@ -37,56 +26,33 @@ type proxyKind struct {
 	file string
 	// config renders the proxy's configuration: traffic on listen, admin on
 	// admin (with token when not on loopback), members at memberURL.
-	config func(t Topology, listen, admin, token string, memberURL func(Node) string) ([]byte, error)
+	config func(t vocab.Topology, listen, admin, token string, memberURL func(vocab.Node) string) ([]byte, error)
 	// args is the command line after the binary, reading the config file.
 	// The config file's directory is the run's own, for pid files and logs.
 	args  func(configFile string) []string
 	ready string // admin path, 2xx once serving
 }
 
-var proxyKinds = map[string]proxyKind{
-	ProxyBuiltin: {
+var proxyKinds = map[vocab.ProxyKind]proxyKind{
+	vocab.ProxyBuiltin: {
 		image:  ImageProxy,
 		binary: BinaryProxy,
 		config: proxyConfig,
 		args:   func(file string) []string { return []string{"-config", file} },
 		ready:  "/ready",
 	},
-	ProxyApache:  apacheKind,
-	ProxyNginx:   nginxKind,
-	ProxyHAProxy: haproxyKind,
-}
-
-// ProxyKinds lists the values ProxySpec.Kind accepts, sorted.
-func ProxyKinds() []string {
-	kinds := make([]string, 0, len(proxyKinds))
-	for k := range proxyKinds {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	return kinds
+	vocab.ProxyApache:  apacheKind,
+	vocab.ProxyNginx:   nginxKind,
+	vocab.ProxyHAProxy: haproxyKind,
 }
 
 // kindOf returns the topology's proxy kind; Validate has checked it exists.
-func kindOf(t Topology) proxyKind {
-	k := t.Proxy.Kind
-	if k == "" {
-		k = ProxyBuiltin
-	}
-	return proxyKinds[k]
-}
-
-func validateKind(kind string) error {
-	if _, ok := proxyKinds[kind]; ok || kind == "" {
-		return nil
-	}
-	return fmt.Errorf("%w: proxy.kind: must be one of %s (got %q)", ErrInvalid, strings.Join(ProxyKinds(), ", "), kind)
-}
+func kindOf(t vocab.Topology) proxyKind { return proxyKinds[t.Proxy.Kind.OrDefault()] }
 
 // dockerKind refuses, before anything starts, a kind that has no image.
-func dockerKind(t Topology) error {
+func dockerKind(t vocab.Topology) error {
 	if kindOf(t).image != "" {
 		return nil
 	}
-	return fmt.Errorf("%w: proxy.kind: %q runs only with the process driver (LAB_DRIVER=%s): there is no image for it", ErrInvalid, t.Proxy.Kind, DriverProcess)
+	return fmt.Errorf("%w: proxy.kind: %q runs only with the process driver (LAB_DRIVER=%s): there is no image for it", vocab.ErrInvalid, t.Proxy.Kind, DriverProcess)
 }

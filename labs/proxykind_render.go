@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"net/url"
 	"os"
 	"os/exec"
@@ -29,12 +30,12 @@ type member struct {
 // resolvedPool is the topology's pool with failover-proxy's defaults
 // applied and validated, exactly as proxyConfig would run it, and its
 // members in tier order (primaries first, topology order within a tier).
-func resolvedPool(t Topology, memberURL func(Node) string) (config.Pool, []member, error) {
+func resolvedPool(t vocab.Topology, memberURL func(vocab.Node) string) (config.Pool, []member, error) {
 	var cfg config.Config
 	if err := poolConfig(t, memberURL, &cfg); err != nil {
 		return config.Pool{}, nil, err
 	}
-	p := *cfg.Pools[PoolName]
+	p := *cfg.Pools[vocab.PoolName]
 	var primaries, standbys []member
 	for _, m := range p.Members {
 		u, err := url.Parse(m.URL)
@@ -53,18 +54,18 @@ func resolvedPool(t Topology, memberURL func(Node) string) (config.Pool, []membe
 
 // poolConfig builds and validates the failover-proxy config of t (the same
 // one proxyConfig marshals) into cfg.
-func poolConfig(t Topology, memberURL func(Node) string, cfg *config.Config) error {
+func poolConfig(t vocab.Topology, memberURL func(vocab.Node) string, cfg *config.Config) error {
 	pool := t.Proxy.Pool
 	pool.Members = make([]config.Member, 0, len(t.Nodes))
 	for _, n := range t.Nodes {
 		tier := config.Primary
-		if n.Role == RoleStandby {
+		if n.Role == vocab.RoleStandby {
 			tier = config.Standby
 		}
 		pool.Members = append(pool.Members, config.Member{Name: n.Name, URL: memberURL(n), Tier: tier, Weight: n.Weight})
 	}
 	*cfg = *config.Default()
-	cfg.Pools = map[string]*config.Pool{PoolName: &pool}
+	cfg.Pools = map[string]*config.Pool{vocab.PoolName: &pool}
 	cfg.ApplyDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("proxy config: %w", err)

@@ -3,6 +3,7 @@ package labs
 import (
 	"bytes"
 	"errors"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,14 +16,14 @@ import (
 
 // renderKind renders the seed topology for kind with members on fixed
 // loopback ports, into a fresh directory, and returns the file's path.
-func renderKind(t *testing.T, kind string, pool config.Pool) (string, []byte) {
+func renderKind(t *testing.T, kind vocab.ProxyKind, pool config.Pool) (string, []byte) {
 	t.Helper()
 	top := seedTopology()
 	top.Proxy.Kind = kind
 	top.Proxy.Pool = pool
 	ports := map[string]string{"service": "127.0.0.1:18090", "failover": "127.0.0.1:18091"}
 	k := proxyKinds[kind]
-	b, err := k.config(top, "127.0.0.1:18080", "127.0.0.1:18081", "", func(n Node) string { return "http://" + ports[n.Name] })
+	b, err := k.config(top, "127.0.0.1:18080", "127.0.0.1:18081", "", func(n vocab.Node) string { return "http://" + ports[n.Name] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,10 +52,10 @@ var (
 // directive says why on the line above.
 func TestKindConfigs(t *testing.T) {
 	tests := []struct {
-		kind string
+		kind vocab.ProxyKind
 		want []string
 	}{
-		{ProxyApache, []string{
+		{vocab.ProxyApache, []string{
 			"BalancerMember http://127.0.0.1:18090 loadfactor=1 retry=5 ",
 			"hcmethod=GET hcuri=/health hcinterval=5 hcfails=1 hcpasses=1 hcexpr=ok\n",
 			"BalancerMember http://127.0.0.1:18091 ", " status=+H\n",
@@ -62,14 +63,14 @@ func TestKindConfigs(t *testing.T) {
 			"ProxyHCExpr ok {((%{REQUEST_STATUS} -ge 200 && %{REQUEST_STATUS} -le 399))}\n",
 			"PidFile httpd.pid\n", "ErrorLog error.log\n", "User www-data\n",
 		}},
-		{ProxyNginx, []string{
+		{vocab.ProxyNginx, []string{
 			"server 127.0.0.1:18090 weight=1 max_fails=1 fail_timeout=5s;\n",
 			"server 127.0.0.1:18091 weight=1 max_fails=1 fail_timeout=5s backup;\n",
 			"proxy_next_upstream error timeout http_500 http_502 http_503 http_504;\n",
 			"proxy_next_upstream_tries 3;\n", "No active health check: nginx OSS has none",
 			"location = /ready",
 		}},
-		{ProxyHAProxy, []string{
+		{vocab.ProxyHAProxy, []string{
 			"option httpchk GET /health\n", "http-check expect status 200-399\n",
 			"default-server inter 5s fastinter 1s downinter 1s fall 1 rise 1 observe layer7 error-limit 1 on-error mark-down\n",
 			"server service 127.0.0.1:18090 weight 1 check\n",
@@ -79,7 +80,7 @@ func TestKindConfigs(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.kind, func(t *testing.T) {
+		t.Run(string(tt.kind), func(t *testing.T) {
 			_, b := renderKind(t, tt.kind, seedPool)
 			for _, w := range tt.want {
 				if !bytes.Contains(b, []byte(w)) {
@@ -101,13 +102,13 @@ func TestKindConfigs(t *testing.T) {
 
 // Each product accepts the config it is given (its own syntax check).
 func TestKindConfigsCheck(t *testing.T) {
-	checks := map[string]func(file string) []string{
-		ProxyApache:  func(f string) []string { return []string{"-t", "-d", filepath.Dir(f), "-f", f} },
-		ProxyNginx:   func(f string) []string { return []string{"-t", "-p", filepath.Dir(f) + "/", "-c", f, "-e", "stderr"} },
-		ProxyHAProxy: func(f string) []string { return []string{"-c", "-f", f} },
+	checks := map[vocab.ProxyKind]func(file string) []string{
+		vocab.ProxyApache:  func(f string) []string { return []string{"-t", "-d", filepath.Dir(f), "-f", f} },
+		vocab.ProxyNginx:   func(f string) []string { return []string{"-t", "-p", filepath.Dir(f) + "/", "-c", f, "-e", "stderr"} },
+		vocab.ProxyHAProxy: func(f string) []string { return []string{"-c", "-f", f} },
 	}
 	for kind, args := range checks {
-		t.Run(kind, func(t *testing.T) {
+		t.Run(string(kind), func(t *testing.T) {
 			k := proxyKinds[kind]
 			bin, err := systemBinary(k.binary, k.pkg)
 			if errors.Is(err, ErrNotInstalled) {
@@ -127,12 +128,12 @@ func TestKindConfigsCheck(t *testing.T) {
 // The Docker driver has no image for the packaged proxies: it refuses them
 // before it touches Docker, naming the field and the way out.
 func TestDockerRefusesProcessOnlyKinds(t *testing.T) {
-	for _, kind := range []string{ProxyApache, ProxyNginx, ProxyHAProxy} {
+	for _, kind := range []vocab.ProxyKind{vocab.ProxyApache, vocab.ProxyNginx, vocab.ProxyHAProxy} {
 		top := seedTopology()
 		top.Proxy.Kind = kind
 		_, err := NewDockerDriver().Start(t.Context(), top, nil)
-		want := `proxy.kind: "` + kind + `" runs only with the process driver (LAB_DRIVER=process)`
-		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrInvalid) {
+		want := `proxy.kind: "` + string(kind) + `" runs only with the process driver (LAB_DRIVER=process)`
+		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, vocab.ErrInvalid) {
 			t.Errorf("docker Start with kind %s: got %v, want an ErrInvalid containing %q", kind, err, want)
 		}
 	}
@@ -144,5 +145,17 @@ func TestSystemBinaryMissing(t *testing.T) {
 	_, err := systemBinary("no-such-proxy-binary", "no-such-package")
 	if !errors.Is(err, ErrNotInstalled) || !strings.Contains(err.Error(), "apt-get install no-such-package") {
 		t.Fatalf("got %v, want ErrNotInstalled naming apt-get install no-such-package", err)
+	}
+}
+
+// Every kind the vocabulary names has a renderer, and no other.
+func TestEveryKindRenders(t *testing.T) {
+	for _, k := range vocab.ProxyKinds {
+		if _, ok := proxyKinds[k]; !ok {
+			t.Errorf("vocab kind %s: no renderer in proxyKinds", k)
+		}
+	}
+	if got, want := len(proxyKinds), len(vocab.ProxyKinds); got != want {
+		t.Errorf("got %d renderers, want %d (vocab.ProxyKinds)", got, want)
 	}
 }

@@ -7,30 +7,44 @@ import (
 	"sync"
 	"time"
 
+	"github.com/failover-lab/failover-lab/fixtures/app"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/ledger"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 // ErrClosed is returned by Apply and Clear after Close.
 var ErrClosed = errors.New("run closed")
 
-// nodeOps is what a driver does to one node; the shared core does the rest
-// (validation, ledger marks, Toxiproxy, the fixtures' control API).
-type nodeOps interface {
-	// containerApply and containerClear act on the node's container or
-	// process. Clear returns once the node answers HTTP again.
-	containerApply(ctx context.Context, n Node, c ContainerFault) error
-	containerClear(ctx context.Context, n Node, c ContainerFault) error
-	// controlURL is the base URL of an app node's fault-control API.
-	controlURL(node string) string
+// ErrUnsupported is wrapped when a driver cannot do what was asked (a
+// network fault on the compose demo, which has no Toxiproxy).
+var ErrUnsupported = faults.ErrUnsupported
+
+// Applied is a fault in force, as Run.Apply returned it; pass it to
+// Run.Clear to undo the fault.
+type Applied struct {
+	Fault vocab.Fault
+	At    time.Time // when the fault was issued (the apply mark's time)
+	// ID is the control API's id of an HTTP fault ("" for the others).
+	ID string
+
+	undo faults.Undo
 }
 
-// core implements Apply and Clear for both drivers.
+// targets is what a driver offers to break its nodes: the only thing the
+// shared core needs from it. The core applies faults through their kinds
+// (labs/faults) and never asks which driver runs.
+type targets interface {
+	target(n vocab.Node) faults.Target
+}
+
+// core implements Apply and Clear for every driver: validation, the
+// fault's own Apply, and the ledger marks.
 type core struct {
 	id   string
-	topo Topology
+	topo vocab.Topology
 	led  *ledger.Ledger
-	toxi *toxi
-	ops  nodeOps
+	ops  targets
 
 	mu     sync.Mutex
 	closed bool
@@ -38,31 +52,27 @@ type core struct {
 
 func (c *core) ID() string { return c.id }
 
-func (c *core) Apply(ctx context.Context, f Fault) (Applied, error) {
-	if err := f.Validate(); err != nil {
+func (c *core) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
+	if err := c.topo.ValidateFault(f); err != nil {
 		return Applied{}, fmt.Errorf("apply %s: %w", f.Name, err)
-	}
-	n, ok := c.topo.Node(f.Node)
-	if !ok {
-		return Applied{}, fmt.Errorf("apply %s: %w: node: no node %q in topology %s", f.Name, ErrInvalid, f.Node, c.topo.Name)
 	}
 	if c.isClosed() {
 		return Applied{}, fmt.Errorf("apply %s: %w", f.Name, ErrClosed)
 	}
+	n, _ := c.topo.Node(f.Node)
+	t := c.ops.target(n)
 	// The apply mark is when the action was issued: a stopping node stops
 	// accepting at SIGTERM, before the stop returns.
 	a := Applied{Fault: f, At: time.Now()}
 	var err error
-	switch {
-	case f.HTTP != nil:
-		a.httpID, err = c.httpApply(ctx, n, f)
-	case f.Container != nil:
-		err = c.ops.containerApply(ctx, n, *f.Container)
-	case f.Network != nil:
-		a.toxic, err = c.toxi.apply(n.Name, *f.Network)
+	if f.HTTP != nil {
+		a.ID, a.undo, err = faults.ApplyHTTP(ctx, t, *f.HTTP)
+	} else {
+		k, p, _ := f.Kind() // ValidateFault found it
+		a.undo, err = k.Apply(ctx, t, p)
 	}
 	if err != nil {
-		return Applied{}, fmt.Errorf("apply %s (%s): %w", f.Name, f.describe(), err)
+		return Applied{}, fmt.Errorf("apply %s (%s): %w", f.Name, f.Describe(), err)
 	}
 	c.mark(a.At, f, ledger.MarkApply, time.Since(a.At))
 	return a, nil
@@ -70,25 +80,15 @@ func (c *core) Apply(ctx context.Context, f Fault) (Applied, error) {
 
 func (c *core) Clear(ctx context.Context, a Applied) error {
 	f := a.Fault
-	n, ok := c.topo.Node(f.Node)
-	if !ok {
-		return fmt.Errorf("clear %s: %w: node: no node %q in topology %s", f.Name, ErrInvalid, f.Node, c.topo.Name)
+	if _, ok := c.topo.Node(f.Node); !ok || a.undo == nil {
+		return fmt.Errorf("clear %s: %w: not a fault this run applied", f.Name, vocab.ErrInvalid)
 	}
 	if c.isClosed() {
 		return fmt.Errorf("clear %s: %w", f.Name, ErrClosed)
 	}
 	began := time.Now()
-	var err error
-	switch {
-	case f.HTTP != nil:
-		err = c.httpClear(ctx, n, a.httpID)
-	case f.Container != nil:
-		err = c.ops.containerClear(ctx, n, *f.Container)
-	case f.Network != nil:
-		err = c.toxi.clear(n.Name, a.toxic, *f.Network)
-	}
-	if err != nil {
-		return fmt.Errorf("clear %s (%s): %w", f.Name, f.describe(), err)
+	if err := a.undo(ctx); err != nil {
+		return fmt.Errorf("clear %s (%s): %w", f.Name, f.Describe(), err)
 	}
 	// The clear mark is when the undo has taken effect (a restarted node
 	// answers again): from then on, what the proxy does is the proxy's.
@@ -97,11 +97,11 @@ func (c *core) Clear(ctx context.Context, a Applied) error {
 	return nil
 }
 
-func (c *core) mark(at time.Time, f Fault, kind string, took time.Duration) {
+func (c *core) mark(at time.Time, f vocab.Fault, kind string, took time.Duration) {
 	if c.led == nil {
 		return
 	}
-	detail := fmt.Sprintf("%s (took %s)", f.describe(), took.Round(time.Millisecond))
+	detail := fmt.Sprintf("%s (took %s)", f.Describe(), took.Round(time.Millisecond))
 	c.led.Mark(ledger.Mark{At: at, Name: f.Name, Kind: kind, Detail: detail})
 }
 
@@ -120,4 +120,12 @@ func (c *core) markClosed() bool {
 	}
 	c.closed = true
 	return true
+}
+
+// control is the fault-control API of an app node at url ("" = none).
+func control(n vocab.Node, url string) faults.Control {
+	if n.Fixture != vocab.FixtureApp || url == "" {
+		return nil
+	}
+	return app.Client{BaseURL: url}
 }

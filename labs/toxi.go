@@ -1,11 +1,13 @@
 package labs
 
 import (
+	"context"
 	"fmt"
 	"sync"
-	"time"
 
 	toxiproxy "github.com/Shopify/toxiproxy/v2/client"
+
+	"github.com/failover-lab/failover-lab/labs/faults"
 )
 
 // toxi drives the Toxiproxy that sits between the proxy and every node: one
@@ -35,40 +37,43 @@ func (t *toxi) link(node, listen, upstream string) (string, error) {
 	return p.Listen, nil
 }
 
-// apply adds the toxic, or disables the link for ToxicDown, and returns the
-// toxic's name.
-func (t *toxi) apply(node string, nf NetworkFault) (string, error) {
-	if nf.Toxic == ToxicDown {
-		return "", t.setEnabled(node, false)
-	}
-	t.mu.Lock()
-	t.n++
-	name := fmt.Sprintf("%s-%d", nf.Toxic, t.n)
-	t.mu.Unlock()
-	_, err := t.c.AddToxic(&toxiproxy.ToxicOptions{
-		ProxyName:  node,
+// nodeLink is the link of one node, as faults.Link.
+func (t *toxi) nodeLink(node string) faults.Link { return toxiLink{t: t, node: node} }
+
+type toxiLink struct {
+	t    *toxi
+	node string
+}
+
+var _ faults.Link = toxiLink{}
+
+func (l toxiLink) AddToxic(_ context.Context, toxic, stream string, attrs map[string]any) (string, error) {
+	l.t.mu.Lock()
+	l.t.n++
+	name := fmt.Sprintf("%s-%d", toxic, l.t.n)
+	l.t.mu.Unlock()
+	_, err := l.t.c.AddToxic(&toxiproxy.ToxicOptions{
+		ProxyName:  l.node,
 		ToxicName:  name,
-		ToxicType:  nf.Toxic,
-		Stream:     toxicStream(nf.Toxic),
+		ToxicType:  toxic,
+		Stream:     stream,
 		Toxicity:   1,
-		Attributes: toxicAttributes(nf),
+		Attributes: attrs,
 	})
 	if err != nil {
-		return "", fmt.Errorf("toxiproxy add %s to %s: %w", nf.Toxic, node, err)
+		return "", fmt.Errorf("toxiproxy add %s to %s: %w", toxic, l.node, err)
 	}
 	return name, nil
 }
 
-func (t *toxi) clear(node, toxic string, nf NetworkFault) error {
-	if nf.Toxic == ToxicDown {
-		return t.setEnabled(node, true)
-	}
-	err := t.c.RemoveToxic(&toxiproxy.ToxicOptions{ProxyName: node, ToxicName: toxic})
-	if err != nil {
-		return fmt.Errorf("toxiproxy remove %s from %s: %w", toxic, node, err)
+func (l toxiLink) RemoveToxic(_ context.Context, name string) error {
+	if err := l.t.c.RemoveToxic(&toxiproxy.ToxicOptions{ProxyName: l.node, ToxicName: name}); err != nil {
+		return fmt.Errorf("toxiproxy remove %s from %s: %w", name, l.node, err)
 	}
 	return nil
 }
+
+func (l toxiLink) SetEnabled(_ context.Context, on bool) error { return l.t.setEnabled(l.node, on) }
 
 // setEnabled disables a link (it stops listening: connections are refused
 // and open ones dropped) or enables it again on the same address.
@@ -86,31 +91,4 @@ func (t *toxi) setEnabled(node string, on bool) error {
 		return fmt.Errorf("toxiproxy link %s enabled=%t: %w", node, on, err)
 	}
 	return nil
-}
-
-// toxicStream is the direction a toxic acts on. Answers (downstream) for
-// all but timeout: a timeout on answers drops them, but the member closing
-// its side (Connection: close) still ends the exchange at once; on requests
-// (upstream) the member never sees the request and the link hangs, which is
-// what a timeout fault is meant to show.
-func toxicStream(toxic string) string {
-	if toxic == ToxicTimeout {
-		return "upstream"
-	}
-	return "downstream"
-}
-
-// toxicAttributes maps a NetworkFault to Toxiproxy's attributes
-// (milliseconds and KB/s).
-func toxicAttributes(nf NetworkFault) toxiproxy.Attributes {
-	ms := func(d time.Duration) int64 { return d.Milliseconds() }
-	switch nf.Toxic {
-	case ToxicLatency:
-		return toxiproxy.Attributes{"latency": ms(nf.Latency), "jitter": ms(nf.Jitter)}
-	case ToxicBandwidth:
-		return toxiproxy.Attributes{"rate": nf.Rate}
-	case ToxicResetPeer, ToxicTimeout:
-		return toxiproxy.Attributes{"timeout": ms(nf.Timeout)}
-	}
-	return toxiproxy.Attributes{}
 }

@@ -3,6 +3,8 @@ package labs
 import (
 	"context"
 	"errors"
+	"github.com/failover-lab/failover-lab/labs/faults"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"net"
 	"net/http"
@@ -53,35 +55,35 @@ func TestToxics(t *testing.T) {
 
 	tests := []struct {
 		name  string
-		fault NetworkFault
+		fault vocab.NetworkFault
 		check func(d time.Duration, err error) string // "" = effect seen
 	}{
-		{"latency", NetworkFault{Toxic: ToxicLatency, Latency: 300 * time.Millisecond}, func(d time.Duration, err error) string {
+		{"latency", vocab.NetworkFault{Toxic: vocab.Toxic("latency"), Latency: 300 * time.Millisecond}, func(d time.Duration, err error) string {
 			if err != nil || d < 300*time.Millisecond {
 				return "want an answer after >= 300ms"
 			}
 			return ""
 		}},
-		{"bandwidth", NetworkFault{Toxic: ToxicBandwidth, Rate: 20}, func(d time.Duration, err error) string {
+		{"bandwidth", vocab.NetworkFault{Toxic: vocab.Toxic("bandwidth"), Rate: 20}, func(d time.Duration, err error) string {
 			if err != nil || d < 500*time.Millisecond { // 20 KiB at 20 KB/s
 				return "want a slow answer (>= 500ms)"
 			}
 			return ""
 		}},
-		{"reset_peer", NetworkFault{Toxic: ToxicResetPeer}, func(d time.Duration, err error) string {
+		{"reset_peer", vocab.NetworkFault{Toxic: vocab.Toxic("reset_peer")}, func(d time.Duration, err error) string {
 			if err == nil {
 				return "want a connection error"
 			}
 			return ""
 		}},
-		{"timeout", NetworkFault{Toxic: ToxicTimeout}, func(d time.Duration, err error) string {
+		{"timeout", vocab.NetworkFault{Toxic: vocab.Toxic("timeout")}, func(d time.Duration, err error) string {
 			var ne net.Error
 			if !errors.As(err, &ne) || !ne.Timeout() {
 				return "want a client timeout"
 			}
 			return ""
 		}},
-		{"down", NetworkFault{Toxic: ToxicDown}, func(d time.Duration, err error) string {
+		{"down", vocab.NetworkFault{Toxic: vocab.Toxic("down")}, func(d time.Duration, err error) string {
 			if !errors.Is(err, syscall.ECONNREFUSED) {
 				return "want connection refused"
 			}
@@ -90,7 +92,9 @@ func TestToxics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			name, err := tx.apply("b", tt.fault)
+			f := vocab.Fault{Node: "b", Network: &tt.fault}
+			k, p, _ := f.Kind()
+			undo, err := k.Apply(t.Context(), faults.Target{Node: "b", Link: tx.nodeLink("b")}, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +102,7 @@ func TestToxics(t *testing.T) {
 			if msg := tt.check(d, gerr); msg != "" {
 				t.Errorf("with %s: got err=%v after %v, %s", tt.name, gerr, d, msg)
 			}
-			if err := tx.clear("b", name, tt.fault); err != nil {
+			if err := undo(t.Context()); err != nil {
 				t.Fatal(err)
 			}
 			if d, err := get(); err != nil || d > time.Second {

@@ -25,7 +25,9 @@ import (
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/report"
+	"github.com/failover-lab/failover-lab/labs/runner"
 	"github.com/failover-lab/failover-lab/labs/scenario"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 // defaultParallel is how many scenarios run at once: each keeps a proxy,
@@ -63,7 +65,7 @@ func TestScenarios(t *testing.T) {
 				t.Skip("not in the -short subset (short: true)")
 			}
 			if k := os.Getenv("LAB_PROXY_KIND"); k != "" {
-				s.Proxy.Kind = k // expectations tuned to failover-proxy may fail: that is the comparison
+				s.Proxy.Kind = vocab.ProxyKind(k) // expectations tuned to failover-proxy may fail: that is the comparison
 			}
 			t.Parallel()
 			slots <- struct{}{}
@@ -88,11 +90,7 @@ func parse(file string) (*scenario.Scenario, error) {
 func runOne(t *testing.T, s *scenario.Scenario, driver labs.Driver) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.EndAt()+2*time.Minute)
 	defer cancel()
-	l, runErr := scenario.Run(ctx, s, driver, func(line string) { t.Log(line) })
-	r := report.Run{Scenario: s, Ledger: l, Driver: driver.Name(), Err: runErr}
-	if runErr == nil {
-		r.Results = expect.Evaluate(s, l)
-	}
+	r := runner.Run(ctx, s, driver, runner.Options{Progress: func(line string) { t.Log(line) }})
 	for _, res := range r.Results {
 		if res.HasFigure {
 			t.Logf("%s: %s", res.Name(), res.Measured)
@@ -101,11 +99,11 @@ func runOne(t *testing.T, s *scenario.Scenario, driver labs.Driver) {
 	if r.Pass() && os.Getenv("LAB_REPORTS") != "all" {
 		return
 	}
-	if runErr != nil {
-		t.Errorf("%s: %v", s.File, runErr)
+	if r.Err != nil {
+		t.Errorf("%s: %v", s.File, r.Err)
 	}
 	for _, res := range expect.Failed(r.Results) {
-		t.Error("\n" + report.Failure(s, l, res))
+		t.Error("\n" + report.Failure(s, r.Ledger, res))
 	}
 	path, err := report.WriteDir(reportDir(s.Name), r)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
 	"os/signal"
 	"strings"
@@ -17,7 +18,7 @@ import (
 func main() {
 	d := flag.Duration("d", 5*time.Second, "load duration per proxy")
 	c := flag.Int("c", 32, "concurrent keep-alive connections")
-	kinds := flag.String("kinds", strings.Join([]string{labs.ProxyBuiltin, labs.ProxyNginx, labs.ProxyHAProxy, labs.ProxyApache}, ","),
+	kinds := flag.String("kinds", strings.Join([]string{string(vocab.ProxyBuiltin), string(vocab.ProxyNginx), string(vocab.ProxyHAProxy), string(vocab.ProxyApache)}, ","),
 		"proxy kinds to compare, the first is the reference")
 	flag.Parse()
 	// The lab must not re-raise SIGINT under us: we close the runs ourselves.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs"
@@ -28,14 +29,14 @@ type loadFunc func(ctx context.Context, url string, d time.Duration, conns int) 
 // measure starts kind in front of one app node (no Toxiproxy between) and
 // loads it; for rowDirect it loads the app itself.
 func measure(ctx context.Context, kind string, load loadFunc, d time.Duration, conns int) (row, error) {
-	k := kind
+	k := vocab.ProxyKind(kind)
 	if kind == rowDirect {
-		k = labs.ProxyBuiltin // started only to have the app; not loaded
+		k = vocab.ProxyBuiltin // started only to have the app; not loaded
 	}
-	top := labs.Topology{
+	top := vocab.Topology{
 		Name:  "bench-" + kind,
-		Proxy: labs.ProxySpec{Kind: k},
-		Nodes: []labs.Node{{Name: "service", Fixture: labs.FixtureApp, Role: labs.RolePrimary}},
+		Proxy: vocab.ProxySpec{Kind: k},
+		Nodes: []vocab.Node{{Name: "service", Fixture: vocab.FixtureApp, Role: vocab.RolePrimary}},
 	}
 	drv := labs.NewProcessDriver()
 	drv.Direct = true

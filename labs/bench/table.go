@@ -2,11 +2,10 @@ package main
 
 import (
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"text/tabwriter"
 	"time"
-
-	"github.com/failover-lab/failover-lab/labs"
 )
 
 // writeTable prints the rows with their ratios to the first row (the
@@ -54,7 +53,7 @@ func latency(d time.Duration) string {
 
 // name is how the table calls a proxy kind.
 func name(kind string) string {
-	if kind == labs.ProxyBuiltin {
+	if kind == string(vocab.ProxyBuiltin) {
 		return "failover-proxy"
 	}
 	return kind

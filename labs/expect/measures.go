@@ -22,7 +22,7 @@ func Role(s *scenario.Scenario, r ledger.Row) string {
 		return "error"
 	}
 	if n, ok := s.Node(r.ServedBy); ok {
-		return n.Role
+		return string(n.Role)
 	}
 	return "proxy"
 }

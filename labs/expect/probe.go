@@ -19,7 +19,7 @@ func probe(res *Result, s *scenario.Scenario, l *ledger.Ledger) {
 		return
 	}
 	res.Window = Window{Event: m.At, From: m.At, To: m.At.Add(probeWindow), Label: "probe " + e.Probe}
-	a, err := scenario.ParseProbe(m)
+	a, err := ledger.ParseProbe(m)
 	if err != nil {
 		res.Measured = fmt.Sprintf("probe %q: unreadable answer: %v", e.Probe, err)
 		return
@@ -51,7 +51,7 @@ func probe(res *Result, s *scenario.Scenario, l *ledger.Ledger) {
 // probeWindow is how long a probe's window is drawn (one request).
 const probeWindow = 100 * time.Millisecond
 
-func describeProbe(a scenario.ProbeAnswer, header string) string {
+func describeProbe(a ledger.ProbeAnswer, header string) string {
 	if a.Err != "" {
 		return "probe got no answer: " + a.Err
 	}
@@ -69,7 +69,7 @@ func describeProbe(a scenario.ProbeAnswer, header string) string {
 func servedByMatches(s *scenario.Scenario, want, got string) bool {
 	if want == "primary" || want == "standby" {
 		n, ok := s.Node(got)
-		return ok && n.Role == want
+		return ok && string(n.Role) == want
 	}
 	return want == got
 }

@@ -4,14 +4,16 @@
 //
 // The model:
 //
-//	file ──Parse──▶ shape check (unknown keys, types; file:line:col, did you mean)
-//	                   │
+//	file ──Parse──▶ strict check (proxy/config/strictyaml: unknown keys, types;
+//	                   │           file:line:col, did you mean)
 //	                   ▼
-//	               Scenario ──Validate──▶ names resolve (nodes, events), values in range
-//	                   │
-//	                   ▼
-//	       Run: driver.Start ─▶ load in the background ─▶ events at their times
-//	            (fault → Apply, clear → Clear, mark, end) ─▶ the ledger
+//	               Scenario ──Validate──▶ the vocabulary's rules (labs/vocab: nodes,
+//	                                      faults), the proxy's (pool settings), names
+//	                                      resolve (events), values in range
+//
+// The format embeds the vocabulary's types (vocab.ProxySpec, vocab.Node,
+// vocab.Fault, and through them config.Pool and app.Fault) instead of
+// copying them. It does not run anything: labs/runner does.
 //
 // A timeline event happens at a time relative to the run's start (the
 // ledger mark "start"); expectations (package expect) look at windows that

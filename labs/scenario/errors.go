@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/fixtures/app"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"reflect"
 
 	"go.yaml.in/yaml/v3"
@@ -34,7 +36,10 @@ type Pos = strictyaml.Pos
 // fills the pool's members from nodes, so `members` is hidden, and nodes
 // are a mapping of name to node, kept in order.
 var checkOptions = strictyaml.Options{
-	Hidden: map[reflect.Type][]string{reflect.TypeFor[config.Pool](): {"members"}},
+	Hidden: map[reflect.Type][]string{
+		reflect.TypeFor[config.Pool](): {"members"},
+		reflect.TypeFor[app.Fault]():   {"id"}, // the event's name
+	},
 	Custom: map[reflect.Type]func(*strictyaml.Checker, *yaml.Node, string) bool{
 		reflect.TypeFor[Nodes](): checkNodes,
 	},
@@ -53,7 +58,7 @@ func checkNodes(c *strictyaml.Checker, n *yaml.Node, path string) bool {
 		}
 		seen[key.Value] = true
 		c.SetPos(p, key)
-		c.Check(n.Content[i+1], reflect.TypeFor[Node](), p)
+		c.Check(n.Content[i+1], reflect.TypeFor[vocab.Node](), p)
 		c.SetPos(p+".name", key)
 	}
 	return true

@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/fixtures/app"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 
 	"bytes"
@@ -59,7 +61,7 @@ func Parse(file string, r io.Reader) (*Scenario, error) {
 func (s *Scenario) normalize() {
 	for i := range s.Nodes {
 		if s.Nodes[i].Role == "" {
-			s.Nodes[i].Role = "primary"
+			s.Nodes[i].Role = vocab.RolePrimary
 		}
 	}
 	if s.Load.Method == "" {
@@ -78,7 +80,7 @@ func (s *Scenario) normalize() {
 			e.Name = "end"
 		}
 		if e.Fault != nil && e.Fault.HTTP != nil && e.Fault.HTTP.Kind == "" && e.Fault.HTTP.Status != 0 {
-			e.Fault.HTTP.Kind = "status"
+			e.Fault.HTTP.Kind = app.KindStatus
 		}
 	}
 }

@@ -1,8 +1,11 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/fixtures/app"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"github.com/failover-lab/failover-lab/proxy/config"
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
+	"slices"
 	"time"
 
 	"bytes"
@@ -44,9 +47,14 @@ var (
 	rateType     = reflect.TypeFor[Rate]()
 	boundType    = reflect.TypeFor[Bound]()
 	nodesType    = reflect.TypeFor[Nodes]()
+	appDuration  = reflect.TypeFor[app.Duration]()
+	enumType     = reflect.TypeFor[interface{ Enum() []string }]()
 )
 
-var ownPkg = reflect.TypeFor[Scenario]().PkgPath()
+// ownPkgs are the packages whose fields without omitempty are required:
+// the format's and the vocabulary's (not proxy/config's nor the app's,
+// whose zero values mean defaults).
+var ownPkgs = []string{reflect.TypeFor[Scenario]().PkgPath(), reflect.TypeFor[vocab.Node]().PkgPath()}
 
 const durationPattern = `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 
@@ -55,7 +63,7 @@ func schemaOf(t reflect.Type) map[string]any {
 		t = t.Elem()
 	}
 	switch t {
-	case durationType:
+	case durationType, appDuration:
 		return map[string]any{"type": "string", "pattern": durationPattern, "examples": []string{"100ms", "1.5s", "5s"}}
 	case rateType:
 		return map[string]any{"type": "string", "pattern": `^\s*[0-9]+\s*/\s*s\s*$`, "examples": []string{"50/s"}}
@@ -65,7 +73,7 @@ func schemaOf(t reflect.Type) map[string]any {
 		obj := structSchema(t)
 		return map[string]any{"oneOf": []any{map[string]any{"type": "integer", "minimum": 0}, obj}}
 	case nodesType:
-		return map[string]any{"type": "object", "minProperties": 1, "additionalProperties": structSchema(reflect.TypeFor[Node]())}
+		return map[string]any{"type": "object", "minProperties": 1, "additionalProperties": structSchema(reflect.TypeFor[vocab.Node]())}
 	}
 	switch t.Kind() {
 	case reflect.Struct:
@@ -94,12 +102,14 @@ func structSchema(t reflect.Type) map[string]any {
 		if d := f.Tag.Get("doc"); d != "" {
 			p["description"] = d
 		}
-		if e := f.Tag.Get("enum"); e != "" {
+		if f.Type.Implements(enumType) {
+			p["enum"] = reflect.Zero(f.Type).Interface().(interface{ Enum() []string }).Enum()
+		} else if e := f.Tag.Get("enum"); e != "" {
 			p["enum"] = strings.Split(e, ",")
 		}
 		props[name] = p
 		_, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if _, direct := t.FieldByName(f.Name); direct && t.PkgPath() == ownPkg && !strings.Contains(opts, "omitempty") {
+		if _, direct := t.FieldByName(f.Name); direct && slices.Contains(ownPkgs, t.PkgPath()) && !strings.Contains(opts, "omitempty") {
 			required = append(required, name)
 		}
 	}

@@ -9,18 +9,22 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 var update = flag.Bool("update", false, "rewrite "+SchemaFile+" from the Go types")
 
 // TestSchemaFileMatchesTypes keeps the shipped schema equal to the types:
 // after changing a type, run go test ./labs/scenario -run Schema -update.
-// TestProxyKindsEnum keeps the schema's list of proxy kinds the runtime's.
+// TestProxyKindsEnum keeps the schema's list of proxy kinds the vocabulary's.
 func TestProxyKindsEnum(t *testing.T) {
-	f, _ := reflect.TypeFor[Proxy]().FieldByName("Kind")
-	if got, want := f.Tag.Get("enum"), strings.Join(labs.ProxyKinds(), ","); got != want {
-		t.Errorf("Proxy.Kind enum tag: got %q, want %q", got, want)
+	f, _ := reflect.TypeFor[vocab.ProxySpec]().FieldByName("Kind")
+	want := make([]string, len(vocab.ProxyKinds))
+	for i, k := range vocab.ProxyKinds {
+		want[i] = string(k)
+	}
+	if got := f.Tag.Get("enum"); got != strings.Join(want, ",") {
+		t.Errorf("ProxySpec.Kind enum tag: got %q, want %q", got, strings.Join(want, ","))
 	}
 }
 

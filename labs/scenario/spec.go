@@ -3,21 +3,21 @@ package scenario
 import (
 	"time"
 
-	"github.com/failover-lab/failover-lab/proxy/config"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 )
 
 // Scenario is one outage scenario file. The doc tags become the JSON
 // Schema's descriptions.
 type Scenario struct {
-	Name     string        `yaml:"name" doc:"The scenario's name; must equal the file name without .yaml."`
-	About    string        `yaml:"about" doc:"One line: what happens and what clients should see."`
-	Short    bool          `yaml:"short,omitempty" doc:"Part of the fast subset run by go test -short. Default false."`
-	Proxy    Proxy         `yaml:"proxy,omitempty" doc:"The proxy under test and its pool settings; absent keys take the proxy's defaults."`
-	Nodes    Nodes         `yaml:"nodes" doc:"The backends, by name, in order: primaries serve first, standbys when no primary is usable."`
-	Load     Load          `yaml:"load" doc:"The open-loop load driven through the proxy for the whole run."`
-	Timeline []Event       `yaml:"timeline" doc:"Events at times from the start of the load; the last one is {at: D, end: true}."`
-	Expect   []Expectation `yaml:"expect" doc:"What must hold; each item checks one thing over a window of the run."`
+	Name     string          `yaml:"name" doc:"The scenario's name; must equal the file name without .yaml."`
+	About    string          `yaml:"about" doc:"One line: what happens and what clients should see."`
+	Short    bool            `yaml:"short,omitempty" doc:"Part of the fast subset run by go test -short. Default false."`
+	Proxy    vocab.ProxySpec `yaml:"proxy,omitempty" doc:"The proxy under test and its pool settings; absent keys take the proxy's defaults."`
+	Nodes    Nodes           `yaml:"nodes" doc:"The backends, by name, in order: primaries serve first, standbys when no primary is usable."`
+	Load     Load            `yaml:"load" doc:"The open-loop load driven through the proxy for the whole run."`
+	Timeline []Event         `yaml:"timeline" doc:"Events at times from the start of the load; the last one is {at: D, end: true}."`
+	Expect   []Expectation   `yaml:"expect" doc:"What must hold; each item checks one thing over a window of the run."`
 
 	// File is the path the scenario was read from, as given to Parse.
 	File string `yaml:"-"`
@@ -25,27 +25,9 @@ type Scenario struct {
 	pos strictyaml.Positions
 }
 
-// Proxy is the proxy under test: its kind plus the pool settings of
-// proxy/config (health, passive, retry, timeouts, ...) written inline. The
-// lab fills the pool's members from Nodes, so `members` is not accepted.
-type Proxy struct {
-	Kind string `yaml:"kind,omitempty" enum:"apache,builtin,haproxy,nginx" doc:"The proxy implementation: builtin (failover-proxy, the default), or apache, nginx, haproxy (process driver only)."`
-	// Pool holds the settings; its zero values mean the proxy's defaults.
-	Pool config.Pool `yaml:",inline"`
-}
-
-// Node is one backend of the topology.
-type Node struct {
-	// Name is the key of the node in the nodes mapping.
-	Name    string   `yaml:"-"`
-	Fixture string   `yaml:"fixture" enum:"app,errorpage" doc:"What the node runs: app (the PHP-like service with a fault-control API) or errorpage."`
-	Role    string   `yaml:"role,omitempty" enum:"primary,standby" doc:"primary (default) or standby."`
-	Weight  int      `yaml:"weight,omitempty" doc:"Round-robin weight, 1..1000. Default 1."`
-	Args    []string `yaml:"args,omitempty" doc:"Extra flags for the fixture binary, e.g. [-status, \"200\"] for an errorpage."`
-}
-
-// Nodes keeps the nodes in the order the file lists them.
-type Nodes []Node
+// Nodes keeps the nodes in the order the file lists them: a mapping of
+// name to node in the file.
+type Nodes []vocab.Node
 
 // Load is the client side of the run: a fixed rate of requests, whatever
 // the answers take (open loop).
@@ -65,7 +47,7 @@ type Load struct {
 type Event struct {
 	At    time.Duration `yaml:"at" doc:"When, from the start of the load, e.g. 3s."`
 	Name  string        `yaml:"name,omitempty" doc:"The event's name, used by clear and by expectations' after/until. Required for a fault or a mark; a clear defaults to clear-<fault>, the end to end."`
-	Fault *Fault        `yaml:"fault,omitempty" doc:"Break one node."`
+	Fault *vocab.Fault  `yaml:"fault,omitempty" doc:"Break one node."`
 	Clear string        `yaml:"clear,omitempty" doc:"Undo the fault of the named earlier event."`
 	Probe string        `yaml:"probe,omitempty" doc:"Send one GET of this path through the proxy and keep its status and headers, for an expectation {probe: NAME, ...}."`
 	End   bool          `yaml:"end,omitempty" doc:"The run ends here: the load stops; must be the last event."`
@@ -111,11 +93,22 @@ func (s *Scenario) Event(name string) (Event, bool) {
 }
 
 // Node returns the node with the given name.
-func (s *Scenario) Node(name string) (Node, bool) {
-	for _, n := range s.Nodes {
-		if n.Name == name {
-			return n, true
-		}
+func (s *Scenario) Node(name string) (vocab.Node, bool) { return s.Topology().Node(name) }
+
+// Topology is what the lab runtime starts for s.
+func (s *Scenario) Topology() vocab.Topology {
+	return vocab.Topology{Name: s.Name, Proxy: s.Proxy, Nodes: s.Nodes}
+}
+
+// NamedFault is the fault of a fault event as the runtime applies it: named
+// after the event, and so is its HTTP fault's id in the control API.
+func (e Event) NamedFault() vocab.Fault {
+	f := *e.Fault
+	f.Name = e.Name
+	if f.HTTP != nil {
+		h := *f.HTTP
+		h.ID = e.Name
+		f.HTTP = &h
 	}
-	return Node{}, false
+	return f
 }

@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"regexp"
 	"strconv"
 	"strings"
@@ -66,7 +67,7 @@ func (ns *Nodes) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*ns = nil
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		var node Node
+		var node vocab.Node
 		if err := n.Content[i+1].Decode(&node); err != nil {
 			return err
 		}

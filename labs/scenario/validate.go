@@ -3,23 +3,18 @@ package scenario
 import (
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 
-	"errors"
 	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"github.com/failover-lab/failover-lab/proxy/config"
+	"strconv"
 )
 
 var (
-	nameRE      = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$`)
 	eventNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
-	roles       = []string{"primary", "standby"}
-	fixtures    = []string{"app", "errorpage"}
 	methods     = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
-	// reservedNodeNames are served_by targets or network aliases of the lab.
-	reservedNodeNames = []string{"proxy", "toxiproxy", "primary", "standby"}
 )
 
 // MaxRate caps load.rate: more would measure the 2-core machine, not the proxy.
@@ -40,7 +35,7 @@ func (s *Scenario) validate(p *Errors) {
 	switch {
 	case s.Name == "":
 		v.add("name", ErrRequired, "required")
-	case !nameRE.MatchString(s.Name):
+	case !vocab.NameRE.MatchString(s.Name):
 		v.add("name", ErrInvalid, "must be lowercase letters, digits and '-', at most 32 (got %q)", s.Name)
 	case s.File != "" && baseName(s.File) != s.Name:
 		v.add("name", ErrInvalid, "must equal the file name %q (got %q)", baseName(s.File), s.Name)
@@ -51,8 +46,7 @@ func (s *Scenario) validate(p *Errors) {
 	case strings.Contains(strings.TrimSpace(s.About), "\n"):
 		v.add("about", ErrInvalid, "must be one line")
 	}
-	v.proxy()
-	v.nodes()
+	v.topology()
 	v.load()
 	v.timeline()
 	for i := range s.Expect {
@@ -60,10 +54,36 @@ func (s *Scenario) validate(p *Errors) {
 	}
 }
 
-func (v v) proxy() {
-	if k := v.s.Proxy.Kind; k != "" && !slices.Contains(labs.ProxyKinds(), k) {
-		v.add("proxy.kind", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(labs.ProxyKinds(), ", "), k, strictyaml.DidYouMean(k, labs.ProxyKinds()))
+// topology applies the vocabulary's rules (names, fixtures, roles,
+// weights, the proxy kind) at the scenario's paths ("nodes.service.role"),
+// then the proxy's own rules to the pool settings.
+func (v v) topology() {
+	t := v.s.Topology()
+	t.Check(func(path string, sentinel error, msg string) {
+		if path == "name" {
+			return // the scenario's own rule, in validate
+		}
+		v.add(scenarioPath(t, path), sentinel, "%s", msg)
+	})
+	v.pool()
+}
+
+// scenarioPath turns the topology's "nodes[1].role" into the file's
+// "nodes.failover.role".
+func scenarioPath(t vocab.Topology, path string) string {
+	rest, ok := strings.CutPrefix(path, "nodes[")
+	if !ok {
+		return path
 	}
+	i, tail, ok := strings.Cut(rest, "]")
+	n, err := strconv.Atoi(i)
+	if !ok || err != nil || n < 0 || n >= len(t.Nodes) {
+		return path
+	}
+	return "nodes." + t.Nodes[n].Name + tail
+}
+
+func (v v) pool() {
 	// The proxy's own rules judge its settings: build the config the lab
 	// will run and map the proxy's field paths back onto the scenario's.
 	pool := v.s.Proxy.Pool
@@ -72,59 +92,14 @@ func (v v) proxy() {
 		pool.Members = append(pool.Members, config.Member{Name: n.Name, URL: "http://" + n.Name + ":8080"})
 	}
 	cfg := config.Default()
-	cfg.Pools = map[string]*config.Pool{"web": &pool}
+	cfg.Pools = map[string]*config.Pool{vocab.PoolName: &pool}
 	cfg.ApplyDefaults()
-	err := cfg.Validate()
-	var fes []*config.FieldError
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range joined.Unwrap() {
-			var fe *config.FieldError
-			if errors.As(e, &fe) {
-				fes = append(fes, fe)
-			}
-		}
-	} else if fe := (*config.FieldError)(nil); errors.As(err, &fe) {
-		fes = append(fes, fe)
-	}
-	for _, fe := range fes {
-		path, ok := strings.CutPrefix(fe.Path, "pools.web.")
+	for _, fe := range strictyaml.FromError(cfg.Validate()) {
+		path, ok := strings.CutPrefix(fe.Path, "pools."+vocab.PoolName+".")
 		if !ok || strings.HasPrefix(path, "members") {
 			continue // the lab's own making, not the scenario's
 		}
 		v.add("proxy."+path, ErrInvalid, "%s", fe.Problem)
-	}
-}
-
-func (v v) nodes() {
-	s := v.s
-	if len(s.Nodes) == 0 {
-		v.add("nodes", ErrRequired, "at least one node is needed")
-		return
-	}
-	primaries := 0
-	for _, n := range s.Nodes {
-		path := "nodes." + n.Name
-		switch {
-		case !nameRE.MatchString(n.Name):
-			v.add(path+".name", ErrInvalid, "node names are lowercase letters, digits and '-', at most 32 (got %q)", n.Name)
-		case slices.Contains(reservedNodeNames, n.Name):
-			v.add(path+".name", ErrInvalid, "%q is reserved; reserved: %s", n.Name, strings.Join(reservedNodeNames, ", "))
-		}
-		if !slices.Contains(fixtures, n.Fixture) {
-			v.add(path+".fixture", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(fixtures, ", "), n.Fixture, strictyaml.DidYouMean(n.Fixture, fixtures))
-		}
-		if !slices.Contains(roles, n.Role) {
-			v.add(path+".role", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(roles, ", "), n.Role, strictyaml.DidYouMean(n.Role, roles))
-		}
-		if n.Role == "primary" {
-			primaries++
-		}
-		if n.Weight < 0 || n.Weight > 1000 {
-			v.add(path+".weight", ErrInvalid, "must be 1..1000 (got %d)", n.Weight)
-		}
-	}
-	if primaries == 0 {
-		v.add("nodes", ErrInvalid, "at least one node must have role primary")
 	}
 }
 

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 
 	"fmt"
@@ -87,80 +88,8 @@ func (v v) clear(path, target string, faults map[string]int, cleared map[string]
 	cleared[target] = true
 }
 
-func (v v) fault(path string, f Fault) {
-	node, ok := v.s.Node(f.Node)
-	switch {
-	case f.Node == "":
-		v.add(path+".node", ErrRequired, "required: the node to break")
-	case !ok:
-		names := make([]string, len(v.s.Nodes))
-		for i, n := range v.s.Nodes {
-			names[i] = n.Name
-		}
-		v.add(path+".node", ErrUnknownName, "no node named %q%s", f.Node, strictyaml.DidYouMean(f.Node, names))
-	}
-	set := 0
-	for _, on := range []bool{f.HTTP != nil, f.Container != nil, f.Network != nil} {
-		if on {
-			set++
-		}
-	}
-	if set != 1 {
-		v.add(path, ErrInvalid, "exactly one of http, container, network must be set (got %d)", set)
-	}
-	switch {
-	case f.HTTP != nil:
-		if ok && node.Fixture != "app" {
-			v.add(path+".http", ErrInvalid, "http faults need an app node; %s runs %s", node.Name, node.Fixture)
-		}
-		v.httpFault(path+".http", *f.HTTP)
-	case f.Container != nil:
-		c := f.Container
-		if !slices.Contains(containerActions, c.Action) {
-			v.add(path+".container.action", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(containerActions, ", "), c.Action, strictyaml.DidYouMean(c.Action, containerActions))
-		}
-		if c.Signal != "" && c.Action != "kill" {
-			v.add(path+".container.signal", ErrInvalid, "only for action kill (got %q with %s)", c.Signal, c.Action)
-		}
-	case f.Network != nil:
-		v.networkFault(path+".network", *f.Network)
-	}
-}
-
-func (v v) httpFault(path string, h HTTPFault) {
-	if !slices.Contains(httpKinds, h.Kind) {
-		v.add(path+".kind", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(httpKinds, ", "), h.Kind, strictyaml.DidYouMean(h.Kind, httpKinds))
-		return
-	}
-	switch {
-	case h.Kind == "status" && (h.Status < 100 || h.Status > 599):
-		v.add(path+".status", ErrInvalid, "must be 100-599 (got %d)", h.Status)
-	case h.Kind != "status" && h.Status != 0:
-		v.add(path+".status", ErrInvalid, "not used by kind %s", h.Kind)
-	case h.Kind == "latency" && h.Latency <= 0 && h.Jitter <= 0:
-		v.add(path+".latency", ErrInvalid, "must be > 0 (got %s)", h.Latency)
-	case h.Kind == "health" && h.Health != "ok" && h.Health != "fail":
-		v.add(path+".health", ErrInvalid, "must be ok or fail (got %q)", h.Health)
-	case h.When != "" && h.When != "before" && h.When != "mid":
-		v.add(path+".when", ErrInvalid, "must be before or mid (got %q)", h.When)
-	case h.Probability < 0 || h.Probability > 1:
-		v.add(path+".probability", ErrInvalid, "must be in (0, 1] (got %g)", h.Probability)
-	case h.Count < 0:
-		v.add(path+".count", ErrInvalid, "must be ≥ 0 (got %d)", h.Count)
-	case h.Code < 0 || h.Code > 255:
-		v.add(path+".code", ErrInvalid, "must be 1-255 (got %d)", h.Code)
-	}
-}
-
-func (v v) networkFault(path string, n NetworkFault) {
-	switch {
-	case !slices.Contains(networkToxics, n.Toxic):
-		v.add(path+".toxic", ErrInvalid, "must be one of %s (got %q)%s", strings.Join(networkToxics, ", "), n.Toxic, strictyaml.DidYouMean(n.Toxic, networkToxics))
-	case n.Toxic == "latency" && n.Latency <= 0:
-		v.add(path+".latency", ErrInvalid, "must be > 0 (got %s)", n.Latency)
-	case n.Toxic == "bandwidth" && n.Rate <= 0:
-		v.add(path+".rate", ErrInvalid, "must be > 0 KB/s (got %d)", n.Rate)
-	case n.Jitter < 0 || n.Timeout < 0:
-		v.add(path, ErrInvalid, "jitter and timeout must be ≥ 0")
-	}
+func (v v) fault(path string, f vocab.Fault) {
+	v.s.Topology().CheckFault(f, func(p string, sentinel error, msg string) {
+		v.add(strictyaml.Join(path, p), sentinel, "%s", msg)
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"net/http"
 	"slices"
 	"strings"
@@ -79,10 +80,10 @@ func (s *faultShim) apply(w http.ResponseWriter, r *http.Request) {
 	}
 	// The app replaces a fault of the same id; forget the old one here too.
 	s.applied = slices.DeleteFunc(s.applied, func(a labs.Applied) bool { return a.Fault.Name == f.ID })
-	a, err := s.run.Apply(r.Context(), labs.Fault{Name: f.ID, Node: s.node, HTTP: &f})
+	a, err := s.run.Apply(r.Context(), vocab.Fault{Name: f.ID, Node: s.node, HTTP: &f})
 	if err != nil {
 		status := http.StatusBadGateway
-		if errors.Is(err, labs.ErrInvalid) || errors.Is(err, app.ErrInvalid) {
+		if errors.Is(err, vocab.ErrInvalid) || errors.Is(err, app.ErrInvalid) {
 			status = http.StatusBadRequest
 		}
 		writeJSON(w, status, errorBody{Error: err.Error()})

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/failover-lab/failover-lab/labs/vocab"
+
 	"context"
 	"errors"
 	"flag"
@@ -17,6 +19,7 @@ import (
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/report"
+	"github.com/failover-lab/failover-lab/labs/runner"
 	"github.com/failover-lab/failover-lab/labs/scenario"
 )
 
@@ -46,7 +49,7 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *kind != "" {
-		s.Proxy.Kind = *kind
+		s.Proxy.Kind = vocab.ProxyKind(*kind)
 	}
 	if *driverName != "" {
 		os.Setenv("LAB_DRIVER", *driverName)
@@ -72,18 +75,15 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if !*quiet {
 		wg.Go(func() { live(liveCtx, s, l, say) })
 	}
-	runErr := scenario.RunInto(ctx, s, d, l, say)
+	r := runner.Run(ctx, s, d, runner.Options{Progress: say, Ledger: l})
 	stopLive()
 	wg.Wait()
-	return verdict(s, l, d.Name(), runErr, *dir, stdout)
+	return verdict(r, *dir, stdout)
 }
 
-// verdict evaluates, prints every result and writes the report.
-func verdict(s *scenario.Scenario, l *ledger.Ledger, driver string, runErr error, dir string, w io.Writer) error {
-	r := report.Run{Scenario: s, Ledger: l, Driver: driver, Err: runErr}
-	if runErr == nil {
-		r.Results = expect.Evaluate(s, l)
-	}
+// verdict prints every result and writes the report.
+func verdict(r report.Run, dir string, w io.Writer) error {
+	s, l, runErr := r.Scenario, r.Ledger, r.Err
 	fmt.Fprintln(w)
 	for _, res := range r.Results {
 		mark := "ok  "

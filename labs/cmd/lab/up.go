@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"net"
 	"net/http"
@@ -45,12 +46,12 @@ func runUp(ctx context.Context, args []string) error {
 // demoTopology is the seed's setup: the PHP-like service as the primary and
 // an error page answering 200 as the hot standby, the proxy checking every
 // 5 s (the proxy's defaults).
-func demoTopology() labs.Topology {
-	return labs.Topology{
+func demoTopology() vocab.Topology {
+	return vocab.Topology{
 		Name: "demo",
-		Nodes: []labs.Node{
-			{Name: "service", Fixture: labs.FixtureApp, Role: labs.RolePrimary},
-			{Name: "failover", Fixture: labs.FixtureErrorPage, Role: labs.RoleStandby, Args: []string{"-status", "200"}},
+		Nodes: []vocab.Node{
+			{Name: "service", Fixture: vocab.FixtureApp, Role: vocab.RolePrimary},
+			{Name: "failover", Fixture: vocab.FixtureErrorPage, Role: vocab.RoleStandby, Args: []string{"-status", "200"}},
 		},
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"net"
 	"net/http"
@@ -22,7 +23,7 @@ type fakeRun struct {
 	proxy, admin *httptest.Server
 
 	mu      sync.Mutex
-	applied []labs.Fault
+	applied []vocab.Fault
 	cleared []string
 	closed  bool
 }
@@ -32,7 +33,7 @@ func (r *fakeRun) ProxyURL() string           { return r.proxy.URL }
 func (r *fakeRun) AdminURL() string           { return r.admin.URL }
 func (r *fakeRun) AdminToken() string         { return "" }
 func (r *fakeRun) NodeURL(name string) string { return "http://127.0.0.1:1" }
-func (r *fakeRun) Apply(ctx context.Context, f labs.Fault) (labs.Applied, error) {
+func (r *fakeRun) Apply(ctx context.Context, f vocab.Fault) (labs.Applied, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.applied = append(r.applied, f)
@@ -53,11 +54,11 @@ func (r *fakeRun) Close(ctx context.Context) error {
 
 type fakeDriver struct {
 	run     *fakeRun
-	started labs.Topology
+	started vocab.Topology
 }
 
 func (d *fakeDriver) Name() string { return "fake" }
-func (d *fakeDriver) Start(ctx context.Context, t labs.Topology, l *ledger.Ledger) (labs.Run, error) {
+func (d *fakeDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (labs.Run, error) {
 	d.started = t
 	return d.run, nil
 }
@@ -127,7 +128,7 @@ func TestUpExposesTheDemoAndCleansUp(t *testing.T) {
 	d := &fakeDriver{run: run}
 	guide, stop := startUp(t, upOpts{proxy: "127.0.0.1:0", admin: "127.0.0.1:0", control: "127.0.0.1:0"}, d)
 
-	if got := d.started; len(got.Nodes) != 2 || got.Nodes[0].Name != "service" || got.Nodes[1].Role != labs.RoleStandby {
+	if got := d.started; len(got.Nodes) != 2 || got.Nodes[0].Name != "service" || got.Nodes[1].Role != vocab.RoleStandby {
 		t.Errorf("started topology %+v, want service primary and failover standby", got)
 	}
 	proxy := guideURL(t, guide, "open")

@@ -1,4 +1,4 @@
-package scenario
+package runner
 
 import (
 	"context"
@@ -10,54 +10,15 @@ import (
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/load"
+	"github.com/failover-lab/failover-lab/labs/scenario"
 )
-
-// Progress receives one line per step of a run: "+3.002s broken: service:
-// http status 500". Nil means silence.
-type Progress func(line string)
 
 // warmUp bounds the wait for the proxy to answer from a primary before the
 // load starts.
 const warmUp = 15 * time.Second
 
-// Run starts the scenario's topology on d, drives its load, plays its
-// timeline, and returns the ledger once the end event has passed and the
-// load has drained. The ledger is returned even with an error, holding what
-// happened up to the failure. Everything started is stopped before Run
-// returns.
-func Run(ctx context.Context, s *Scenario, d labs.Driver, progress Progress) (*ledger.Ledger, error) {
-	l := ledger.New(time.Now())
-	return l, RunInto(ctx, s, d, l, progress)
-}
-
-// RunInto is Run writing into a ledger of the caller's, who may read it
-// while the run goes on (a live view).
-func RunInto(ctx context.Context, s *Scenario, d labs.Driver, l *ledger.Ledger, progress Progress) error {
-	say := func(format string, args ...any) {
-		if progress != nil {
-			progress(fmt.Sprintf(format, args...))
-		}
-	}
-	say("starting %s on the %s driver", s.Name, d.Name())
-	run, err := d.Start(ctx, s.Topology(), l)
-	if err != nil {
-		return fmt.Errorf("run %s: %w", s.Name, err)
-	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if err := run.Close(cctx); err != nil {
-			say("close: %v", err)
-		}
-	}()
-	if err := awaitPrimary(ctx, s, run.ProxyURL()+s.Load.Path); err != nil {
-		return fmt.Errorf("run %s: %w", s.Name, err)
-	}
-	return play(ctx, s, run, l, say)
-}
-
-// play runs the load and the timeline; start is the "start" mark.
-func play(ctx context.Context, s *Scenario, run labs.Run, l *ledger.Ledger, say func(string, ...any)) error {
+// timeline runs the load and the timeline; start is the "start" mark.
+func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger.Ledger, say func(string, ...any)) error {
 	start := time.Now()
 	l.Mark(ledger.Mark{At: start, Name: "start", Kind: ledger.MarkEvent})
 	say("+0.000s start: %s %s at %s", s.Load.Method, s.Load.Path, s.Load.Rate)
@@ -65,7 +26,7 @@ func play(ctx context.Context, s *Scenario, run labs.Run, l *ledger.Ledger, say 
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
 	loaded := make(chan error, 1)
-	go func() { loaded <- load.Run(loadCtx, s.LoadSpec(run.ProxyURL()), l) }()
+	go func() { loaded <- load.Run(loadCtx, loadSpec(s, run.ProxyURL()), l) }()
 
 	applied := map[string]labs.Applied{}
 	for _, e := range s.Timeline {
@@ -75,9 +36,9 @@ func play(ctx context.Context, s *Scenario, run labs.Run, l *ledger.Ledger, say 
 		if err := step(ctx, run, l, e, applied); err != nil {
 			stopLoad()
 			<-loaded
-			return fmt.Errorf("run %s: %s at %s: %w", s.Name, e.Name, fmtDuration(e.At), err)
+			return fmt.Errorf("run %s: %s at %s: %w", s.Name, e.Name, e.At, err)
 		}
-		say("%s %s: %s", rel(time.Since(start)), e.Name, e.describe())
+		say("%s %s: %s", rel(time.Since(start)), e.Name, describe(e))
 	}
 	// The load's own duration ends with the end event; wait for its last
 	// answers (or cut them short if the caller gives up).
@@ -96,10 +57,10 @@ func play(ctx context.Context, s *Scenario, run labs.Run, l *ledger.Ledger, say 
 }
 
 // step does one event.
-func step(ctx context.Context, run labs.Run, l *ledger.Ledger, e Event, applied map[string]labs.Applied) error {
+func step(ctx context.Context, run labs.Run, l *ledger.Ledger, e scenario.Event, applied map[string]labs.Applied) error {
 	switch e.Kind() {
 	case "fault":
-		a, err := run.Apply(ctx, e.Fault.LabFault(e.Name))
+		a, err := run.Apply(ctx, e.NamedFault())
 		if err != nil {
 			return err
 		}
@@ -121,7 +82,7 @@ func step(ctx context.Context, run labs.Run, l *ledger.Ledger, e Event, applied 
 	return nil
 }
 
-func (e Event) describe() string {
+func describe(e scenario.Event) string {
 	switch e.Kind() {
 	case "fault":
 		return e.Fault.Describe()
@@ -150,7 +111,7 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 
 // awaitPrimary polls the proxy until a primary answers, so that the run
 // starts from the steady state its expectations assume.
-func awaitPrimary(ctx context.Context, s *Scenario, url string) error {
+func awaitPrimary(ctx context.Context, s *scenario.Scenario, url string) error {
 	ctx, cancel := context.WithTimeout(ctx, warmUp)
 	defer cancel()
 	client := &http.Client{Timeout: 2 * time.Second}
@@ -163,7 +124,7 @@ func awaitPrimary(ctx context.Context, s *Scenario, url string) error {
 		resp, err := client.Do(req)
 		if err == nil {
 			resp.Body.Close()
-			if n, ok := s.Node(resp.Header.Get("X-Served-By")); ok && n.Role == "primary" && resp.StatusCode < 500 {
+			if n, ok := s.Node(resp.Header.Get("X-Served-By")); ok && !n.IsStandby() && resp.StatusCode < 500 {
 				return nil
 			}
 			last = fmt.Errorf("%d from %q", resp.StatusCode, resp.Header.Get("X-Served-By"))

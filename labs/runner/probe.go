@@ -1,4 +1,4 @@
-package scenario
+package runner
 
 import (
 	"context"
@@ -8,16 +8,6 @@ import (
 
 	"github.com/failover-lab/failover-lab/labs/ledger"
 )
-
-// ProbeAnswer is what a probe event saw: one GET through the proxy. The
-// ledger keeps rows without headers, so the probe keeps its answer in the
-// Detail of its mark, as JSON, for expectations to read.
-type ProbeAnswer struct {
-	Status   int               `json:"status,omitempty"`
-	ServedBy string            `json:"served_by,omitempty"`
-	Header   map[string]string `json:"header,omitempty"` // first value of each header
-	Err      string            `json:"error,omitempty"`
-}
 
 // probeTimeout bounds a probe; a probe of a hung path records an error.
 const probeTimeout = 2 * time.Second
@@ -30,19 +20,19 @@ func probe(ctx context.Context, proxyURL, name, path string, l *ledger.Ledger) {
 	l.Mark(ledger.Mark{At: at, Name: name, Kind: ledger.MarkEvent, Detail: string(detail)})
 }
 
-func ask(ctx context.Context, url string) ProbeAnswer {
+func ask(ctx context.Context, url string) ledger.ProbeAnswer {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return ProbeAnswer{Err: err.Error()}
+		return ledger.ProbeAnswer{Err: err.Error()}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return ProbeAnswer{Err: err.Error()}
+		return ledger.ProbeAnswer{Err: err.Error()}
 	}
 	resp.Body.Close()
-	a := ProbeAnswer{Status: resp.StatusCode, ServedBy: resp.Header.Get("X-Served-By"), Header: map[string]string{}}
+	a := ledger.ProbeAnswer{Status: resp.StatusCode, ServedBy: resp.Header.Get("X-Served-By"), Header: map[string]string{}}
 	if a.ServedBy == "" {
 		a.ServedBy = ledger.ServedByProxy
 	}
@@ -50,11 +40,4 @@ func ask(ctx context.Context, url string) ProbeAnswer {
 		a.Header[k] = vs[0]
 	}
 	return a
-}
-
-// ParseProbe reads the answer a probe mark holds.
-func ParseProbe(m ledger.Mark) (ProbeAnswer, error) {
-	var a ProbeAnswer
-	err := json.Unmarshal([]byte(m.Detail), &a)
-	return a, err
 }

@@ -1,0 +1,18 @@
+package faults
+
+import "context"
+
+// resetPeer resets connections (TCP RST) after timeout, 0 = at once.
+//
+//	proxy ─▶ link ─[RST]─▶ node
+type resetPeer struct{}
+
+func init() { registerNetwork(resetPeer{}) }
+
+func (resetPeer) Name() string           { return "reset_peer" }
+func (resetPeer) Describe(Params) string { return "reset_peer" }
+func (resetPeer) Check(Params) *Problem  { return nil }
+
+func (resetPeer) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
+	return addToxic(ctx, t, "reset_peer", downstream, map[string]any{"timeout": ms(p.Timeout)})
+}

@@ -1,0 +1,23 @@
+// Package vocab is the lab's vocabulary: the words a scenario file, the
+// runtime's drivers, the expectations and the reports share, defined once
+// with their one validation.
+//
+//	Topology ── Name, ProxySpec{Kind ProxyKind, Pool config.Pool}
+//	   └─ Nodes []Node ── Name, Fixture (app | errorpage), Role (primary | standby), Weight, Args
+//
+//	Fault ── Node + exactly one of
+//	   ├─ HTTP      *app.Fault       the app fixture's control API (status, latency, hang, ...)
+//	   ├─ Container *ContainerFault  Action: stop | kill | pause | restart | disconnect | ...
+//	   └─ Network   *NetworkFault    Toxic: latency | bandwidth | reset_peer | timeout | down
+//
+// Import arrows run one way: vocab imports only proxy/config (the pool
+// settings) and fixtures/app (the HTTP fault, the fixture's own API), never
+// the runtime; labs/scenario embeds these types in its file format, the
+// drivers start and break what they describe, and labs/expect and
+// labs/report read them without pulling in Docker or Toxiproxy.
+//
+// Validation reports problems through a Report with paths relative to the
+// value checked ("nodes[1].fixture", "container.action"), so the scenario
+// format can place each one at its line and column, and the runtime can
+// return the first as an error wrapping ErrInvalid.
+package vocab
