@@ -88,6 +88,7 @@ func faultCases() []struct {
 		{vocab.Fault{Name: "kill", Node: node, Container: c(vocab.Action("kill"), "SIGKILL")}, failedOver},
 		{vocab.Fault{Name: "pause", Node: node, Container: c(vocab.Action("pause"), "")}, failedOver},
 		{vocab.Fault{Name: "disconnect", Node: node, Container: c(vocab.Action("disconnect"), "")}, failedOver},
+		{vocab.Fault{Name: "restart-loop", Node: node, Container: c(vocab.Action("restart-loop"), "")}, failedOver},
 		{vocab.Fault{Name: "latency", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("latency"), Latency: 300 * time.Millisecond, Jitter: 10 * time.Millisecond}}, slowed},
 		{vocab.Fault{Name: "bandwidth", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("bandwidth"), Rate: 1}}, slowed},
 		{vocab.Fault{Name: "reset-peer", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("reset_peer")}}, failedOver},

@@ -38,7 +38,7 @@ func (Toxic) Enum() []string { return faults.NetworkKinds() }
 // ContainerFault acts on the node's container, or its process under the
 // process driver.
 type ContainerFault struct {
-	Action Action `yaml:"action" doc:"stop, kill, pause, restart or disconnect. Clearing starts, unpauses or reconnects (restart has nothing to clear)."`
+	Action Action `yaml:"action" doc:"stop, kill, pause, restart, restart-loop or disconnect. Clearing starts, unpauses or reconnects (restart has nothing to clear)."`
 	Signal string `yaml:"signal,omitempty" doc:"The signal of a kill. Default SIGKILL."`
 }
 
