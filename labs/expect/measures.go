@@ -45,29 +45,19 @@ func Describe(r ledger.Row) string {
 	return fmt.Sprintf("%d from %s", r.Status, r.ServedBy)
 }
 
-// tally writes "2× 500 from service, 1× reset", commonest first.
+// tally writes "2× 500 from service, 1× reset", commonest first, at most four.
 func tally(rows []ledger.Row) string {
 	counts := map[string]int{}
 	for _, r := range rows {
 		counts[Describe(r)]++
 	}
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if counts[keys[i]] != counts[keys[j]] {
-			return counts[keys[i]] > counts[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	parts := make([]string, 0, len(keys))
-	for i, k := range keys {
+	var parts []string
+	for i, c := range ledger.Counts(counts, func(k string) string { return k }) {
 		if i == 4 {
 			parts = append(parts, "...")
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%d× %s", counts[k], k))
+		parts = append(parts, fmt.Sprintf("%d× %s", c.N, c.Name))
 	}
 	return strings.Join(parts, ", ")
 }

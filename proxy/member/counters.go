@@ -1,15 +1,7 @@
 package member
 
-// Begin counts a request attempt sent to the member; call the returned
-// function with the status (0 for none) when its response is finished.
-func (m *Member) Begin() (done func(status int)) {
-	m.Start()
-	return m.Finish
-}
-
 // Start counts a request attempt sent to the member; call Finish once with
-// the status (0 for none) when its response is finished. The pair is
-// Begin without the closure, for the request path.
+// the status (0 for none) when its response is finished.
 func (m *Member) Start() {
 	m.inflight.Add(1)
 	m.requests.Add(1)

@@ -90,13 +90,14 @@ func TestPickSkipsTriedAndDrained(t *testing.T) {
 func TestLeastRequests(t *testing.T) {
 	p := newPool(t, config.PolicyLeastRequests, m("a", 0, 1), m("b", 0, 1))
 	r := httptest.NewRequest("GET", "/", nil)
-	done := p.Member("a").Begin()
+	a := p.Member("a")
+	a.Start()
 	for range 10 {
 		if got := p.Pick(r, nil); got.Name != "b" {
 			t.Fatalf("a has one in flight: got %s, want b", got.Name)
 		}
 	}
-	done(200)
+	a.Finish(200)
 	got := counts(p, 100)
 	if got["a"] != 50 || got["b"] != 50 {
 		t.Errorf("idle members: got %v, want 50/50 (ties rotate)", got)

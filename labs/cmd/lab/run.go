@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -146,14 +145,9 @@ func runSummary(s *scenario.Scenario, rows []ledger.Row) string {
 		}
 		slowest = max(slowest, r.Latency)
 	}
-	keys := make([]string, 0, len(by))
-	for k := range by {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%d× %s", by[k], k)
+	var parts []string
+	for _, c := range ledger.Counts(by, func(k string) string { return k }) {
+		parts = append(parts, fmt.Sprintf("%d× %s", c.N, c.Name))
 	}
 	return fmt.Sprintf("   %4d answers: %s │ client errors %d │ slowest %s",
 		len(rows), strings.Join(parts, ", "), clientErrors, slowest.Round(time.Millisecond))

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -97,23 +96,9 @@ func (v *view) bar(n int) string {
 
 // tally renders counts as "20×200" items, most frequent first.
 func tally[K comparable](counts map[K]int, name func(K) string) string {
-	type kv struct {
-		k string
-		n int
-	}
-	items := make([]kv, 0, len(counts))
-	for k, n := range counts {
-		items = append(items, kv{name(k), n})
-	}
-	sort.Slice(items, func(i, j int) bool {
-		if items[i].n != items[j].n {
-			return items[i].n > items[j].n
-		}
-		return items[i].k < items[j].k
-	})
-	out := make([]string, len(items))
-	for i, it := range items {
-		out[i] = fmt.Sprintf("%d×%s", it.n, it.k)
+	var out []string
+	for _, c := range ledger.Counts(counts, name) {
+		out = append(out, fmt.Sprintf("%d×%s", c.N, c.Name))
 	}
 	return strings.Join(out, " ")
 }
