@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/cleanup"
+	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"strings"
 	"testing"
@@ -175,14 +177,14 @@ func fakeCompose(t *testing.T, ctx context.Context, project string, top vocab.To
 	t.Helper()
 	cli := dockerAPI(t)
 	labels := func(service string) map[string]string {
-		l := map[string]string{labelComposeProject: project, LabelRun: project, LabelOwner: self().String()}
+		l := map[string]string{labelComposeProject: project, cleanup.LabelRun: project, cleanup.LabelOwner: cleanup.Self().String()}
 		if service != "" {
 			l[labelComposeService] = service
 		}
 		return l
 	}
 	t.Cleanup(func() {
-		if err := removeByLabel(context.Background(), cli, labelComposeProject+"="+project); err != nil {
+		if err := cleanup.RemoveByLabel(context.Background(), cli, labelComposeProject+"="+project); err != nil {
 			t.Errorf("remove the fake project: %v", err)
 		}
 	})
@@ -191,7 +193,7 @@ func fakeCompose(t *testing.T, ctx context.Context, project string, top vocab.To
 		t.Fatal(err)
 	}
 	token := "fake-" + project
-	cfg, err := proxyConfig(top, ":8080", "0.0.0.0:9901", token, func(n vocab.Node) string { return "http://" + n.Name + ":8080" })
+	cfg, err := products.For(vocab.ProxyBuiltin).Config(top, ":8080", "0.0.0.0:9901", token, func(n vocab.Node) string { return "http://" + n.Name + ":8080" })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,8 +23,8 @@
 // disconnect → reconnect, toxic → removed, link down → up, http fault →
 // deleted) and, when the node was stopped, returns once it answers again.
 //
-// Cleanup: every Docker resource carries the labels LabelRun and
-// LabelOwner; Start sweeps resources whose owner process is dead and Close
+// Cleanup: every Docker resource carries the labels cleanup.LabelRun and
+// cleanup.LabelOwner; Start sweeps resources whose owner process is dead and Close
 // removes the run's own. Process-driver children die with the process that
 // started them, even when it is killed with SIGKILL.
 package labs

@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/cleanup"
+	"github.com/failover-lab/failover-lab/labs/products"
+	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"log/slog"
 	"sync"
@@ -46,6 +49,10 @@ type DockerDriver struct {
 	Images func(ctx context.Context, name string) (string, error)
 	// Logger receives sweeps of dead runs' leftovers. Default: discard.
 	Logger *slog.Logger
+	// NoSignalHandler leaves SIGINT/SIGTERM to the caller, who closes its
+	// runs itself (the lab CLI); by default live runs are closed on those
+	// signals, which are then raised again.
+	NoSignalHandler bool
 }
 
 var _ Driver = (*DockerDriver)(nil)
@@ -79,7 +86,7 @@ type dockerRun struct {
 	netID   string
 	netName string
 	token   string // the proxy's admin token (its admin listens beyond loopback)
-	toxi    *toxi
+	toxi    *toxi.Client
 
 	mu         sync.Mutex
 	containers map[string]*testcontainers.DockerContainer // by node name, "proxy", "toxiproxy"
@@ -95,7 +102,7 @@ func (d *DockerDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.Le
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
-	if err := dockerKind(t); err != nil {
+	if err := products.CheckDocker(t); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
 	if err := DockerAvailable(ctx); err != nil {
@@ -109,7 +116,7 @@ func (d *DockerDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.Le
 	r.core = &core{id: newRunID(t.Name), topo: t, led: l, ops: r}
 	r.netName = "failover-lab-" + r.id
 	// Cleanup is armed before anything can fail, panics included.
-	trackRun(r)
+	cleanup.Track(r, !d.NoSignalHandler)
 	defer func() {
 		if p := recover(); p != nil {
 			_ = r.Close(context.WithoutCancel(ctx))
@@ -120,7 +127,7 @@ func (d *DockerDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.Le
 			err = fmt.Errorf("start %s: %w", t.Name, err)
 		}
 	}()
-	if err := sweep(ctx, cli.Client, cmp.Or(d.Logger, discard)); err != nil {
+	if err := cleanup.Sweep(ctx, cli.Client, cmp.Or(d.Logger, discard)); err != nil {
 		return nil, err
 	}
 	images, err := d.images(ctx, t)
@@ -150,7 +157,7 @@ func (d *DockerDriver) images(ctx context.Context, t vocab.Topology) (map[string
 	if build == nil {
 		build = defaultBuildImage
 	}
-	names := []string{kindOf(t).image, ImageToxiproxy}
+	names := []string{products.For(t.Proxy.Kind).Image, ImageToxiproxy}
 	seen := map[string]bool{}
 	for _, n := range t.Nodes {
 		if !seen[string(n.Fixture)] {
@@ -180,7 +187,7 @@ func (d *DockerDriver) images(ctx context.Context, t vocab.Topology) (map[string
 }
 
 func (r *dockerRun) labels() map[string]string {
-	return map[string]string{LabelRun: r.id, LabelOwner: self().String()}
+	return map[string]string{cleanup.LabelRun: r.id, cleanup.LabelOwner: cleanup.Self().String()}
 }
 
 // request is the container request of one member of the run.

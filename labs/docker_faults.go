@@ -33,7 +33,7 @@ func (r *dockerRun) target(n vocab.Node) faults.Target {
 		},
 		waitNode: func(ctx context.Context) error { return r.waitNode(ctx, n) },
 	}
-	return faults.Target{Node: n.Name, Container: c, Link: r.toxi.nodeLink(n.Name), Control: control(n, r.controlURL(n.Name))}
+	return faults.Target{Node: n.Name, Container: c, Link: r.toxi.NodeLink(n.Name), Control: control(n, r.controlURL(n.Name))}
 }
 
 func nodePorts(n vocab.Node) []string {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/products"
+	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"strconv"
@@ -25,8 +27,8 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	if err != nil {
 		return err
 	}
-	kind := kindOf(t)
-	proxyCfg, err := kind.config(t, ":8080", ":9901", r.token, func(n vocab.Node) string {
+	kind := products.For(t.Proxy.Kind)
+	proxyCfg, err := kind.Config(t, ":8080", ":9901", r.token, func(n vocab.Node) string {
 		return fmt.Sprintf("http://%s:%d", nameToxiproxy, toxiLinkFirst+nodeIndex(t, n.Name))
 	})
 	if err != nil {
@@ -36,7 +38,7 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	toxi := r.request(nameToxiproxy, images[ImageToxiproxy], []string{"-host", "0.0.0.0", "-port", "8474", "-config", "/toxiproxy.json"}, portToxiAPI)
 	toxi.Files = []testcontainers.ContainerFile{file(toxiCfg, "/toxiproxy.json")}
 	reqs[nameToxiproxy] = toxi
-	proxy := r.request(nameProxy, images[kind.image], kind.args("/proxy.yaml"), portTraffic, portAdmin)
+	proxy := r.request(nameProxy, images[kind.Image], kind.Args("/proxy.yaml"), portTraffic, portAdmin)
 	proxy.Files = []testcontainers.ContainerFile{file(proxyCfg, "/proxy.yaml")}
 	reqs[nameProxy] = proxy
 	for _, n := range t.Nodes {
@@ -122,7 +124,7 @@ func (r *dockerRun) startAll(ctx context.Context, t vocab.Topology) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return r.startProxy(ctx, kindOf(t))
+	return r.startProxy(ctx, products.For(t.Proxy.Kind))
 }
 
 func (r *dockerRun) startToxiproxy(ctx context.Context) error {
@@ -133,7 +135,7 @@ func (r *dockerRun) startToxiproxy(ctx context.Context) error {
 	if err := waitHTTP(ctx, api+"/version", is2xx, r.failed(nameToxiproxy)); err != nil {
 		return err
 	}
-	r.toxi = newToxi(api)
+	r.toxi = toxi.New(api)
 	return nil
 }
 
@@ -160,11 +162,11 @@ func (r *dockerRun) waitNode(ctx context.Context, n vocab.Node) error {
 	return nil
 }
 
-func (r *dockerRun) startProxy(ctx context.Context, kind proxyKind) error {
+func (r *dockerRun) startProxy(ctx context.Context, kind products.Product) error {
 	if err := r.startContainer(ctx, nameProxy, portTraffic, portAdmin); err != nil {
 		return err
 	}
-	return waitHTTP(ctx, r.url(nameProxy, portAdmin)+kind.ready, is2xx, r.failed(nameProxy))
+	return waitHTTP(ctx, r.url(nameProxy, portAdmin)+kind.Ready, is2xx, r.failed(nameProxy))
 }
 
 // startContainer starts a created (or stopped) container and reads the

@@ -2,6 +2,7 @@ package labs
 
 import (
 	"context"
+	"github.com/failover-lab/failover-lab/labs/cleanup"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,13 +25,13 @@ func requireDocker(t testing.TB) {
 // runResources lists the containers and networks labelled with a run id.
 func runResources(t testing.TB, id string) []string {
 	t.Helper()
-	return resources(t, LabelRun+"="+id)
+	return resources(t, cleanup.LabelRun+"="+id)
 }
 
 // ownedResources lists the containers and networks this process owns.
 func ownedResources(t testing.TB) []string {
 	t.Helper()
-	return resources(t, LabelOwner+"="+self().String())
+	return resources(t, cleanup.LabelOwner+"="+cleanup.Self().String())
 }
 
 func resources(t testing.TB, label string) []string {
@@ -155,7 +156,7 @@ func removeByLabelFromTest(id string) error {
 		return err
 	}
 	defer cli.Close()
-	return removeByLabel(ctx, cli.Client, LabelRun+"="+id)
+	return cleanup.RemoveByLabel(ctx, cli.Client, cleanup.LabelRun+"="+id)
 }
 
 // BenchmarkDockerStart measures Start of the three-container seed

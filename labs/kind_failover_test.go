@@ -3,6 +3,7 @@ package labs
 import (
 	"context"
 	"errors"
+	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
 	"sync"
@@ -85,7 +86,7 @@ func envDuration(name string, def time.Duration) time.Duration {
 }
 
 func kindTopology(kind vocab.ProxyKind) vocab.Topology {
-	top := seedTopology()
+	top := testTopology("t-" + string(kind))
 	top.Name = "t-" + string(kind)
 	top.Proxy = vocab.ProxySpec{Kind: kind, Pool: config.Pool{
 		Health:  config.Health{Path: "/health", Interval: kindInterval, DownInterval: kindInterval},
@@ -99,7 +100,7 @@ func failoverTrial(t *testing.T, kind string) trial {
 	defer cancel()
 	led := ledger.New(time.Now())
 	r, err := NewProcessDriver().Start(ctx, kindTopology(vocab.ProxyKind(kind)), led)
-	if errors.Is(err, ErrNotInstalled) {
+	if errors.Is(err, products.ErrNotInstalled) {
 		t.Skipf("proxy kind %s: %v", kind, err)
 	}
 	if err != nil {

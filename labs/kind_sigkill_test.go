@@ -3,6 +3,7 @@ package labs
 import (
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
 	"os/exec"
@@ -20,8 +21,8 @@ import (
 func TestKindsDieWithSIGKILL(t *testing.T) {
 	for _, kind := range []vocab.ProxyKind{vocab.ProxyApache, vocab.ProxyNginx, vocab.ProxyHAProxy} {
 		t.Run(string(kind), func(t *testing.T) {
-			k := proxyKinds[kind]
-			if _, err := systemBinary(k.binary, k.pkg); errors.Is(err, ErrNotInstalled) {
+			k := products.For(kind)
+			if _, err := products.SystemBinary(k.Binary, k.Pkg); errors.Is(err, products.ErrNotInstalled) {
 				t.Skipf("%s: %v", kind, err)
 			}
 			helper, pids := startKindHelper(t, string(kind))

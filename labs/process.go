@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/cleanup"
+	"github.com/failover-lab/failover-lab/labs/products"
+	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"net"
 	"os"
@@ -32,6 +35,10 @@ type ProcessDriver struct {
 	// BuildBinary returns the path of a built binary (BinaryProxy,
 	// BinaryApp, BinaryErrorPage). Default: fixtures/images.BuildBinary.
 	BuildBinary func(ctx context.Context, name string) (string, error)
+	// NoSignalHandler leaves SIGINT/SIGTERM to the caller, who closes its
+	// runs itself (the lab CLI); by default live runs are closed on those
+	// signals, which are then raised again.
+	NoSignalHandler bool
 	// Direct points the proxy at the nodes' own ports instead of their
 	// Toxiproxy links, for benchmarks that must not measure Toxiproxy's
 	// copying too. Network faults and disconnect then do not reach the
@@ -51,8 +58,8 @@ type processRun struct {
 	*core
 	dir        string
 	sp         *spawner
-	ts         *toxiServer
-	toxi       *toxi
+	ts         *toxi.Server
+	toxi       *toxi.Client
 	proxy      *proc
 	nodes      map[string]*proc
 	ports      map[string]int // node traffic ports
@@ -82,7 +89,7 @@ func (d *ProcessDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.L
 	}
 	r.core = &core{id: newRunID(t.Name), topo: t, led: l, ops: r}
 	// Cleanup is armed before anything can fail, panics included.
-	trackRun(r)
+	cleanup.Track(r, !d.NoSignalHandler)
 	defer func() {
 		if p := recover(); p != nil {
 			_ = r.Close(context.WithoutCancel(ctx))
@@ -93,15 +100,15 @@ func (d *ProcessDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.L
 			err = fmt.Errorf("start %s: %w", t.Name, err)
 		}
 	}()
-	sweepRunDirs()
+	cleanup.SweepRunDirs()
 	r.sp = newSpawner()
-	if r.dir, err = os.MkdirTemp("", runDirPattern(r.id)); err != nil {
+	if r.dir, err = os.MkdirTemp("", cleanup.RunDirPattern(r.id)); err != nil {
 		return nil, err
 	}
-	if r.ts, err = startToxiServer(); err != nil {
+	if r.ts, err = toxi.StartServer(); err != nil {
 		return nil, err
 	}
-	r.toxi = newToxi(r.ts.url)
+	r.toxi = toxi.New(r.ts.URL)
 	if err := r.startNodes(t, bins); err != nil {
 		return nil, err
 	}
@@ -120,16 +127,16 @@ func (d *ProcessDriver) binaries(ctx context.Context, t vocab.Topology) (map[str
 	if build == nil {
 		build = defaultBuildBinary
 	}
-	kind := kindOf(t)
-	proxy, err := kindBinary(ctx, kind, build)
+	kind := products.For(t.Proxy.Kind)
+	proxy, err := kind.Path(ctx, build)
 	if err != nil {
-		return nil, fmt.Errorf("build %s: %w", kind.binary, err)
+		return nil, fmt.Errorf("build %s: %w", kind.Binary, err)
 	}
 	names := map[string]bool{}
 	for _, n := range t.Nodes {
 		names[string(n.Fixture)] = true // fixture names are binary names
 	}
-	bins := map[string]string{kind.binary: proxy}
+	bins := map[string]string{kind.Binary: proxy}
 	for name := range names {
 		path, err := build(ctx, name)
 		if err != nil {
@@ -160,7 +167,7 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]string) error 
 		if err := p.start(r.sp); err != nil {
 			return err
 		}
-		if _, err := r.toxi.link(n.Name, "127.0.0.1:0", hostPort(port)); err != nil {
+		if _, err := r.toxi.Link(n.Name, "127.0.0.1:0", hostPort(port)); err != nil {
 			return err
 		}
 	}
@@ -168,7 +175,7 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]string) error 
 }
 
 func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error {
-	kind := kindOf(t)
+	kind := products.For(t.Proxy.Kind)
 	listen, err := freePort()
 	if err != nil {
 		return err
@@ -177,29 +184,29 @@ func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error 
 	if err != nil {
 		return err
 	}
-	links, err := r.toxi.c.Proxies()
+	links, err := r.toxi.Listen()
 	if err != nil {
-		return fmt.Errorf("toxiproxy links: %w", err)
+		return err
 	}
-	cfg, err := kind.config(t, hostPort(listen), hostPort(admin), "", func(n vocab.Node) string {
+	cfg, err := kind.Config(t, hostPort(listen), hostPort(admin), "", func(n vocab.Node) string {
 		if r.direct {
 			return r.NodeURL(n.Name)
 		}
-		return "http://" + links[n.Name].Listen
+		return "http://" + links[n.Name]
 	})
 	if err != nil {
 		return err
 	}
-	file := filepath.Join(r.dir, cmp.Or(kind.file, "proxy.yaml"))
+	file := filepath.Join(r.dir, cmp.Or(kind.File, "proxy.yaml"))
 	if err := os.WriteFile(file, cfg, 0o644); err != nil {
 		return fmt.Errorf("write proxy config: %w", err)
 	}
 	r.proxyURL, r.adminURL = "http://"+hostPort(listen), "http://"+hostPort(admin)
-	r.proxy = newProc("proxy", bins[kind.binary], kind.args(file)...)
-	if r.proxy.cred, err = kindUser(kind, r.dir); err != nil {
+	r.proxy = newProc("proxy", bins[kind.Binary], kind.Args(file)...)
+	if r.proxy.cred, err = kind.Credential(r.dir); err != nil {
 		return err
 	}
-	r.proxyReady = kind.ready
+	r.proxyReady = kind.Ready
 	return r.proxy.start(r.sp)
 }
 
@@ -274,7 +281,7 @@ func (r *processRun) procs() []*proc {
 func (r *processRun) Close(ctx context.Context) error {
 	r.closeOnce.Do(func() {
 		r.markClosed()
-		defer untrackRun(r)
+		defer cleanup.Untrack(r)
 		var errs []error
 		if r.proxy != nil {
 			r.proxy.kill()
@@ -286,7 +293,7 @@ func (r *processRun) Close(ctx context.Context) error {
 			// Cleanup must finish even when the caller's context is done.
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			defer cancel()
-			errs = append(errs, r.ts.close(ctx))
+			errs = append(errs, r.ts.Close(ctx))
 		}
 		if r.sp != nil {
 			r.sp.stop()

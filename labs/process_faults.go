@@ -15,7 +15,7 @@ import (
 // down (a process has no network of its own to leave; NodeURL keeps
 // answering).
 func (r *processRun) target(n vocab.Node) faults.Target {
-	link := r.toxi.nodeLink(n.Name)
+	link := r.toxi.NodeLink(n.Name)
 	c := procContainer{r: r, p: r.nodes[n.Name], node: n.Name, link: link}
 	return faults.Target{Node: n.Name, Container: c, Link: link, Control: control(n, r.controlURL(n.Name))}
 }

@@ -2,6 +2,7 @@ package labs
 
 import (
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/cleanup"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,13 +61,13 @@ func TestProcessChildrenDieWithSIGKILL(t *testing.T) {
 	}
 	// Only the run's directory is left; the next run removes it.
 	helperDirs := func() []string {
-		dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("%s%d.*", runDirPrefix, helper.Process.Pid)))
+		dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("%s%d.*", cleanup.RunDirPrefix, helper.Process.Pid)))
 		return dirs
 	}
 	if len(helperDirs()) != 1 {
 		t.Fatalf("after SIGKILL: got run dirs %v of the helper, want one left behind", helperDirs())
 	}
-	sweepRunDirs()
+	cleanup.SweepRunDirs()
 	if dirs := helperDirs(); len(dirs) != 0 {
 		t.Fatalf("after a sweep: got %v, want the dead run's directory removed", dirs)
 	}

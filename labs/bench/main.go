@@ -5,14 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/failover-lab/failover-lab/labs"
 )
 
 func main() {
@@ -21,8 +20,6 @@ func main() {
 	kinds := flag.String("kinds", strings.Join([]string{string(vocab.ProxyBuiltin), string(vocab.ProxyNginx), string(vocab.ProxyHAProxy), string(vocab.ProxyApache)}, ","),
 		"proxy kinds to compare, the first is the reference")
 	flag.Parse()
-	// The lab must not re-raise SIGINT under us: we close the runs ourselves.
-	labs.HandleSignals = false
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Stdout, strings.Split(*kinds, ","), *d, *c); err != nil {
@@ -42,7 +39,7 @@ func run(ctx context.Context, w *os.File, kinds []string, d time.Duration, conns
 	for _, kind := range append(kinds, rowDirect) {
 		r, err := measure(ctx, kind, load, d, conns)
 		switch {
-		case errors.Is(err, labs.ErrNotInstalled):
+		case errors.Is(err, products.ErrNotInstalled):
 			fmt.Fprintf(w, "  %-8s skipped: %v\n", kind, err)
 			continue
 		case err != nil:

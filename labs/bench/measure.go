@@ -38,7 +38,7 @@ func measure(ctx context.Context, kind string, load loadFunc, d time.Duration, c
 		Proxy: vocab.ProxySpec{Kind: k},
 		Nodes: []vocab.Node{{Name: "service", Fixture: vocab.FixtureApp, Role: vocab.RolePrimary}},
 	}
-	drv := labs.NewProcessDriver()
+	drv := &labs.ProcessDriver{NoSignalHandler: true} // run closes its runs on SIGINT itself
 	drv.Direct = true
 	r, err := drv.Start(ctx, top, nil)
 	if err != nil {

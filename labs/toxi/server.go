@@ -1,4 +1,4 @@
-package labs
+package toxi
 
 import (
 	"context"
@@ -20,16 +20,16 @@ import (
 // this module logs through zerolog.
 var quietToxics = sync.OnceFunc(func() { zlog.Logger = zerolog.Nop() })
 
-// toxiServer is an in-process Toxiproxy (process driver): its API on a
+// Server is an in-process Toxiproxy (process driver): its API on a
 // free 127.0.0.1 port, its links on free 127.0.0.1 ports.
-type toxiServer struct {
+type Server struct {
 	api  *toxiserver.ApiServer
 	http *http.Server
-	url  string
+	URL  string // the API, http://127.0.0.1:PORT
 	done chan struct{}
 }
 
-func startToxiServer() (*toxiServer, error) {
+func StartServer() (*Server, error) {
 	quietToxics()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -37,10 +37,10 @@ func startToxiServer() (*toxiServer, error) {
 	}
 	metrics := toxiserver.NewMetricsContainer(prometheus.NewRegistry())
 	api := toxiserver.NewServer(metrics, zerolog.Nop())
-	s := &toxiServer{
+	s := &Server{
 		api:  api,
 		http: &http.Server{Handler: api.Routes(), ReadHeaderTimeout: 5 * time.Second},
-		url:  "http://" + ln.Addr().String(),
+		URL:  "http://" + ln.Addr().String(),
 		done: make(chan struct{}),
 	}
 	go func() {
@@ -52,8 +52,8 @@ func startToxiServer() (*toxiServer, error) {
 	return s, nil
 }
 
-// close stops the API and every link (closing their connections).
-func (s *toxiServer) close(ctx context.Context) error {
+// Close stops the API and every link (closing their connections).
+func (s *Server) Close(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
 	<-s.done
 	if cerr := s.api.Collection.Clear(); cerr != nil && err == nil {

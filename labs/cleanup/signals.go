@@ -1,4 +1,4 @@
-package labs
+package cleanup
 
 import (
 	"context"
@@ -13,23 +13,28 @@ import (
 // an interrupted `go test` or `lab` leaves nothing behind. The handler is
 // installed only while a run is live; afterwards the signal is raised again
 // with its default action so the process still ends as it would have.
-// HandleSignals, true by default, installs the handler above while a run is
-// live. A program that handles SIGINT/SIGTERM itself and closes its runs
-// (the lab CLI, with signal.NotifyContext) sets it to false before the
-// first Start, so the lab does not end the process under it.
-var HandleSignals = true
+// A driver whose caller handles SIGINT/SIGTERM itself and closes its runs
+// (the lab CLI, with signal.NotifyContext) tracks its runs without the
+// handler (handle false), so the lab does not end the process under it.
+
+// Closer is a live run.
+type Closer interface {
+	Close(ctx context.Context) error
+}
 
 var live = struct {
 	sync.Mutex
-	runs map[Run]struct{}
+	runs map[Closer]struct{}
 	sigs chan os.Signal
-}{runs: map[Run]struct{}{}}
+}{runs: map[Closer]struct{}{}}
 
-func trackRun(r Run) {
+// Track registers a live run; with handle, the signal handler is installed
+// while any run is live.
+func Track(r Closer, handle bool) {
 	live.Lock()
 	defer live.Unlock()
 	live.runs[r] = struct{}{}
-	if live.sigs != nil || !HandleSignals {
+	if live.sigs != nil || !handle {
 		return
 	}
 	sigs := make(chan os.Signal, 1)
@@ -38,7 +43,8 @@ func trackRun(r Run) {
 	go onSignal(sigs)
 }
 
-func untrackRun(r Run) {
+// Untrack forgets a closed run.
+func Untrack(r Closer) {
 	live.Lock()
 	defer live.Unlock()
 	delete(live.runs, r)
@@ -56,7 +62,7 @@ func onSignal(sigs chan os.Signal) {
 		return
 	}
 	live.Lock()
-	runs := make([]Run, 0, len(live.runs))
+	runs := make([]Closer, 0, len(live.runs))
 	for r := range live.runs {
 		runs = append(runs, r)
 	}

@@ -1,4 +1,12 @@
-package labs
+// Package cleanup makes sure a run leaves nothing behind: owner labels on
+// every Docker resource, sweeps of what dead runs left (containers and
+// networks by label, process runs' directories by name), and a handler
+// that closes live runs on SIGINT/SIGTERM.
+//
+//	Start ──▶ Sweep (dead owners' leftovers) ──▶ Track(run) ──▶ ... ──▶ Close ──▶ Untrack(run)
+//	                                                 │
+//	                                   SIGINT/SIGTERM ──▶ Close every tracked run, re-raise
+package cleanup
 
 import (
 	"fmt"
@@ -14,47 +22,48 @@ const (
 	LabelOwner = "failover-lab.owner" // <host>/<pid>/<process start time>
 )
 
-// owner identifies a process across pid reuse: the host it runs on, its
+// Owner identifies a process across pid reuse: the host it runs on, its
 // pid, and its start time in clock ticks since boot (field 22 of
 // /proc/PID/stat). A pid alone is not enough: pids are reused.
-type owner struct {
+type Owner struct {
 	Host  string
 	PID   int
 	Start string
 }
 
-func (o owner) String() string { return fmt.Sprintf("%s/%d/%s", o.Host, o.PID, o.Start) }
+func (o Owner) String() string { return fmt.Sprintf("%s/%d/%s", o.Host, o.PID, o.Start) }
 
-// parseOwner reads the value of a LabelOwner label.
-func parseOwner(s string) (owner, error) {
+// ParseOwner reads the value of a LabelOwner label.
+func ParseOwner(s string) (Owner, error) {
 	// The host name may not contain "/", so split from the right.
 	i := strings.LastIndex(s, "/")
 	if i < 0 {
-		return owner{}, fmt.Errorf("parse owner %q: want host/pid/start", s)
+		return Owner{}, fmt.Errorf("parse owner %q: want host/pid/start", s)
 	}
 	j := strings.LastIndex(s[:i], "/")
 	if j < 0 {
-		return owner{}, fmt.Errorf("parse owner %q: want host/pid/start", s)
+		return Owner{}, fmt.Errorf("parse owner %q: want host/pid/start", s)
 	}
 	pid, err := strconv.Atoi(s[j+1 : i])
 	if err != nil {
-		return owner{}, fmt.Errorf("parse owner %q: %w", s, err)
+		return Owner{}, fmt.Errorf("parse owner %q: %w", s, err)
 	}
-	return owner{Host: s[:j], PID: pid, Start: s[i+1:]}, nil
+	return Owner{Host: s[:j], PID: pid, Start: s[i+1:]}, nil
 }
 
-var self = sync.OnceValue(func() owner {
+// Self is this process as an Owner.
+var Self = sync.OnceValue(func() Owner {
 	host, _ := os.Hostname()
 	pid := os.Getpid()
 	_, start, _ := procStat(pid)
-	return owner{Host: host, PID: pid, Start: start}
+	return Owner{Host: host, PID: pid, Start: start}
 })
 
-// alive reports whether the owner process may still be running. Owners on
+// Alive reports whether the Owner process may still be running. Owners on
 // another host, or whose liveness cannot be read, count as alive: a sweep
 // must never remove a live process's resources.
-func (o owner) alive() bool {
-	if o.Host != self().Host {
+func (o Owner) Alive() bool {
+	if o.Host != Self().Host {
 		return true
 	}
 	state, start, err := procStat(o.PID)

@@ -1,4 +1,4 @@
-package labs
+package products
 
 import (
 	"fmt"
@@ -18,19 +18,19 @@ import (
 // its failed checks (hc_check only counts passes then), so when `retry`
 // (passive.hold_down) runs out a live request tries it again: one 500
 // reaches a client per hold-down for as long as the service is broken.
-var apacheKind = proxyKind{
-	binary: "apache2",
-	pkg:    "apache2",
-	user:   "www-data",
-	file:   "httpd.conf",
-	config: apacheConfig,
+var apacheKind = Product{
+	Binary: "apache2",
+	Pkg:    "apache2",
+	User:   "www-data",
+	File:   "httpd.conf",
+	Config: apacheConfig,
 	// -d: ServerRoot is the run directory (pid file, error log, runtime
 	// files); -X: one process, no children, so the lab's Pdeathsig (which
 	// reaches only a direct child) and process-group kill cover it all.
-	args: func(file string) []string {
+	Args: func(file string) []string {
 		return []string{"-d", filepath.Dir(file), "-f", file, "-X", "-DFOREGROUND"}
 	},
-	ready: "/ready",
+	Ready: "/ready",
 }
 
 // apacheModules are the modules the rendered config needs, in load order,

@@ -1,9 +1,10 @@
-package labs
+package toxi_test
 
 import (
 	"context"
 	"errors"
 	"github.com/failover-lab/failover-lab/labs/faults"
+	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"net"
@@ -25,13 +26,13 @@ func TestToxics(t *testing.T) {
 	}))
 	defer backend.Close()
 
-	ts, err := startToxiServer()
+	ts, err := toxi.StartServer()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ts.close(context.Background())
-	tx := newToxi(ts.url)
-	addr, err := tx.link("b", "127.0.0.1:0", backend.Listener.Addr().String())
+	defer ts.Close(context.Background())
+	tx := toxi.New(ts.URL)
+	addr, err := tx.Link("b", "127.0.0.1:0", backend.Listener.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestToxics(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := vocab.Fault{Node: "b", Network: &tt.fault}
 			k, p, _ := f.Kind()
-			undo, err := k.Apply(t.Context(), faults.Target{Node: "b", Link: tx.nodeLink("b")}, p)
+			undo, err := k.Apply(t.Context(), faults.Target{Node: "b", Link: tx.NodeLink("b")}, p)
 			if err != nil {
 				t.Fatal(err)
 			}

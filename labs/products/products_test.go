@@ -1,4 +1,4 @@
-package labs
+package products
 
 import (
 	"bytes"
@@ -22,12 +22,12 @@ func renderKind(t *testing.T, kind vocab.ProxyKind, pool config.Pool) (string, [
 	top.Proxy.Kind = kind
 	top.Proxy.Pool = pool
 	ports := map[string]string{"service": "127.0.0.1:18090", "failover": "127.0.0.1:18091"}
-	k := proxyKinds[kind]
-	b, err := k.config(top, "127.0.0.1:18080", "127.0.0.1:18081", "", func(n vocab.Node) string { return "http://" + ports[n.Name] })
+	k := registry[kind]
+	b, err := k.Config(top, "127.0.0.1:18080", "127.0.0.1:18081", "", func(n vocab.Node) string { return "http://" + ports[n.Name] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(t.TempDir(), k.file)
+	file := filepath.Join(t.TempDir(), k.File)
 	if err := os.WriteFile(file, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -109,8 +109,8 @@ func TestKindConfigsCheck(t *testing.T) {
 	}
 	for kind, args := range checks {
 		t.Run(string(kind), func(t *testing.T) {
-			k := proxyKinds[kind]
-			bin, err := systemBinary(k.binary, k.pkg)
+			k := registry[kind]
+			bin, err := SystemBinary(k.Binary, k.Pkg)
 			if errors.Is(err, ErrNotInstalled) {
 				t.Skipf("%s: %v", kind, err)
 			}
@@ -125,13 +125,13 @@ func TestKindConfigsCheck(t *testing.T) {
 	}
 }
 
-// The Docker driver has no image for the packaged proxies: it refuses them
-// before it touches Docker, naming the field and the way out.
+// The packaged proxies have no image: the Docker driver refuses them
+// (CheckDocker) before it touches Docker, naming the field and the way out.
 func TestDockerRefusesProcessOnlyKinds(t *testing.T) {
 	for _, kind := range []vocab.ProxyKind{vocab.ProxyApache, vocab.ProxyNginx, vocab.ProxyHAProxy} {
 		top := seedTopology()
 		top.Proxy.Kind = kind
-		_, err := NewDockerDriver().Start(t.Context(), top, nil)
+		err := CheckDocker(top)
 		want := `proxy.kind: "` + string(kind) + `" runs only with the process driver (LAB_DRIVER=process)`
 		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, vocab.ErrInvalid) {
 			t.Errorf("docker Start with kind %s: got %v, want an ErrInvalid containing %q", kind, err, want)
@@ -142,7 +142,7 @@ func TestDockerRefusesProcessOnlyKinds(t *testing.T) {
 // A missing binary names the package to install.
 func TestSystemBinaryMissing(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	_, err := systemBinary("no-such-proxy-binary", "no-such-package")
+	_, err := SystemBinary("no-such-proxy-binary", "no-such-package")
 	if !errors.Is(err, ErrNotInstalled) || !strings.Contains(err.Error(), "apt-get install no-such-package") {
 		t.Fatalf("got %v, want ErrNotInstalled naming apt-get install no-such-package", err)
 	}
@@ -151,11 +151,11 @@ func TestSystemBinaryMissing(t *testing.T) {
 // Every kind the vocabulary names has a renderer, and no other.
 func TestEveryKindRenders(t *testing.T) {
 	for _, k := range vocab.ProxyKinds {
-		if _, ok := proxyKinds[k]; !ok {
-			t.Errorf("vocab kind %s: no renderer in proxyKinds", k)
+		if _, ok := registry[k]; !ok {
+			t.Errorf("vocab kind %s: no renderer in registry", k)
 		}
 	}
-	if got, want := len(proxyKinds), len(vocab.ProxyKinds); got != want {
+	if got, want := len(registry), len(vocab.ProxyKinds); got != want {
 		t.Errorf("got %d renderers, want %d (vocab.ProxyKinds)", got, want)
 	}
 }

@@ -1,4 +1,4 @@
-package labs
+package products
 
 import (
 	"fmt"
@@ -9,19 +9,19 @@ import (
 	"github.com/failover-lab/failover-lab/proxy/config"
 )
 
-// haproxyKind runs HAProxy (Debian package haproxy) in front of the pool:
+// haProduct runs HAProxy (Debian package haproxy) in front of the pool:
 // primaries as servers, standbys as `backup` servers, active checks with
 // `option httpchk`, passive detection by `observe layer7`, and `retry-on`
 // for the request that met a listed status.
-var haproxyKind = proxyKind{
-	binary: "haproxy",
-	pkg:    "haproxy",
-	file:   "haproxy.cfg",
-	config: haproxyConfig,
+var haProduct = Product{
+	Binary: "haproxy",
+	Pkg:    "haproxy",
+	File:   "haproxy.cfg",
+	Config: haproxyConfig,
 	// -db: foreground, one process (no daemon, no master-worker), so the
 	// lab's process-group kill and Pdeathsig reach all of it.
-	args:  func(file string) []string { return []string{"-db", "-f", file} },
-	ready: "/ready",
+	Args:  func(file string) []string { return []string{"-db", "-f", file} },
+	Ready: "/ready",
 }
 
 // haproxyRetryStatuses are the statuses retry-on accepts (HAProxy 2.6).

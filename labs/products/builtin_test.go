@@ -1,4 +1,4 @@
-package labs
+package products
 
 import (
 	"github.com/failover-lab/failover-lab/labs/vocab"

@@ -1,4 +1,4 @@
-package labs
+package products
 
 import (
 	"fmt"
@@ -16,17 +16,17 @@ import (
 // server by proxy_next_upstream — so a 500 reaches no client. nginx OSS
 // has no active health check (that is nginx Plus): a member taken out
 // comes back when fail_timeout has passed and a client request succeeds.
-var nginxKind = proxyKind{
-	binary: "nginx",
-	pkg:    "nginx",
-	file:   "nginx.conf",
-	config: nginxConfig,
+var nginxKind = Product{
+	Binary: "nginx",
+	Pkg:    "nginx",
+	File:   "nginx.conf",
+	Config: nginxConfig,
 	// -p: relative paths (pid, temp files) live in the run directory;
 	// -e: errors before the config is read go to stderr, not /var/log.
-	args: func(file string) []string {
+	Args: func(file string) []string {
 		return []string{"-p", filepath.Dir(file) + "/", "-c", file, "-e", "stderr"}
 	},
-	ready: "/ready",
+	Ready: "/ready",
 }
 
 // nginxStatuses are the statuses proxy_next_upstream can act on.

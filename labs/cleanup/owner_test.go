@@ -1,4 +1,4 @@
-package labs
+package cleanup
 
 import (
 	"os"
@@ -7,12 +7,12 @@ import (
 )
 
 func TestOwner(t *testing.T) {
-	me := self()
-	got, err := parseOwner(me.String())
+	me := Self()
+	got, err := ParseOwner(me.String())
 	if err != nil || got != me {
-		t.Fatalf("parseOwner(%q) = %+v, %v; want %+v", me, got, err, me)
+		t.Fatalf("ParseOwner(%q) = %+v, %v; want %+v", me, got, err, me)
 	}
-	if !me.alive() {
+	if !me.Alive() {
 		t.Errorf("this process: got dead, want alive")
 	}
 	if me.PID != os.Getpid() || me.Start == "" {
@@ -24,22 +24,22 @@ func TestOwner(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)
 	}
-	gone := owner{Host: me.Host, PID: cmd.Process.Pid, Start: "1"}
-	if gone.alive() {
+	gone := Owner{Host: me.Host, PID: cmd.Process.Pid, Start: "1"}
+	if gone.Alive() {
 		t.Errorf("exited pid %d: got alive, want dead", gone.PID)
 	}
 	// A live pid with another start time is a reused pid: dead owner.
 	reused := me
 	reused.Start = "1"
-	if reused.alive() {
+	if reused.Alive() {
 		t.Errorf("pid reused: got alive, want dead")
 	}
 	// Another host's owners are never judged dead.
-	other := owner{Host: me.Host + "-elsewhere", PID: cmd.Process.Pid, Start: "1"}
-	if !other.alive() {
+	other := Owner{Host: me.Host + "-elsewhere", PID: cmd.Process.Pid, Start: "1"}
+	if !other.Alive() {
 		t.Errorf("other host: got dead, want alive")
 	}
-	if _, err := parseOwner("nonsense"); err == nil {
-		t.Errorf("parseOwner(nonsense): got nil error")
+	if _, err := ParseOwner("nonsense"); err == nil {
+		t.Errorf("ParseOwner(nonsense): got nil error")
 	}
 }

@@ -1,4 +1,4 @@
-package labs
+package products
 
 import (
 	"bytes"
@@ -126,9 +126,9 @@ func ceilSeconds(d time.Duration) int64 {
 	return max(1, int64((d+time.Second-1)/time.Second))
 }
 
-// systemBinary finds a proxy installed by its Debian package: on PATH, or
+// SystemBinary finds a proxy installed by its Debian package: on PATH, or
 // in /usr/sbin (not on an ordinary user's PATH).
-func systemBinary(name, pkg string) (string, error) {
+func SystemBinary(name, pkg string) (string, error) {
 	if p, err := exec.LookPath(name); err == nil {
 		return p, nil
 	}
@@ -139,11 +139,11 @@ func systemBinary(name, pkg string) (string, error) {
 	return "", fmt.Errorf("%w: apt-get install %s", ErrNotInstalled, pkg)
 }
 
-// kindBinary is the path of the kind's binary: the system one for a
+// Path is the path of the kind's binary: the system one for a
 // packaged product, else build's (fixtures/images).
-func kindBinary(ctx context.Context, k proxyKind, build func(context.Context, string) (string, error)) (string, error) {
-	if k.pkg != "" {
-		return systemBinary(k.binary, k.pkg)
+func (k Product) Path(ctx context.Context, build func(context.Context, string) (string, error)) (string, error) {
+	if k.Pkg != "" {
+		return SystemBinary(k.Binary, k.Pkg)
 	}
-	return build(ctx, k.binary)
+	return build(ctx, k.Binary)
 }

@@ -1,4 +1,10 @@
-package labs
+// Package toxi is the lab's Toxiproxy link: a Client for the Toxiproxy
+// between the proxy and every node, and an in-process Server for the
+// process driver.
+//
+//	proxy ──▶ link "service" (Toxiproxy) ──▶ node service
+//	      └─▶ link "failover"            ──▶ node failover
+package toxi
 
 import (
 	"context"
@@ -10,26 +16,27 @@ import (
 	"github.com/failover-lab/failover-lab/labs/faults"
 )
 
-// toxi drives the Toxiproxy that sits between the proxy and every node: one
+// Client drives the Toxiproxy that sits between the proxy and every node: one
 // Toxiproxy proxy per node, named after the node. Under both drivers the
 // proxy's members point at these links, never at the nodes themselves, so
 // a network fault can be applied at any time.
-type toxi struct {
+type Client struct {
 	c *toxiproxy.Client
 
 	mu sync.Mutex
 	n  int // toxic names are unique within a run
 }
 
-func newToxi(apiURL string) *toxi {
+// New is a client of the Toxiproxy API at apiURL.
+func New(apiURL string) *Client {
 	c := toxiproxy.NewClient(apiURL)
 	c.UserAgent = "failover-lab"
-	return &toxi{c: c}
+	return &Client{c: c}
 }
 
-// link creates the Toxiproxy proxy for a node and returns the address it
+// Link creates the Toxiproxy proxy for a node and returns the address it
 // listens on (listen may use port 0).
-func (t *toxi) link(node, listen, upstream string) (string, error) {
+func (t *Client) Link(node, listen, upstream string) (string, error) {
 	p, err := t.c.CreateProxy(node, listen, upstream)
 	if err != nil {
 		return "", fmt.Errorf("toxiproxy link %s: %w", node, err)
@@ -37,11 +44,11 @@ func (t *toxi) link(node, listen, upstream string) (string, error) {
 	return p.Listen, nil
 }
 
-// nodeLink is the link of one node, as faults.Link.
-func (t *toxi) nodeLink(node string) faults.Link { return toxiLink{t: t, node: node} }
+// NodeLink is the link of one node, as faults.Link.
+func (t *Client) NodeLink(node string) faults.Link { return toxiLink{t: t, node: node} }
 
 type toxiLink struct {
-	t    *toxi
+	t    *Client
 	node string
 }
 
@@ -75,9 +82,22 @@ func (l toxiLink) RemoveToxic(_ context.Context, name string) error {
 
 func (l toxiLink) SetEnabled(_ context.Context, on bool) error { return l.t.setEnabled(l.node, on) }
 
+// Listen returns the address each link listens on, by node.
+func (t *Client) Listen() (map[string]string, error) {
+	ps, err := t.c.Proxies()
+	if err != nil {
+		return nil, fmt.Errorf("toxiproxy links: %w", err)
+	}
+	out := make(map[string]string, len(ps))
+	for name, p := range ps {
+		out[name] = p.Listen
+	}
+	return out, nil
+}
+
 // setEnabled disables a link (it stops listening: connections are refused
 // and open ones dropped) or enables it again on the same address.
-func (t *toxi) setEnabled(node string, on bool) error {
+func (t *Client) setEnabled(node string, on bool) error {
 	p, err := t.c.Proxy(node)
 	if err != nil {
 		return fmt.Errorf("toxiproxy link %s: %w", node, err)

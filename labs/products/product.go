@@ -1,0 +1,72 @@
+package products
+
+import (
+	"errors"
+	"fmt"
+	"github.com/failover-lab/failover-lab/labs/vocab"
+)
+
+// ErrNotInstalled is wrapped when a proxy kind's binary is not on this
+// machine; the message names the apt package to install.
+var ErrNotInstalled = errors.New("not installed")
+
+// Product is how the drivers run one kind of proxy under test: an image
+// and a binary, a config generated from the topology, a command line, and
+// an admin path that answers 2xx once the proxy serves.
+type Product struct {
+	Image  string // fixtures/images name; "" = no image: process driver only
+	Binary string // fixtures/images binary name, or the system binary
+	// pkg is the Debian package of a system binary; "" = built from source
+	// by fixtures/images.
+	Pkg string
+	// user is who runs the proxy when the lab runs as root ("" = root):
+	// see Credential.
+	User string
+	// file is the config file's name in the run directory. Default "proxy.yaml".
+	File string
+	// config renders the proxy's configuration: traffic on listen, admin on
+	// admin (with token when not on loopback), members at memberURL.
+	Config func(t vocab.Topology, listen, admin, token string, memberURL func(vocab.Node) string) ([]byte, error)
+	// args is the command line after the binary, reading the config file.
+	// The config file's directory is the run's own, for pid files and logs.
+	Args  func(configFile string) []string
+	Ready string // admin path, 2xx once serving
+}
+
+var registry = map[vocab.ProxyKind]Product{
+	vocab.ProxyBuiltin: {
+		Image:  ImageProxy,
+		Binary: BinaryProxy,
+		Config: proxyConfig,
+		Args:   func(file string) []string { return []string{"-config", file} },
+		Ready:  "/ready",
+	},
+	vocab.ProxyApache:  apacheKind,
+	vocab.ProxyNginx:   nginxKind,
+	vocab.ProxyHAProxy: haProduct,
+}
+
+// For returns the product of a proxy kind ("" = builtin); the topology's
+// Validate has checked it exists.
+func For(k vocab.ProxyKind) Product { return registry[k.OrDefault()] }
+
+// Has says whether k has a renderer (a test keeps this equal to
+// vocab.ProxyKinds).
+func Has(k vocab.ProxyKind) bool {
+	_, ok := registry[k]
+	return ok
+}
+
+// CheckDocker refuses, before anything starts, a kind that has no image.
+func CheckDocker(t vocab.Topology) error {
+	if For(t.Proxy.Kind).Image != "" {
+		return nil
+	}
+	return fmt.Errorf("%w: proxy.kind: %q runs only with the process driver (LAB_DRIVER=process): there is no image for it", vocab.ErrInvalid, t.Proxy.Kind)
+}
+
+// Image and binary names of the builtin proxy (fixtures/images).
+const (
+	ImageProxy  = "proxy"
+	BinaryProxy = "failover-proxy"
+)
