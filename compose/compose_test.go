@@ -3,6 +3,7 @@ package compose
 import (
 	"context"
 	"fmt"
+	composedriver "github.com/failover-lab/failover-lab/labs/drivers/compose"
 	"net"
 	"os/exec"
 	"strings"
@@ -79,7 +80,7 @@ func TestDemoFailsOverAndRecovers(t *testing.T) {
 	}
 	t.Logf("up and healthy in %v", time.Since(began).Round(100*time.Millisecond))
 
-	runScenario(t, ctx, s, &labs.ComposeDriver{Project: project})
+	runScenario(t, ctx, s, &composedriver.Driver{Project: project})
 
 	if out, err := run("down", "-v", "--remove-orphans"); err != nil {
 		t.Fatalf("down: %v\n%s", err, out)

@@ -27,7 +27,9 @@ func memo(kind string, build func(context.Context, string) (string, error)) func
 	}
 }
 
+// BuildImage and BuildBinary are fixtures/images' Build and BuildBinary,
+// memoized for the life of the process: the drivers' defaults.
 var (
-	defaultBuildImage  = memo("image", images.Build)
-	defaultBuildBinary = memo("binary", images.BuildBinary)
+	BuildImage  = memo("image", images.Build)
+	BuildBinary = memo("binary", images.BuildBinary)
 )

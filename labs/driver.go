@@ -2,10 +2,7 @@ package labs
 
 import (
 	"context"
-	"fmt"
 	"github.com/failover-lab/failover-lab/labs/vocab"
-	"os"
-	"strings"
 
 	"github.com/failover-lab/failover-lab/labs/ledger"
 )
@@ -44,40 +41,4 @@ type Run interface {
 	Clear(ctx context.Context, a Applied) error
 	// Close removes everything the run created; it is idempotent.
 	Close(ctx context.Context) error
-}
-
-// Driver names, and the values of LAB_DRIVER.
-const (
-	DriverDocker  = "docker"
-	DriverProcess = "process"
-	DriverAuto    = "auto"
-)
-
-// DriverFromEnv picks the driver LAB_DRIVER names: docker, process,
-// auto (the default): Docker when a daemon answers, else processes, or
-// compose:<project>: attach to that running compose project
-// (compose:failover-lab is `make lab`'s demo).
-func DriverFromEnv() (Driver, error) {
-	return driverFor(context.Background(), os.Getenv("LAB_DRIVER"))
-}
-
-func driverFor(ctx context.Context, name string) (Driver, error) {
-	if project, ok := strings.CutPrefix(name, DriverCompose+":"); ok {
-		if project == "" {
-			return nil, fmt.Errorf("LAB_DRIVER: compose needs a project, e.g. compose:failover-lab (got %q)", name)
-		}
-		return &ComposeDriver{Project: project}, nil
-	}
-	switch name {
-	case DriverDocker:
-		return NewDockerDriver(), nil
-	case DriverProcess:
-		return NewProcessDriver(), nil
-	case "", DriverAuto:
-		if err := DockerAvailable(ctx); err == nil {
-			return NewDockerDriver(), nil
-		}
-		return NewProcessDriver(), nil
-	}
-	return nil, fmt.Errorf("LAB_DRIVER: must be one of docker, process, auto, compose:<project> (got %q)", name)
 }

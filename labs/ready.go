@@ -5,24 +5,25 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
-// readyClient polls from the host: fresh connections, short deadlines.
-var readyClient = &http.Client{
+// ReadyClient polls from the host: fresh connections, short deadlines.
+var ReadyClient = &http.Client{
 	Timeout:   time.Second,
 	Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil},
 }
 
-// defaultReadyTimeout bounds how long Start and Clear wait for a node.
-const defaultReadyTimeout = 30 * time.Second
+// ReadyTimeout bounds how long Start and Clear wait for a node.
+const ReadyTimeout = 30 * time.Second
 
-// waitHTTP polls url until ok accepts its status, ctx ends, or failed
+// WaitHTTP polls url until ok accepts its status, ctx ends, or failed
 // reports that the thing behind url is gone (a container or process that
 // exited): then it returns at once with failed's error instead of waiting
 // out the deadline. ok nil accepts any answer: an errorpage node answers
 // 503 by design and is ready all the same.
-func waitHTTP(ctx context.Context, url string, ok func(int) bool, failed func(context.Context) error) error {
+func WaitHTTP(ctx context.Context, url string, ok func(int) bool, failed func(context.Context) error) error {
 	backoff := 10 * time.Millisecond
 	var last error
 	for {
@@ -54,7 +55,7 @@ func get(ctx context.Context, url string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	resp, err := readyClient.Do(req)
+	resp, err := ReadyClient.Do(req)
 	if err != nil {
 		return 0, err
 	}
@@ -63,10 +64,20 @@ func get(ctx context.Context, url string) (int, error) {
 	return resp.StatusCode, nil
 }
 
-func is2xx(status int) bool { return status >= 200 && status < 300 }
+func Is2xx(status int) bool { return status >= 200 && status < 300 }
 
-// withReadyTimeout bounds ctx by defaultReadyTimeout unless it already
+// WithReadyTimeout bounds ctx by ReadyTimeout unless it already
 // ends sooner.
-func withReadyTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, defaultReadyTimeout)
+func WithReadyTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, ReadyTimeout)
+}
+
+// LastLines returns the last n lines of s, for error messages that show why
+// a node did not come up.
+func LastLines(s string, n int) string {
+	ls := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(ls) > n {
+		ls = ls[len(ls)-n:]
+	}
+	return strings.Join(ls, "\n")
 }

@@ -31,28 +31,41 @@ type Applied struct {
 	undo faults.Undo
 }
 
-// targets is what a driver offers to break its nodes: the only thing the
+// Targets is what a driver offers to break its nodes: the only thing the
 // shared core needs from it. The core applies faults through their kinds
 // (labs/faults) and never asks which driver runs.
-type targets interface {
-	target(n vocab.Node) faults.Target
+type Targets interface {
+	Target(n vocab.Node) faults.Target
 }
 
-// core implements Apply and Clear for every driver: validation, the
-// fault's own Apply, and the ledger marks.
-type core struct {
+// Core implements ID, Apply and Clear for every driver's run: validation,
+// the fault's own Apply, and the ledger marks; and the once-only Close.
+// A driver's run embeds it.
+type Core struct {
 	id   string
 	topo vocab.Topology
 	led  *ledger.Ledger
-	ops  targets
+	ops  Targets
 
 	mu     sync.Mutex
 	closed bool
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
-func (c *core) ID() string { return c.id }
+// NewCore is the core of run id of topology t, marking faults in l (nil:
+// no marks), breaking nodes through ops.
+func NewCore(id string, t vocab.Topology, l *ledger.Ledger, ops Targets) *Core {
+	return &Core{id: id, topo: t, led: l, ops: ops}
+}
 
-func (c *core) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
+// Topology is what the run started.
+func (c *Core) Topology() vocab.Topology { return c.topo }
+
+func (c *Core) ID() string { return c.id }
+
+func (c *Core) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
 	if err := c.topo.ValidateFault(f); err != nil {
 		return Applied{}, fmt.Errorf("apply %s: %w", f.Name, err)
 	}
@@ -60,7 +73,7 @@ func (c *core) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
 		return Applied{}, fmt.Errorf("apply %s: %w", f.Name, ErrClosed)
 	}
 	n, _ := c.topo.Node(f.Node)
-	t := c.ops.target(n)
+	t := c.ops.Target(n)
 	// The apply mark is when the action was issued: a stopping node stops
 	// accepting at SIGTERM, before the stop returns.
 	a := Applied{Fault: f, At: time.Now()}
@@ -78,7 +91,7 @@ func (c *core) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
 	return a, nil
 }
 
-func (c *core) Clear(ctx context.Context, a Applied) error {
+func (c *Core) Clear(ctx context.Context, a Applied) error {
 	f := a.Fault
 	if _, ok := c.topo.Node(f.Node); !ok || a.undo == nil {
 		return fmt.Errorf("clear %s: %w: not a fault this run applied", f.Name, vocab.ErrInvalid)
@@ -97,7 +110,7 @@ func (c *core) Clear(ctx context.Context, a Applied) error {
 	return nil
 }
 
-func (c *core) mark(at time.Time, f vocab.Fault, kind string, took time.Duration) {
+func (c *Core) mark(at time.Time, f vocab.Fault, kind string, took time.Duration) {
 	if c.led == nil {
 		return
 	}
@@ -105,27 +118,47 @@ func (c *core) mark(at time.Time, f vocab.Fault, kind string, took time.Duration
 	c.led.Mark(ledger.Mark{At: at, Name: f.Name, Kind: kind, Detail: detail})
 }
 
-func (c *core) isClosed() bool {
+func (c *Core) isClosed() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.closed
 }
 
-// markClosed reports whether this call closed the run (false: already was).
-func (c *core) markClosed() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return false
-	}
-	c.closed = true
-	return true
+// CloseOnce is the close half of every driver's lifecycle: the first call
+// refuses further faults, runs each step under its own deadline (cleanup
+// must finish even when the caller's context is done: an interrupted
+// test), and joins their errors; later calls return the same error.
+func (c *Core) CloseOnce(ctx context.Context, timeout time.Duration, steps ...func(context.Context) error) error {
+	c.closeOnce.Do(func() {
+		c.mu.Lock()
+		c.closed = true
+		c.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+		defer cancel()
+		var errs []error
+		for _, step := range steps {
+			errs = append(errs, step(ctx))
+		}
+		if err := errors.Join(errs...); err != nil {
+			c.closeErr = fmt.Errorf("close %s: %w", c.id, err)
+		}
+	})
+	return c.closeErr
 }
 
-// control is the fault-control API of an app node at url ("" = none).
-func control(n vocab.Node, url string) faults.Control {
+// Control is the fault-control API of an app node at url ("" = none).
+func Control(n vocab.Node, url string) faults.Control {
 	if n.Fixture != vocab.FixtureApp || url == "" {
 		return nil
 	}
 	return app.Client{BaseURL: url}
+}
+
+// Undo reverts the fault without a ledger mark: for a driver's Close, which
+// undoes what is still in force once the run is over.
+func (a Applied) Undo(ctx context.Context) error {
+	if a.undo == nil {
+		return nil
+	}
+	return a.undo(ctx)
 }

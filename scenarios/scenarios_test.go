@@ -15,6 +15,7 @@ package scenarios
 import (
 	"context"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/drivers"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -49,7 +50,7 @@ func TestScenarios(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scenarios found: %v", err)
 	}
-	driver, err := labs.DriverFromEnv()
+	driver, err := drivers.FromEnv(drivers.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

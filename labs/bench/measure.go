@@ -3,10 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"time"
-
-	"github.com/failover-lab/failover-lab/labs"
 )
 
 // rowDirect is the row of the app without any proxy: the ceiling.
@@ -38,7 +37,7 @@ func measure(ctx context.Context, kind string, load loadFunc, d time.Duration, c
 		Proxy: vocab.ProxySpec{Kind: k},
 		Nodes: []vocab.Node{{Name: "service", Fixture: vocab.FixtureApp, Role: vocab.RolePrimary}},
 	}
-	drv := &labs.ProcessDriver{NoSignalHandler: true} // run closes its runs on SIGINT itself
+	drv := &process.Driver{NoSignalHandler: true} // run closes its runs on SIGINT itself
 	drv.Direct = true
 	r, err := drv.Start(ctx, top, nil)
 	if err != nil {

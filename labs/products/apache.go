@@ -58,7 +58,7 @@ func apacheConfig(t vocab.Topology, listen, admin, _ string, memberURL func(voca
 		return nil, err
 	}
 	var c conf
-	c.note("Apache httpd for lab topology " + t.Name + ", rendered by failover-lab (labs/kind_apache.go).")
+	c.note("Apache httpd for lab topology " + t.Name + ", rendered by failover-lab (labs/products/apache.go).")
 	c.note("Relative paths are under ServerRoot: the run directory (-d on the command line).")
 	c.d("ServerName localhost", "Silences the \"could not determine the server's name\" warning.")
 	for _, m := range apacheModules {

@@ -33,7 +33,7 @@ func haproxyConfig(t vocab.Topology, listen, admin, _ string, memberURL func(voc
 		return nil, err
 	}
 	var c conf
-	c.note("HAProxy for lab topology " + t.Name + ", rendered by failover-lab (labs/kind_haproxy.go).")
+	c.note("HAProxy for lab topology " + t.Name + ", rendered by failover-lab (labs/products/haproxy.go).")
 	c.open("global", "Process-wide settings.")
 	c.d("log stderr format raw local0 notice", "State changes (server DOWN/UP) to stderr, which the lab keeps; no per-request lines.")
 	c.d("spread-checks %d", "health.jitter as a percentage: checks are spread by up to this much.", int(p.Health.Jitter*100))

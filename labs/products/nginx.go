@@ -38,7 +38,7 @@ func nginxConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab
 		return nil, err
 	}
 	var c conf
-	c.note("nginx for lab topology " + t.Name + ", rendered by failover-lab (labs/kind_nginx.go).")
+	c.note("nginx for lab topology " + t.Name + ", rendered by failover-lab (labs/products/nginx.go).")
 	c.d("daemon off;", "Stay in the foreground: the lab's process driver owns start, stop and cleanup.")
 	c.d("master_process off;", "One process, no workers: the lab kills its children when it dies (Pdeathsig),\nwhich reaches only a direct child, never a master's workers.")
 	c.d("error_log stderr warn;", "Warnings and up to stderr, which the lab keeps: \"upstream server temporarily disabled\" shows failovers.")

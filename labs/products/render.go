@@ -52,8 +52,9 @@ func resolvedPool(t vocab.Topology, memberURL func(vocab.Node) string) (config.P
 	return p, append(primaries, standbys...), nil
 }
 
-// poolConfig builds and validates the failover-proxy config of t (the same
-// one proxyConfig marshals) into cfg.
+// poolConfig builds and validates the failover-proxy config of t into cfg:
+// its one pool, the nodes as members in topology order at memberURL, the
+// proxy's defaults applied. proxyConfig adds the listeners and marshals it.
 func poolConfig(t vocab.Topology, memberURL func(vocab.Node) string, cfg *config.Config) error {
 	pool := t.Proxy.Pool
 	pool.Members = make([]config.Member, 0, len(t.Nodes))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/failover-lab/failover-lab/labs/drivers"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 
 	"context"
@@ -14,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/report"
@@ -53,7 +53,7 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *driverName != "" {
 		os.Setenv("LAB_DRIVER", *driverName)
 	}
-	d, err := labs.DriverFromEnv()
+	d, err := drivers.FromEnv(drivers.Options{})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"net"
@@ -21,7 +22,7 @@ func init() {
 }
 
 // newUpDriver is the driver lab up starts the demo with; tests swap it.
-var newUpDriver = func() labs.Driver { return labs.NewProcessDriver() }
+var newUpDriver = func() labs.Driver { return process.New() }
 
 // upOpts are the fixed addresses the demo should answer on.
 type upOpts struct {

@@ -1,4 +1,4 @@
-package labs
+package docker
 
 import (
 	"bytes"
@@ -18,20 +18,11 @@ var containerStartOptions = container.StartOptions{}
 // Close removes every container and the network of the run, found by the
 // run label (so a container whose creation half failed goes too).
 func (r *dockerRun) Close(ctx context.Context) error {
-	r.closeOnce.Do(func() {
-		r.markClosed()
+	return r.CloseOnce(ctx, 30*time.Second, func(ctx context.Context) error {
 		defer cleanup.Untrack(r)
-		// Cleanup must run even when the caller's context is already done
-		// (an interrupted test): bound it by its own deadline instead.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		err := cleanup.RemoveByLabel(ctx, r.cli.Client, cleanup.LabelRun+"="+r.id)
-		r.cli.Close()
-		if err != nil {
-			r.closeErr = fmt.Errorf("close %s: %w", r.id, err)
-		}
+		defer r.cli.Close()
+		return cleanup.RemoveByLabel(ctx, r.cli.Client, cleanup.LabelRun+"="+r.ID())
 	})
-	return r.closeErr
 }
 
 func randomToken() (string, error) {

@@ -1,9 +1,10 @@
-package labs
+package compose
 
 import (
 	"archive/tar"
 	"context"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"path"
 	"strings"
 
@@ -15,7 +16,7 @@ import (
 // admin.token of its -config file (copied out of the container). "" when
 // the proxy has none.
 func (r *composeRun) adminToken(ctx context.Context) (string, error) {
-	info, err := r.cli.ContainerInspect(ctx, r.ids[nameProxy])
+	info, err := r.cli.ContainerInspect(ctx, r.ids[docker.NameProxy])
 	if err != nil {
 		return "", fmt.Errorf("admin token: %w", err)
 	}
@@ -43,7 +44,7 @@ func (r *composeRun) adminToken(ctx context.Context) (string, error) {
 // copyConfig reads the proxy's config file out of its container (the
 // archive API needs no shell: the images are FROM scratch).
 func (r *composeRun) copyConfig(ctx context.Context, file string) (*config.Config, error) {
-	rc, _, err := r.cli.CopyFromContainer(ctx, r.ids[nameProxy], file)
+	rc, _, err := r.cli.CopyFromContainer(ctx, r.ids[docker.NameProxy], file)
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,11 @@
-package labs
+package compose
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"slices"
 	"strings"
@@ -16,9 +18,9 @@ import (
 	"github.com/failover-lab/failover-lab/labs/ledger"
 )
 
-// DriverCompose is the name of ComposeDriver; LAB_DRIVER=compose:<project>
+// Name is the name of Driver; LAB_DRIVER=compose:<project>
 // selects it.
-const DriverCompose = "compose"
+const Name = "compose"
 
 // Compose labels: compose puts them on every container it creates.
 const (
@@ -27,7 +29,7 @@ const (
 	labelComposeOneOff  = "com.docker.compose.oneoff"
 )
 
-// ComposeDriver attaches to a compose project that is already running
+// Driver attaches to a compose project that is already running
 // (`make lab`: project failover-lab) instead of starting anything:
 //
 //	topology node "service"  ──▶ the project's container of service "service"
@@ -41,7 +43,7 @@ const (
 // container faults act on the compose containers, network faults are
 // refused (the demo has no Toxiproxy). Close undoes every fault still
 // applied and leaves the project running: it did not create it.
-type ComposeDriver struct {
+type Driver struct {
 	// Project is the compose project name (com.docker.compose.project).
 	Project string
 	// AdminToken is the bearer token of the proxy's admin POSTs. Default:
@@ -50,15 +52,15 @@ type ComposeDriver struct {
 	AdminToken string
 }
 
-var _ Driver = (*ComposeDriver)(nil)
+var _ labs.Driver = (*Driver)(nil)
 
 // Name is "compose:<project>", the LAB_DRIVER value that selects it.
-func (d *ComposeDriver) Name() string { return DriverCompose + ":" + d.Project }
+func (d *Driver) Name() string { return Name + ":" + d.Project }
 
 // Start finds the project's running containers and maps the proxy and
 // every node to the compose service of the same name. It starts nothing
 // and fails when a service is missing, not running or not healthy.
-func (d *ComposeDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (Run, error) {
+func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (labs.Run, error) {
 	r, err := d.attach(ctx, t, l)
 	if err != nil {
 		return nil, fmt.Errorf("attach %s to compose project %s: %w", t.Name, d.Project, err)
@@ -66,12 +68,12 @@ func (d *ComposeDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.L
 	return r, nil
 }
 
-func (d *ComposeDriver) attach(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (*composeRun, error) {
+func (d *Driver) attach(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (*composeRun, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
 	if k := t.Proxy.Kind; k != "" && k != vocab.ProxyBuiltin {
-		return nil, fmt.Errorf("%w: proxy.kind: the compose demo runs its own failover-proxy, only %s is accepted (got %q)", ErrUnsupported, vocab.ProxyBuiltin, k)
+		return nil, fmt.Errorf("%w: proxy.kind: the compose demo runs its own failover-proxy, only %s is accepted (got %q)", labs.ErrUnsupported, vocab.ProxyBuiltin, k)
 	}
 	if d.Project == "" {
 		return nil, fmt.Errorf("%w: project: required", vocab.ErrInvalid)
@@ -81,7 +83,7 @@ func (d *ComposeDriver) attach(ctx context.Context, t vocab.Topology, l *ledger.
 		return nil, fmt.Errorf("docker: %w", err)
 	}
 	r := &composeRun{cli: cli, project: d.Project, urls: map[string]string{}, nets: map[string][]disconnectedEntry{}}
-	r.core = &core{id: DriverCompose + "-" + d.Project, topo: t, led: l, ops: r}
+	r.Core = labs.NewCore(Name+"-"+d.Project, t, l, r)
 	if err := r.find(ctx, t); err != nil {
 		cli.Close()
 		return nil, err
@@ -141,7 +143,7 @@ func (r *composeRun) find(ctx context.Context, t vocab.Topology) error {
 	if len(names) == 0 {
 		return fmt.Errorf("no containers of compose project %q (is it up? `make lab` runs project failover-lab)", r.project)
 	}
-	want := []string{nameProxy}
+	want := []string{docker.NameProxy}
 	for _, n := range t.Nodes {
 		want = append(want, n.Name)
 	}
@@ -150,7 +152,7 @@ func (r *composeRun) find(ctx context.Context, t vocab.Topology) error {
 		c, ok := svcs[name]
 		if !ok {
 			what := "node " + name
-			if name == nameProxy {
+			if name == docker.NameProxy {
 				what = "the proxy"
 			}
 			return fmt.Errorf("%s: no service %q in compose project %s (services: %s)", what, name, r.project, strings.Join(names, ", "))
@@ -166,7 +168,7 @@ func (r *composeRun) find(ctx context.Context, t vocab.Topology) error {
 		r.readPorts(name, info)
 	}
 	if r.ProxyURL() == "" {
-		return fmt.Errorf("service %s publishes no %s on 127.0.0.1: the load cannot reach it", nameProxy, portTraffic)
+		return fmt.Errorf("service %s publishes no %s on 127.0.0.1: the load cannot reach it", docker.NameProxy, docker.PortTraffic)
 	}
 	return nil
 }
@@ -196,5 +198,5 @@ func (r *composeRun) proxyReady(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	return waitHTTP(ctx, admin+"/ready", is2xx, nil)
+	return labs.WaitHTTP(ctx, admin+"/ready", labs.Is2xx, nil)
 }

@@ -1,8 +1,10 @@
-package labs
+package drivers
 
 import (
 	"context"
 	"errors"
+	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
+	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
@@ -86,7 +88,7 @@ func envDuration(name string, def time.Duration) time.Duration {
 }
 
 func kindTopology(kind vocab.ProxyKind) vocab.Topology {
-	top := testTopology("t-" + string(kind))
+	top := drivertest.Topology("t-" + string(kind))
 	top.Name = "t-" + string(kind)
 	top.Proxy = vocab.ProxySpec{Kind: kind, Pool: config.Pool{
 		Health:  config.Health{Path: "/health", Interval: kindInterval, DownInterval: kindInterval},
@@ -99,7 +101,7 @@ func failoverTrial(t *testing.T, kind string) trial {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	led := ledger.New(time.Now())
-	r, err := NewProcessDriver().Start(ctx, kindTopology(vocab.ProxyKind(kind)), led)
+	r, err := process.New().Start(ctx, kindTopology(vocab.ProxyKind(kind)), led)
 	if errors.Is(err, products.ErrNotInstalled) {
 		t.Skipf("proxy kind %s: %v", kind, err)
 	}
@@ -110,7 +112,7 @@ func failoverTrial(t *testing.T, kind string) trial {
 		if err := r.Close(context.Background()); err != nil {
 			t.Errorf("close: %v", err)
 		}
-		if pids := childPIDs(t); len(pids) > 0 {
+		if pids := drivertest.ChildPIDs(t); len(pids) > 0 {
 			t.Errorf("after Close: got child processes %v, want none", pids)
 		}
 	})
@@ -199,7 +201,7 @@ func waitLedger(t *testing.T, led *ledger.Ledger, from time.Time, what string, o
 		}
 		select {
 		case <-deadline.C:
-			t.Fatalf("no %s in the ledger after 20s; last rows: %s", what, summarize(rows))
+			t.Fatalf("no %s in the ledger after 20s; last rows: %s", what, drivertest.Summarize(rows))
 		case <-tick.C:
 		}
 	}

@@ -1,8 +1,11 @@
-package labs
+package drivers
 
 import (
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/cleanup"
+	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
+	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,17 +18,20 @@ import (
 )
 
 func TestProcessDriver(t *testing.T) {
-	testDriver(t, NewProcessDriver(), func(t *testing.T, r Run) []string {
+	drivertest.Exercise(t, process.New(), func(t *testing.T, r labs.Run) []string {
 		var left []string
-		for _, pid := range childPIDs(t) {
+		for _, pid := range drivertest.ChildPIDs(t) {
 			left = append(left, "child process "+strconv.Itoa(pid))
 		}
-		pr := r.(*processRun)
+		pr := r.(interface {
+			PIDs() []int
+			Dir() string
+		})
 		if pids := pr.PIDs(); len(pids) > 0 {
 			left = append(left, "run processes "+strconv.Itoa(len(pids)))
 		}
-		if _, err := os.Stat(pr.dir); err == nil {
-			left = append(left, "run directory "+pr.dir)
+		if _, err := os.Stat(pr.Dir()); err == nil {
+			left = append(left, "run directory "+pr.Dir())
 		}
 		return left
 	})
@@ -34,7 +40,7 @@ func TestProcessDriver(t *testing.T) {
 // The children of a run die with the process that started it, even when
 // that process is killed with SIGKILL and cannot clean up.
 func TestProcessChildrenDieWithSIGKILL(t *testing.T) {
-	helper, line := startHelper(t, DriverProcess)
+	helper, line := startHelper(t, process.Name)
 	// line: RUN <id> <pid> <pid> ...
 	var pids []int
 	for _, f := range strings.Fields(line)[2:] {
@@ -77,7 +83,7 @@ func TestProcessChildrenDieWithSIGKILL(t *testing.T) {
 // with the named driver, prints one line "RUN <id> <pids...>" and blocks.
 func startHelper(t *testing.T, driver string) (*exec.Cmd, string) {
 	t.Helper()
-	return execHelper(t, "TestHelperRun", "LABS_HELPER_DRIVER="+driver)
+	return drivertest.ExecHelper(t, "TestHelperRun", "LABS_HELPER_DRIVER="+driver)
 }
 
 // TestHelperRun is not a test: the SIGKILL tests run it in a child process.
@@ -86,21 +92,21 @@ func TestHelperRun(t *testing.T) {
 	if name == "" {
 		t.Skip("helper process of the SIGKILL tests")
 	}
-	d, err := driverFor(t.Context(), name)
+	d, err := For(t.Context(), name, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := d.Start(t.Context(), testTopology("t-helper"), nil)
+	r, err := d.Start(t.Context(), drivertest.Topology("t-helper"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	announceRun(r)
+	drivertest.AnnounceRun(r)
 }
 
 // BenchmarkProcessStart measures Start of the seed topology as local
 // processes (binaries cached). Close is not timed.
 func BenchmarkProcessStart(b *testing.B) {
 	ctx := b.Context()
-	d := NewProcessDriver()
-	benchStart(b, ctx, d)
+	d := process.New()
+	drivertest.BenchStart(b, ctx, d)
 }

@@ -1,4 +1,4 @@
-package labs
+package compose
 
 import (
 	"archive/tar"
@@ -6,7 +6,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/cleanup"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
+	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"strings"
@@ -21,18 +24,6 @@ import (
 	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 )
-
-func TestComposeDriverFromEnv(t *testing.T) {
-	t.Setenv("LAB_DRIVER", "compose:failover-lab")
-	d, err := DriverFromEnv()
-	if err != nil || d.Name() != "compose:failover-lab" {
-		t.Errorf("LAB_DRIVER=compose:failover-lab: got %v, %v; want the compose driver of project failover-lab", d, err)
-	}
-	t.Setenv("LAB_DRIVER", "compose:")
-	if _, err := DriverFromEnv(); err == nil || !strings.Contains(err.Error(), "compose needs a project") {
-		t.Errorf("LAB_DRIVER=compose: got %v, want an error asking for a project", err)
-	}
-}
 
 func TestFlagValue(t *testing.T) {
 	for _, tc := range []struct {
@@ -59,37 +50,37 @@ func TestFlagValue(t *testing.T) {
 // created here without the compose tool: the driver must find everything
 // by labels and read every port and the admin token from the containers.
 func TestComposeDriver(t *testing.T) {
-	requireDocker(t)
+	drivertest.RequireDocker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	project := "flcompose-" + newRunID("t")
-	token := fakeCompose(t, ctx, project, testTopology("fake"))
+	project := "flcompose-" + labs.NewRunID("t")
+	token := fakeCompose(t, ctx, project, drivertest.Topology("fake"))
 
 	t.Run("missing service", func(t *testing.T) {
-		top := testTopology("missing")
+		top := drivertest.Topology("missing")
 		top.Nodes[1].Name = "standby2"
-		_, err := (&ComposeDriver{Project: project}).Start(ctx, top, nil)
+		_, err := (&Driver{Project: project}).Start(ctx, top, nil)
 		want := fmt.Sprintf(`node standby2: no service "standby2" in compose project %s (services: failover, proxy, service)`, project)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want an error containing %q", err, want)
 		}
 	})
 	t.Run("other proxy kind", func(t *testing.T) {
-		top := testTopology("kind")
+		top := drivertest.Topology("kind")
 		top.Proxy.Kind = vocab.ProxyNginx
-		if _, err := (&ComposeDriver{Project: project}).Start(ctx, top, nil); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "proxy.kind") {
-			t.Errorf("got %v, want ErrUnsupported naming proxy.kind", err)
+		if _, err := (&Driver{Project: project}).Start(ctx, top, nil); !errors.Is(err, labs.ErrUnsupported) || !strings.Contains(err.Error(), "proxy.kind") {
+			t.Errorf("got %v, want labs.ErrUnsupported naming proxy.kind", err)
 		}
 	})
 	t.Run("no such project", func(t *testing.T) {
-		_, err := (&ComposeDriver{Project: project + "-none"}).Start(ctx, testTopology("none"), nil)
+		_, err := (&Driver{Project: project + "-none"}).Start(ctx, drivertest.Topology("none"), nil)
 		if err == nil || !strings.Contains(err.Error(), "no containers of compose project") {
 			t.Errorf("got %v, want an error saying the project has no containers", err)
 		}
 	})
 
 	led := ledger.New(time.Now())
-	r, err := (&ComposeDriver{Project: project}).Start(ctx, testTopology("attached"), led)
+	r, err := (&Driver{Project: project}).Start(ctx, drivertest.Topology("attached"), led)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,32 +91,32 @@ func TestComposeDriver(t *testing.T) {
 	if got := r.NodeURL("failover"); got != "" {
 		t.Errorf("NodeURL(failover): got %q, want \"\" (the service publishes no port)", got)
 	}
-	checkServedBy(t, r.ProxyURL(), "service")
+	drivertest.CheckServedBy(t, r.ProxyURL(), "service")
 	_, err = r.Apply(ctx, vocab.Fault{Name: "down", Node: "service", Network: &vocab.NetworkFault{Toxic: vocab.Toxic("down")}})
-	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "no Toxiproxy") {
-		t.Errorf("network fault: got %v, want ErrUnsupported saying there is no Toxiproxy", err)
+	if !errors.Is(err, labs.ErrUnsupported) || !strings.Contains(err.Error(), "no Toxiproxy") {
+		t.Errorf("network fault: got %v, want labs.ErrUnsupported saying there is no Toxiproxy", err)
 	}
 
-	defer startLoad(t, ctx, r.ProxyURL(), led)()
-	waitRows(t, led, time.Now(), "traffic through the proxy, served by the primary", recovered)
-	for _, tc := range faultCases() {
-		if tc.fault.Network != nil {
+	defer drivertest.StartLoad(t, ctx, r.ProxyURL(), led)()
+	drivertest.WaitRows(t, led, time.Now(), "traffic through the proxy, served by the primary", drivertest.Recovered)
+	for _, tc := range drivertest.FaultCases() {
+		if tc.Fault.Network != nil {
 			continue
 		}
-		t.Run(tc.fault.Name, func(t *testing.T) {
-			a, err := r.Apply(ctx, tc.fault)
+		t.Run(tc.Fault.Name, func(t *testing.T) {
+			a, err := r.Apply(ctx, tc.Fault)
 			if err != nil {
 				t.Fatal(err)
 			}
-			waitRows(t, led, a.At, "the effect of "+tc.fault.Name, tc.effect)
+			drivertest.WaitRows(t, led, a.At, "the drivertest.Effect of "+tc.Fault.Name, tc.Effect)
 			if err := r.Clear(ctx, a); err != nil {
 				t.Fatal(err)
 			}
-			clear, _ := led.FindMark(tc.fault.Name, ledger.MarkClear)
-			waitRows(t, led, clear.At, "recovery after "+tc.fault.Name, recovered)
+			clear, _ := led.FindMark(tc.Fault.Name, ledger.MarkClear)
+			drivertest.WaitRows(t, led, clear.At, "recovery after "+tc.Fault.Name, drivertest.Recovered)
 		})
 	}
-	t.Run("restart", func(t *testing.T) { testRestart(t, ctx, r) })
+	t.Run("restart", func(t *testing.T) { drivertest.CheckRestart(t, ctx, r) })
 
 	t.Run("close undoes faults and keeps the project", func(t *testing.T) {
 		for _, f := range []vocab.Fault{
@@ -139,7 +130,7 @@ func TestComposeDriver(t *testing.T) {
 		if err := r.Close(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if faults, err := (app.Client{BaseURL: r.(*composeRun).controlURL("service")}).List(ctx); err != nil || len(faults) != 0 {
+		if faults, err := (app.Client{BaseURL: r.(*composeRun).ControlURL("service")}).List(ctx); err != nil || len(faults) != 0 {
 			t.Errorf("service's faults after Close: got %v (err %v), want none", faults, err)
 		}
 		cli := dockerAPI(t)
@@ -204,13 +195,13 @@ func fakeCompose(t *testing.T, ctx context.Context, project string, top vocab.To
 		ports       []string
 	}
 	svcs := []svc{
-		{"service", ImageApp, []string{"-name", "service"}, "/app", []string{portControl}},
-		{"failover", ImageErrorPage, []string{"-name", "failover", "-status", "200"}, "/errorpage", nil},
-		{"proxy", ImageProxy, []string{"-config", "/etc/failover-proxy/config.yaml"}, "/failover-proxy", []string{portTraffic, portAdmin}},
+		{"service", docker.ImageApp, []string{"-name", "service"}, "/app", []string{docker.PortControl}},
+		{"failover", docker.ImageErrorPage, []string{"-name", "failover", "-status", "200"}, "/errorpage", nil},
+		{"proxy", products.ImageProxy, []string{"-config", "/etc/failover-proxy/config.yaml"}, "/failover-proxy", []string{docker.PortTraffic, docker.PortAdmin}},
 	}
 	var ids []string
 	for _, s := range svcs {
-		tag, err := defaultBuildImage(ctx, s.image)
+		tag, err := labs.BuildImage(ctx, s.image)
 		if err != nil {
 			t.Fatal(err)
 		}

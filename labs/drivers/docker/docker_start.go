@@ -1,10 +1,11 @@
-package labs
+package docker
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
@@ -17,7 +18,7 @@ import (
 )
 
 const (
-	nameProxy     = "proxy"
+	NameProxy     = "proxy"
 	nameToxiproxy = "toxiproxy"
 )
 
@@ -38,15 +39,15 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	toxi := r.request(nameToxiproxy, images[ImageToxiproxy], []string{"-host", "0.0.0.0", "-port", "8474", "-config", "/toxiproxy.json"}, portToxiAPI)
 	toxi.Files = []testcontainers.ContainerFile{file(toxiCfg, "/toxiproxy.json")}
 	reqs[nameToxiproxy] = toxi
-	proxy := r.request(nameProxy, images[kind.Image], kind.Args("/proxy.yaml"), portTraffic, portAdmin)
+	proxy := r.request(NameProxy, images[kind.Image], kind.Args("/proxy.yaml"), PortTraffic, PortAdmin)
 	proxy.Files = []testcontainers.ContainerFile{file(proxyCfg, "/proxy.yaml")}
-	reqs[nameProxy] = proxy
+	reqs[NameProxy] = proxy
 	for _, n := range t.Nodes {
 		args := []string{"-name", n.Name, "-listen", ":8080"}
-		ports := []string{portTraffic}
+		ports := []string{PortTraffic}
 		if n.Fixture == vocab.FixtureApp {
 			args = append(args, "-control", ":8081")
-			ports = append(ports, portControl)
+			ports = append(ports, PortControl)
 		}
 		reqs[n.Name] = r.request(n.Name, images[string(n.Fixture)], append(args, n.Args...), ports...)
 	}
@@ -112,7 +113,7 @@ func nodeIndex(t vocab.Topology, name string) int {
 // answer, then starts the proxy, so its first health checks find every
 // member up.
 func (r *dockerRun) startAll(ctx context.Context, t vocab.Topology) error {
-	ctx, cancel := withReadyTimeout(ctx)
+	ctx, cancel := labs.WithReadyTimeout(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
 	errs := make([]error, len(t.Nodes)+1)
@@ -132,7 +133,7 @@ func (r *dockerRun) startToxiproxy(ctx context.Context) error {
 		return err
 	}
 	api := r.url(nameToxiproxy, portToxiAPI)
-	if err := waitHTTP(ctx, api+"/version", is2xx, r.failed(nameToxiproxy)); err != nil {
+	if err := labs.WaitHTTP(ctx, api+"/version", labs.Is2xx, r.failed(nameToxiproxy)); err != nil {
 		return err
 	}
 	r.toxi = toxi.New(api)
@@ -140,9 +141,9 @@ func (r *dockerRun) startToxiproxy(ctx context.Context) error {
 }
 
 func (r *dockerRun) startNode(ctx context.Context, n vocab.Node) error {
-	ports := []string{portTraffic}
+	ports := []string{PortTraffic}
 	if n.Fixture == vocab.FixtureApp {
-		ports = append(ports, portControl)
+		ports = append(ports, PortControl)
 	}
 	if err := r.startContainer(ctx, n.Name, ports...); err != nil {
 		return err
@@ -153,20 +154,20 @@ func (r *dockerRun) startNode(ctx context.Context, n vocab.Node) error {
 // waitNode waits until a node answers on its traffic port and, for an app,
 // on its control API.
 func (r *dockerRun) waitNode(ctx context.Context, n vocab.Node) error {
-	if err := waitHTTP(ctx, r.url(n.Name, portTraffic)+"/health", nil, r.failed(n.Name)); err != nil {
+	if err := labs.WaitHTTP(ctx, r.url(n.Name, PortTraffic)+"/health", nil, r.failed(n.Name)); err != nil {
 		return err
 	}
 	if n.Fixture == vocab.FixtureApp {
-		return waitHTTP(ctx, r.url(n.Name, portControl)+"/faults", is2xx, r.failed(n.Name))
+		return labs.WaitHTTP(ctx, r.url(n.Name, PortControl)+"/faults", labs.Is2xx, r.failed(n.Name))
 	}
 	return nil
 }
 
 func (r *dockerRun) startProxy(ctx context.Context, kind products.Product) error {
-	if err := r.startContainer(ctx, nameProxy, portTraffic, portAdmin); err != nil {
+	if err := r.startContainer(ctx, NameProxy, PortTraffic, PortAdmin); err != nil {
 		return err
 	}
-	return waitHTTP(ctx, r.url(nameProxy, portAdmin)+kind.Ready, is2xx, r.failed(nameProxy))
+	return labs.WaitHTTP(ctx, r.url(NameProxy, PortAdmin)+kind.Ready, labs.Is2xx, r.failed(NameProxy))
 }
 
 // startContainer starts a created (or stopped) container and reads the
@@ -226,19 +227,19 @@ func (r *dockerRun) failed(name string) func(context.Context) error {
 		if rc, err := c.Logs(ctx); err == nil {
 			b, _ := io.ReadAll(io.LimitReader(rc, 1<<20))
 			rc.Close()
-			logs = lastLines(string(b), 20)
+			logs = labs.LastLines(string(b), 20)
 		}
 		return fmt.Errorf("container %s %s (exit code %d); last log lines:\n%s", name, info.State.Status, info.State.ExitCode, logs)
 	}
 }
 
-func (r *dockerRun) ProxyURL() string { return r.url(nameProxy, portTraffic) }
-func (r *dockerRun) AdminURL() string { return r.url(nameProxy, portAdmin) }
+func (r *dockerRun) ProxyURL() string { return r.url(NameProxy, PortTraffic) }
+func (r *dockerRun) AdminURL() string { return r.url(NameProxy, PortAdmin) }
 
 // AdminToken is the bearer token of the proxy's admin POSTs: inside its
 // container the admin listens beyond loopback, which requires one.
 func (r *dockerRun) AdminToken() string { return r.token }
 
-func (r *dockerRun) NodeURL(name string) string { return r.url(name, portTraffic) }
+func (r *dockerRun) NodeURL(name string) string { return r.url(name, PortTraffic) }
 
-func (r *dockerRun) controlURL(name string) string { return r.url(name, portControl) }
+func (r *dockerRun) ControlURL(name string) string { return r.url(name, PortControl) }

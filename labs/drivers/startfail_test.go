@@ -1,7 +1,11 @@
-package labs
+package drivers
 
 import (
 	"context"
+	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
+	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
+	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"strings"
 	"testing"
 	"time"
@@ -9,8 +13,8 @@ import (
 
 // A node that cannot start fails Start fast, with its exit and last log
 // lines, and leaves nothing behind.
-func testStartFailsFast(t *testing.T, d Driver, leftovers func(t *testing.T) []string) {
-	top := testTopology("t-fail")
+func testStartFailsFast(t *testing.T, d labs.Driver, leftovers func(t *testing.T) []string) {
+	top := drivertest.Topology("t-fail")
 	top.Nodes[1].Args = []string{"-no-such-flag"}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -35,9 +39,9 @@ func testStartFailsFast(t *testing.T, d Driver, leftovers func(t *testing.T) []s
 }
 
 func TestProcessStartFailsFast(t *testing.T) {
-	testStartFailsFast(t, NewProcessDriver(), func(t *testing.T) []string {
+	testStartFailsFast(t, process.New(), func(t *testing.T) []string {
 		var left []string
-		for range childPIDs(t) {
+		for range drivertest.ChildPIDs(t) {
 			left = append(left, "child process")
 		}
 		return left
@@ -45,8 +49,8 @@ func TestProcessStartFailsFast(t *testing.T) {
 }
 
 func TestDockerStartFailsFast(t *testing.T) {
-	requireDocker(t)
-	testStartFailsFast(t, NewDockerDriver(), func(t *testing.T) []string {
-		return ownedResources(t)
+	drivertest.RequireDocker(t)
+	testStartFailsFast(t, docker.New(), func(t *testing.T) []string {
+		return drivertest.OwnedResources(t)
 	})
 }

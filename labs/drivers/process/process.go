@@ -1,10 +1,11 @@
-package labs
+package process
 
 import (
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/cleanup"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/toxi"
@@ -13,11 +14,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs/ledger"
 )
+
+// Name is the driver's name and the value of LAB_DRIVER that selects it.
+const Name = "process"
 
 // Binary names the process driver asks BuildBinary for.
 const (
@@ -26,12 +29,12 @@ const (
 	BinaryErrorPage = "errorpage"
 )
 
-// ProcessDriver runs a topology as local processes on free 127.0.0.1
+// Driver runs a topology as local processes on free 127.0.0.1
 // ports, with an in-process Toxiproxy between the proxy and each node. It
 // needs no Docker. Children run in their own process group and get SIGKILL
 // when the run's spawning thread dies, so they die with the test binary
 // even when it is killed with SIGKILL.
-type ProcessDriver struct {
+type Driver struct {
 	// BuildBinary returns the path of a built binary (BinaryProxy,
 	// BinaryApp, BinaryErrorPage). Default: fixtures/images.BuildBinary.
 	BuildBinary func(ctx context.Context, name string) (string, error)
@@ -46,16 +49,16 @@ type ProcessDriver struct {
 	Direct bool
 }
 
-var _ Driver = (*ProcessDriver)(nil)
+var _ labs.Driver = (*Driver)(nil)
 
-// NewProcessDriver returns the process driver with its defaults.
-func NewProcessDriver() *ProcessDriver { return &ProcessDriver{} }
+// New returns the process driver with its defaults.
+func New() *Driver { return &Driver{} }
 
-func (d *ProcessDriver) Name() string { return DriverProcess }
+func (d *Driver) Name() string { return Name }
 
 // processRun is a started topology of local processes.
 type processRun struct {
-	*core
+	*labs.Core
 	dir        string
 	sp         *spawner
 	ts         *toxi.Server
@@ -68,14 +71,14 @@ type processRun struct {
 	adminURL   string
 	proxyReady string // the proxy kind's readiness path
 	direct     bool   // the proxy reaches the nodes without Toxiproxy
-
-	closeOnce sync.Once
-	closeErr  error
 }
 
-var _ Run = (*processRun)(nil)
+var _ labs.Run = (*processRun)(nil)
 
-func (d *ProcessDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (_ Run, err error) {
+// Start runs the shared lifecycle (labs.Start): sweep dead runs' files,
+// build the binaries, start the in-process Toxiproxy and the nodes, then
+// the proxy, and wait until all answer.
+func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (labs.Run, error) {
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
@@ -87,45 +90,32 @@ func (d *ProcessDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.L
 		nodes: map[string]*proc{}, ports: map[string]int{}, controls: map[string]int{},
 		direct: d.Direct,
 	}
-	r.core = &core{id: newRunID(t.Name), topo: t, led: l, ops: r}
-	// Cleanup is armed before anything can fail, panics included.
-	cleanup.Track(r, !d.NoSignalHandler)
-	defer func() {
-		if p := recover(); p != nil {
-			_ = r.Close(context.WithoutCancel(ctx))
-			panic(p)
-		}
-		if err != nil {
-			_ = r.Close(context.WithoutCancel(ctx))
-			err = fmt.Errorf("start %s: %w", t.Name, err)
-		}
-	}()
-	cleanup.SweepRunDirs()
-	r.sp = newSpawner()
-	if r.dir, err = os.MkdirTemp("", cleanup.RunDirPattern(r.id)); err != nil {
-		return nil, err
-	}
-	if r.ts, err = toxi.StartServer(); err != nil {
-		return nil, err
-	}
-	r.toxi = toxi.New(r.ts.URL)
-	if err := r.startNodes(t, bins); err != nil {
-		return nil, err
-	}
-	if err := r.startProxy(t, bins); err != nil {
-		return nil, err
-	}
-	if err := r.waitReady(ctx); err != nil {
-		return nil, err
-	}
-	return r, nil
+	r.Core = labs.NewCore(labs.NewRunID(t.Name), t, l, r)
+	return labs.Start(ctx, t, r, !d.NoSignalHandler,
+		func(context.Context) (err error) {
+			cleanup.SweepRunDirs()
+			r.sp = newSpawner()
+			r.dir, err = os.MkdirTemp("", cleanup.RunDirPattern(r.ID()))
+			return err
+		},
+		func(context.Context) (err error) {
+			if r.ts, err = toxi.StartServer(); err != nil {
+				return err
+			}
+			r.toxi = toxi.New(r.ts.URL)
+			return nil
+		},
+		func(context.Context) error { return r.startNodes(t, bins) },
+		func(context.Context) error { return r.startProxy(t, bins) },
+		r.waitReady,
+	)
 }
 
 // binaries builds (or finds cached) every binary the topology needs.
-func (d *ProcessDriver) binaries(ctx context.Context, t vocab.Topology) (map[string]string, error) {
+func (d *Driver) binaries(ctx context.Context, t vocab.Topology) (map[string]string, error) {
 	build := d.BuildBinary
 	if build == nil {
-		build = defaultBuildBinary
+		build = labs.BuildBinary
 	}
 	kind := products.For(t.Proxy.Kind)
 	proxy, err := kind.Path(ctx, build)
@@ -212,13 +202,13 @@ func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error 
 
 // waitReady waits for every node to answer HTTP and the proxy's /ready.
 func (r *processRun) waitReady(ctx context.Context) error {
-	ctx, cancel := withReadyTimeout(ctx)
+	ctx, cancel := labs.WithReadyTimeout(ctx)
 	defer cancel()
 	errs := make(chan error, len(r.nodes)+1)
 	for name := range r.nodes {
 		go func() { errs <- r.waitNode(ctx, name) }()
 	}
-	go func() { errs <- waitHTTP(ctx, r.adminURL+r.proxyReady, is2xx, r.proxy.failed) }()
+	go func() { errs <- labs.WaitHTTP(ctx, r.adminURL+r.proxyReady, labs.Is2xx, r.proxy.failed) }()
 	var all []error
 	for range len(r.nodes) + 1 {
 		all = append(all, <-errs)
@@ -230,11 +220,11 @@ func (r *processRun) waitReady(ctx context.Context) error {
 // on its control API.
 func (r *processRun) waitNode(ctx context.Context, name string) error {
 	p := r.nodes[name]
-	if err := waitHTTP(ctx, r.NodeURL(name)+"/health", nil, p.failed); err != nil {
+	if err := labs.WaitHTTP(ctx, r.NodeURL(name)+"/health", nil, p.failed); err != nil {
 		return err
 	}
 	if ctl, ok := r.controls[name]; ok {
-		return waitHTTP(ctx, "http://"+hostPort(ctl)+"/faults", is2xx, p.failed)
+		return labs.WaitHTTP(ctx, "http://"+hostPort(ctl)+"/faults", labs.Is2xx, p.failed)
 	}
 	return nil
 }
@@ -253,7 +243,7 @@ func (r *processRun) NodeURL(name string) string {
 	return "http://" + hostPort(port)
 }
 
-func (r *processRun) controlURL(name string) string {
+func (r *processRun) ControlURL(name string) string {
 	return "http://" + hostPort(r.controls[name])
 }
 
@@ -269,6 +259,9 @@ func (r *processRun) PIDs() []int {
 	return pids
 }
 
+// Dir is the run's directory (the proxy's config), removed by Close.
+func (r *processRun) Dir() string { return r.dir }
+
 func (r *processRun) procs() []*proc {
 	ps := make([]*proc, 0, len(r.nodes))
 	for _, p := range r.nodes {
@@ -279,8 +272,7 @@ func (r *processRun) procs() []*proc {
 
 // Close kills every child, stops Toxiproxy and removes the run's files.
 func (r *processRun) Close(ctx context.Context) error {
-	r.closeOnce.Do(func() {
-		r.markClosed()
+	return r.CloseOnce(ctx, 10*time.Second, func(ctx context.Context) error {
 		defer cleanup.Untrack(r)
 		var errs []error
 		if r.proxy != nil {
@@ -290,9 +282,6 @@ func (r *processRun) Close(ctx context.Context) error {
 			p.kill()
 		}
 		if r.ts != nil {
-			// Cleanup must finish even when the caller's context is done.
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
 			errs = append(errs, r.ts.Close(ctx))
 		}
 		if r.sp != nil {
@@ -301,11 +290,8 @@ func (r *processRun) Close(ctx context.Context) error {
 		if r.dir != "" {
 			errs = append(errs, os.RemoveAll(r.dir))
 		}
-		if err := errors.Join(errs...); err != nil {
-			r.closeErr = fmt.Errorf("close %s: %w", r.id, err)
-		}
+		return errors.Join(errs...)
 	})
-	return r.closeErr
 }
 
 func freePort() (int, error) {

@@ -1,7 +1,8 @@
-package labs
+package docker
 
 import (
 	"context"
+	"github.com/failover-lab/failover-lab/labs"
 
 	"github.com/docker/docker/api/types/network"
 
@@ -12,18 +13,18 @@ import (
 // target offers a node's container (stop, kill, pause, restart, and
 // disconnect from the run's network: Toxiproxy then cannot reach it, and
 // its published port goes dark too), its Toxiproxy link and its control API.
-func (r *dockerRun) target(n vocab.Node) faults.Target {
+func (r *dockerRun) Target(n vocab.Node) faults.Target {
 	id := r.container(n.Name).GetContainerID()
-	c := dockerContainer{
-		cli:       r.cli,
-		id:        id,
-		node:      n,
-		restarted: func(ctx context.Context) error { return r.readPorts(ctx, n.Name, nodePorts(n)...) },
-		start:     func(ctx context.Context) error { return r.startContainer(ctx, n.Name, nodePorts(n)...) },
-		disconnect: func(ctx context.Context) error {
+	c := NodeContainer{
+		Cli:       r.cli,
+		ID:        id,
+		Node:      n,
+		Restarted: func(ctx context.Context) error { return r.readPorts(ctx, n.Name, nodePorts(n)...) },
+		Start:     func(ctx context.Context) error { return r.startContainer(ctx, n.Name, nodePorts(n)...) },
+		Leave: func(ctx context.Context) error {
 			return r.cli.NetworkDisconnect(ctx, r.netID, id, true)
 		},
-		reconnect: func(ctx context.Context) error {
+		Rejoin: func(ctx context.Context) error {
 			if err := r.cli.NetworkConnect(ctx, r.netID, id, &network.EndpointSettings{Aliases: []string{n.Name}}); err != nil {
 				return err
 			}
@@ -31,14 +32,14 @@ func (r *dockerRun) target(n vocab.Node) faults.Target {
 			// new host ports.
 			return r.readPorts(ctx, n.Name, nodePorts(n)...)
 		},
-		waitNode: func(ctx context.Context) error { return r.waitNode(ctx, n) },
+		WaitNode: func(ctx context.Context) error { return r.waitNode(ctx, n) },
 	}
-	return faults.Target{Node: n.Name, Container: c, Link: r.toxi.NodeLink(n.Name), Control: control(n, r.controlURL(n.Name))}
+	return faults.Target{Node: n.Name, Container: c, Link: r.toxi.NodeLink(n.Name), Control: labs.Control(n, r.ControlURL(n.Name))}
 }
 
 func nodePorts(n vocab.Node) []string {
 	if n.Fixture == vocab.FixtureApp {
-		return []string{portTraffic, portControl}
+		return []string{PortTraffic, PortControl}
 	}
-	return []string{portTraffic}
+	return []string{PortTraffic}
 }

@@ -1,10 +1,11 @@
-package labs
+package docker
 
 import (
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/cleanup"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/toxi"
@@ -22,6 +23,9 @@ import (
 	"github.com/failover-lab/failover-lab/labs/ledger"
 )
 
+// Name is the driver's name and the value of LAB_DRIVER that selects it.
+const Name = "docker"
+
 // Image names the Docker driver asks Images for (fixtures/images).
 const (
 	ImageProxy     = "proxy"
@@ -32,17 +36,17 @@ const (
 
 // Ports inside the containers (docs/contracts.md).
 const (
-	portTraffic   = "8080/tcp"
-	portControl   = "8081/tcp"
-	portAdmin     = "9901/tcp"
+	PortTraffic   = "8080/tcp"
+	PortControl   = "8081/tcp"
+	PortAdmin     = "9901/tcp"
 	portToxiAPI   = "8474/tcp"
 	toxiLinkFirst = 20000 // the Toxiproxy link of node i listens on toxiLinkFirst+i
 )
 
-// DockerDriver runs a topology as containers on one private network per
+// Driver runs a topology as containers on one private network per
 // run: the proxy, a Toxiproxy, and one container per node (its name is its
 // network alias). Ports are published on 127.0.0.1 only.
-type DockerDriver struct {
+type Driver struct {
 	// Images builds (or finds cached) an image and returns its tag
 	// (ImageProxy, ImageApp, ImageErrorPage, ImageToxiproxy).
 	// Default: fixtures/images.Build.
@@ -55,17 +59,23 @@ type DockerDriver struct {
 	NoSignalHandler bool
 }
 
-var _ Driver = (*DockerDriver)(nil)
+var _ labs.Driver = (*Driver)(nil)
 
-// NewDockerDriver returns the Docker driver with its defaults.
-func NewDockerDriver() *DockerDriver { return &DockerDriver{} }
+// New returns the Docker driver with its defaults. It sets what
+// testcontainers needs on these machines (see setDefaultEnv): its config is
+// read once per process, at its first use, so New (or Start) must come
+// before any other use of testcontainers in the process.
+func New() *Driver {
+	setDefaultEnv()
+	return &Driver{}
+}
 
-func (d *DockerDriver) Name() string { return DriverDocker }
+func (d *Driver) Name() string { return Name }
 
-// DockerAvailable reports whether a Docker daemon answers (within 2 s) at
+// Available reports whether a Docker daemon answers (within 2 s) at
 // DOCKER_HOST or the default socket, as fixtures/images finds it. It
 // does not ask testcontainers, which panics when it finds no daemon.
-func DockerAvailable(ctx context.Context) error {
+func Available(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
@@ -81,7 +91,7 @@ func DockerAvailable(ctx context.Context) error {
 
 // dockerRun is a started topology of containers.
 type dockerRun struct {
-	*core
+	*labs.Core
 	cli     *testcontainers.DockerClient
 	netID   string
 	netName string
@@ -91,71 +101,54 @@ type dockerRun struct {
 	mu         sync.Mutex
 	containers map[string]*testcontainers.DockerContainer // by node name, "proxy", "toxiproxy"
 	urls       map[string]string                          // "<name> <port>" → http://127.0.0.1:PORT
-
-	closeOnce sync.Once
-	closeErr  error
 }
 
-var _ Run = (*dockerRun)(nil)
+var _ labs.Run = (*dockerRun)(nil)
 
-func (d *DockerDriver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (_ Run, err error) {
+// Start runs the shared lifecycle (labs.Start): sweep dead runs'
+// leftovers, build the images, create the network and the containers,
+// start Toxiproxy and the nodes, then the proxy once they answer.
+func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) (labs.Run, error) {
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
 	if err := products.CheckDocker(t); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
-	if err := DockerAvailable(ctx); err != nil {
+	if err := Available(ctx); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
+	setDefaultEnv()
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("start %s: docker: %w", t.Name, err)
 	}
 	r := &dockerRun{cli: cli, containers: map[string]*testcontainers.DockerContainer{}, urls: map[string]string{}}
-	r.core = &core{id: newRunID(t.Name), topo: t, led: l, ops: r}
-	r.netName = "failover-lab-" + r.id
-	// Cleanup is armed before anything can fail, panics included.
-	cleanup.Track(r, !d.NoSignalHandler)
-	defer func() {
-		if p := recover(); p != nil {
-			_ = r.Close(context.WithoutCancel(ctx))
-			panic(p)
-		}
-		if err != nil {
-			_ = r.Close(context.WithoutCancel(ctx))
-			err = fmt.Errorf("start %s: %w", t.Name, err)
-		}
-	}()
-	if err := cleanup.Sweep(ctx, cli.Client, cmp.Or(d.Logger, discard)); err != nil {
-		return nil, err
-	}
-	images, err := d.images(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	if r.token, err = randomToken(); err != nil {
-		return nil, err
-	}
-	resp, err := cli.NetworkCreate(ctx, r.netName, network.CreateOptions{Driver: "bridge", Labels: r.labels()})
-	if err != nil {
-		return nil, fmt.Errorf("create network: %w", err)
-	}
-	r.netID = resp.ID
-	if err := r.create(ctx, t, images); err != nil {
-		return nil, err
-	}
-	if err := r.startAll(ctx, t); err != nil {
-		return nil, err
-	}
-	return r, nil
+	r.Core = labs.NewCore(labs.NewRunID(t.Name), t, l, r)
+	r.netName = "failover-lab-" + r.ID()
+	var images map[string]string
+	return labs.Start(ctx, t, r, !d.NoSignalHandler,
+		func(ctx context.Context) error { return cleanup.Sweep(ctx, cli.Client, cmp.Or(d.Logger, discard)) },
+		func(ctx context.Context) (err error) { images, err = d.images(ctx, t); return err },
+		func(context.Context) (err error) { r.token, err = randomToken(); return err },
+		func(ctx context.Context) error {
+			resp, err := cli.NetworkCreate(ctx, r.netName, network.CreateOptions{Driver: "bridge", Labels: r.labels()})
+			if err != nil {
+				return fmt.Errorf("create network: %w", err)
+			}
+			r.netID = resp.ID
+			return nil
+		},
+		func(ctx context.Context) error { return r.create(ctx, t, images) },
+		func(ctx context.Context) error { return r.startAll(ctx, t) },
+	)
 }
 
 // images builds every image the topology needs, in parallel.
-func (d *DockerDriver) images(ctx context.Context, t vocab.Topology) (map[string]string, error) {
+func (d *Driver) images(ctx context.Context, t vocab.Topology) (map[string]string, error) {
 	build := d.Images
 	if build == nil {
-		build = defaultBuildImage
+		build = labs.BuildImage
 	}
 	names := []string{products.For(t.Proxy.Kind).Image, ImageToxiproxy}
 	seen := map[string]bool{}
@@ -187,7 +180,7 @@ func (d *DockerDriver) images(ctx context.Context, t vocab.Topology) (map[string
 }
 
 func (r *dockerRun) labels() map[string]string {
-	return map[string]string{cleanup.LabelRun: r.id, cleanup.LabelOwner: cleanup.Self().String()}
+	return map[string]string{cleanup.LabelRun: r.ID(), cleanup.LabelOwner: cleanup.Self().String()}
 }
 
 // request is the container request of one member of the run.
@@ -198,7 +191,7 @@ func (r *dockerRun) request(name, image string, cmd []string, ports ...string) t
 		Logger: quietLogger{},
 		ContainerRequest: testcontainers.ContainerRequest{
 			Image:          image,
-			Name:           "failover-lab-" + r.id + "-" + name,
+			Name:           "failover-lab-" + r.ID() + "-" + name,
 			Cmd:            cmd,
 			Labels:         labels,
 			Networks:       []string{r.netName},

@@ -1,7 +1,8 @@
-package labs
+package process
 
 import (
 	"context"
+	"github.com/failover-lab/failover-lab/labs"
 	"syscall"
 	"time"
 
@@ -14,10 +15,10 @@ import (
 // restart = stop then start, disconnect = the node's Toxiproxy link goes
 // down (a process has no network of its own to leave; NodeURL keeps
 // answering).
-func (r *processRun) target(n vocab.Node) faults.Target {
+func (r *processRun) Target(n vocab.Node) faults.Target {
 	link := r.toxi.NodeLink(n.Name)
 	c := procContainer{r: r, p: r.nodes[n.Name], node: n.Name, link: link}
-	return faults.Target{Node: n.Name, Container: c, Link: link, Control: control(n, r.controlURL(n.Name))}
+	return faults.Target{Node: n.Name, Container: c, Link: link, Control: labs.Control(n, r.ControlURL(n.Name))}
 }
 
 type procContainer struct {
@@ -59,7 +60,7 @@ func (c procContainer) StartAgain(ctx context.Context) error {
 	if err := c.p.start(c.r.sp); err != nil {
 		return err
 	}
-	ctx, cancel := withReadyTimeout(ctx)
+	ctx, cancel := labs.WithReadyTimeout(ctx)
 	defer cancel()
 	return c.r.waitNode(ctx, c.node)
 }

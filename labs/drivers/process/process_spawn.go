@@ -1,4 +1,4 @@
-package labs
+package process
 
 import (
 	"context"

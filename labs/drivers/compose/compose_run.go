@@ -1,9 +1,11 @@
-package labs
+package compose
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"slices"
 	"sync"
@@ -20,7 +22,7 @@ import (
 // composeRun is a compose project attached to: the shared core applies
 // faults; this type knows the containers, their ports, and what it broke.
 type composeRun struct {
-	*core
+	*labs.Core
 	cli     *client.Client
 	project string
 	token   string
@@ -28,11 +30,8 @@ type composeRun struct {
 
 	mu      sync.Mutex
 	urls    map[string]string              // "<service> <port>" → http://127.0.0.1:PORT
-	applied []Applied                      // faults in force, in order, undone by Close
+	applied []labs.Applied                 // faults in force, in order, undone by Close
 	nets    map[string][]disconnectedEntry // node → networks a disconnect left
-
-	closeOnce sync.Once
-	closeErr  error
 }
 
 // disconnectedEntry is one network a disconnect fault took the node off,
@@ -42,14 +41,14 @@ type disconnectedEntry struct {
 	aliases []string
 }
 
-var _ Run = (*composeRun)(nil)
+var _ labs.Run = (*composeRun)(nil)
 
 // readPorts records the published ports of a container, replacing what
 // was known: a restart may publish on other host ports.
 func (r *composeRun) readPorts(name string, info container.InspectResponse) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, p := range []string{portTraffic, portControl, portAdmin} {
+	for _, p := range []string{docker.PortTraffic, docker.PortControl, docker.PortAdmin} {
 		delete(r.urls, name+" "+p)
 		if info.NetworkSettings == nil {
 			continue
@@ -76,21 +75,21 @@ func (r *composeRun) url(name, port string) string {
 	return r.urls[name+" "+port]
 }
 
-func (r *composeRun) ProxyURL() string   { return r.url(nameProxy, portTraffic) }
-func (r *composeRun) AdminURL() string   { return r.url(nameProxy, portAdmin) }
+func (r *composeRun) ProxyURL() string   { return r.url(docker.NameProxy, docker.PortTraffic) }
+func (r *composeRun) AdminURL() string   { return r.url(docker.NameProxy, docker.PortAdmin) }
 func (r *composeRun) AdminToken() string { return r.token }
 
 // NodeURL is "" for a node whose service publishes no 8080 (the demo's
 // nodes publish none: only the proxy reaches them).
-func (r *composeRun) NodeURL(name string) string { return r.url(name, portTraffic) }
+func (r *composeRun) NodeURL(name string) string { return r.url(name, docker.PortTraffic) }
 
-func (r *composeRun) controlURL(name string) string { return r.url(name, portControl) }
+func (r *composeRun) ControlURL(name string) string { return r.url(name, docker.PortControl) }
 
 // Apply applies like any run (the target refuses what the demo cannot do:
 // network faults, http faults on an app whose control API is not
 // published) and remembers the fault for Close.
-func (r *composeRun) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
-	a, err := r.core.Apply(ctx, f)
+func (r *composeRun) Apply(ctx context.Context, f vocab.Fault) (labs.Applied, error) {
+	a, err := r.Core.Apply(ctx, f)
 	if err != nil {
 		return a, err
 	}
@@ -100,18 +99,18 @@ func (r *composeRun) Apply(ctx context.Context, f vocab.Fault) (Applied, error) 
 	return a, nil
 }
 
-func (r *composeRun) Clear(ctx context.Context, a Applied) error {
-	if err := r.core.Clear(ctx, a); err != nil {
+func (r *composeRun) Clear(ctx context.Context, a labs.Applied) error {
+	if err := r.Core.Clear(ctx, a); err != nil {
 		return err
 	}
 	r.forget(a)
 	return nil
 }
 
-func (r *composeRun) forget(a Applied) {
+func (r *composeRun) forget(a labs.Applied) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.applied = slices.DeleteFunc(r.applied, func(b Applied) bool {
+	r.applied = slices.DeleteFunc(r.applied, func(b labs.Applied) bool {
 		return b.Fault.Name == a.Fault.Name && b.At.Equal(a.At)
 	})
 }
@@ -119,9 +118,8 @@ func (r *composeRun) forget(a Applied) {
 // Close undoes every fault still in force, newest first, without ledger
 // marks (the run is over), and leaves the project's containers running.
 func (r *composeRun) Close(ctx context.Context) error {
-	r.closeOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
+	return r.CloseOnce(ctx, 30*time.Second, func(ctx context.Context) error {
+		defer r.cli.Close()
 		r.mu.Lock()
 		left := slices.Clone(r.applied)
 		r.applied = nil
@@ -132,27 +130,22 @@ func (r *composeRun) Close(ctx context.Context) error {
 				errs = append(errs, fmt.Errorf("clear %s (%s): %w", a.Fault.Name, a.Fault.Describe(), err))
 			}
 		}
-		r.markClosed()
-		r.cli.Close()
-		if err := errors.Join(errs...); err != nil {
-			r.closeErr = fmt.Errorf("close %s: %w", r.id, err)
-		}
+		return errors.Join(errs...)
 	})
-	return r.closeErr
 }
 
 // undo is Clear without the mark. An HTTP fault that ran out (count, for)
 // or died with a restart is gone already: only what is still active is
 // cleared.
-func (r *composeRun) undo(ctx context.Context, a Applied) error {
+func (r *composeRun) undo(ctx context.Context, a labs.Applied) error {
 	if a.Fault.HTTP != nil {
-		n, _ := r.topo.Node(a.Fault.Node)
-		active, err := faults.HTTPActive(ctx, r.target(n), a.ID)
+		n, _ := r.Topology().Node(a.Fault.Node)
+		active, err := faults.HTTPActive(ctx, r.Target(n), a.ID)
 		if err != nil || !active {
 			return err
 		}
 	}
-	return a.undo(ctx)
+	return a.Undo(ctx)
 }
 
 // networksOf lists the networks a container is on, with its aliases there.

@@ -1,7 +1,7 @@
-package labs
+package process
 
 import (
-	"strings"
+	"github.com/failover-lab/failover-lab/labs"
 	"sync"
 )
 
@@ -30,13 +30,5 @@ func (t *tail) lines(n int) string {
 	t.mu.Lock()
 	s := string(t.buf)
 	t.mu.Unlock()
-	return lastLines(s, n)
-}
-
-func lastLines(s string, n int) string {
-	ls := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(ls) > n {
-		ls = ls[len(ls)-n:]
-	}
-	return strings.Join(ls, "\n")
+	return labs.LastLines(s, n)
 }

@@ -1,8 +1,10 @@
-package labs
+package compose
 
 import (
 	"context"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
@@ -16,24 +18,24 @@ import (
 // <project>_default) and Reconnect puts it back with the same aliases, so
 // the proxy finds it by its service name again. There is no Toxiproxy
 // link: network faults are refused.
-func (r *composeRun) target(n vocab.Node) faults.Target {
+func (r *composeRun) Target(n vocab.Node) faults.Target {
 	id := r.ids[n.Name]
-	c := dockerContainer{
-		cli:       r.cli,
-		id:        id,
-		node:      n,
-		restarted: func(ctx context.Context) error { return r.refresh(ctx, n.Name) },
-		start: func(ctx context.Context) error {
+	c := docker.NodeContainer{
+		Cli:       r.cli,
+		ID:        id,
+		Node:      n,
+		Restarted: func(ctx context.Context) error { return r.refresh(ctx, n.Name) },
+		Start: func(ctx context.Context) error {
 			if err := r.cli.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
 				return fmt.Errorf("start %s: %w", n.Name, err)
 			}
 			return nil
 		},
-		disconnect: func(ctx context.Context) error { return r.disconnect(ctx, n, id) },
-		reconnect:  func(ctx context.Context) error { return r.reconnect(ctx, n, id) },
-		waitNode:   func(ctx context.Context) error { return r.waitNode(ctx, n) },
+		Leave:    func(ctx context.Context) error { return r.disconnect(ctx, n, id) },
+		Rejoin:   func(ctx context.Context) error { return r.reconnect(ctx, n, id) },
+		WaitNode: func(ctx context.Context) error { return r.waitNode(ctx, n) },
 	}
-	return faults.Target{Node: n.Name, Container: c, Control: control(n, r.controlURL(n.Name))}
+	return faults.Target{Node: n.Name, Container: c, Control: labs.Control(n, r.ControlURL(n.Name))}
 }
 
 // disconnect takes a container off every network it is on and remembers
@@ -107,8 +109,8 @@ func (r *composeRun) waitNode(ctx context.Context, n vocab.Node) error {
 		}
 		backoff = min(backoff*2, 200*time.Millisecond)
 	}
-	if u := r.controlURL(n.Name); u != "" && n.Fixture == vocab.FixtureApp {
-		return waitHTTP(ctx, u+"/faults", is2xx, nil)
+	if u := r.ControlURL(n.Name); u != "" && n.Fixture == vocab.FixtureApp {
+		return labs.WaitHTTP(ctx, u+"/faults", labs.Is2xx, nil)
 	}
 	return nil
 }

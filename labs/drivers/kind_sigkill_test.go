@@ -1,8 +1,10 @@
-package labs
+package drivers
 
 import (
 	"errors"
 	"fmt"
+	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
+	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
@@ -64,7 +66,7 @@ func groupMembers(pids []int) []string {
 			continue
 		}
 		// pid (comm) state ppid pgrp ...
-		f := strings.Fields(string(b)[lastParen(string(b))+1:])
+		f := strings.Fields(string(b)[drivertest.LastParen(string(b))+1:])
 		if len(f) < 3 || f[0] == "Z" {
 			continue
 		}
@@ -79,7 +81,7 @@ func groupMembers(pids []int) []string {
 // the seed topology on kind, and returns it with the pids of its run.
 func startKindHelper(t *testing.T, kind string) (*exec.Cmd, []int) {
 	t.Helper()
-	cmd, line := execHelper(t, "TestHelperKindRun", "LABS_HELPER_KIND="+kind)
+	cmd, line := drivertest.ExecHelper(t, "TestHelperKindRun", "LABS_HELPER_KIND="+kind)
 	var pids []int
 	for _, s := range strings.Fields(line)[2:] {
 		pid, _ := strconv.Atoi(s)
@@ -95,9 +97,9 @@ func TestHelperKindRun(t *testing.T) {
 	if kind == "" {
 		t.Skip("helper process of TestKindsDieWithSIGKILL")
 	}
-	r, err := NewProcessDriver().Start(t.Context(), kindTopology(vocab.ProxyKind(kind)), nil)
+	r, err := process.New().Start(t.Context(), kindTopology(vocab.ProxyKind(kind)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	announceRun(r)
+	drivertest.AnnounceRun(r)
 }

@@ -1,0 +1,66 @@
+// Package drivers picks a driver by name: the value of LAB_DRIVER.
+//
+//	LAB_DRIVER ──▶ docker            drivers/docker:  containers on a private network (testcontainers-go)
+//	           ├─▶ process           drivers/process: local processes, in-process Toxiproxy
+//	           ├─▶ auto (default)    Docker when a daemon answers within 2 s, else processes
+//	           └─▶ compose:PROJECT   drivers/compose: attach to a running compose project
+//
+// Every driver shares the lifecycle of the labs package (labs.Start,
+// Core.CloseOnce) and offers faults.Targets; none switches on fault kinds.
+package drivers
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/drivers/compose"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
+	"github.com/failover-lab/failover-lab/labs/drivers/process"
+)
+
+// Auto is the default LAB_DRIVER: Docker when a daemon answers, else
+// processes.
+const Auto = "auto"
+
+// Options tailor the driver FromEnv returns.
+type Options struct {
+	// NoSignalHandler leaves SIGINT/SIGTERM to the caller, who closes its
+	// runs itself; by default live runs are closed on them.
+	NoSignalHandler bool
+}
+
+// FromEnv picks the driver LAB_DRIVER names: docker, process, auto (the
+// default): Docker when a daemon answers, else processes, or
+// compose:<project>: attach to that running compose project
+// (compose:failover-lab is `make lab`'s demo).
+func FromEnv(o Options) (labs.Driver, error) {
+	return For(context.Background(), os.Getenv("LAB_DRIVER"), o)
+}
+
+// For picks the driver of a LAB_DRIVER value.
+func For(ctx context.Context, name string, o Options) (labs.Driver, error) {
+	if project, ok := strings.CutPrefix(name, compose.Name+":"); ok {
+		if project == "" {
+			return nil, fmt.Errorf("LAB_DRIVER: compose needs a project, e.g. compose:failover-lab (got %q)", name)
+		}
+		return &compose.Driver{Project: project}, nil
+	}
+	dockerDriver := docker.New()
+	dockerDriver.NoSignalHandler = o.NoSignalHandler
+	processDriver := &process.Driver{NoSignalHandler: o.NoSignalHandler}
+	switch name {
+	case docker.Name:
+		return dockerDriver, nil
+	case process.Name:
+		return processDriver, nil
+	case "", Auto:
+		if err := docker.Available(ctx); err == nil {
+			return dockerDriver, nil
+		}
+		return processDriver, nil
+	}
+	return nil, fmt.Errorf("LAB_DRIVER: must be one of docker, process, auto, compose:<project> (got %q)", name)
+}
