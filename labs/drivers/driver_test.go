@@ -26,7 +26,7 @@ func TestDriverFor(t *testing.T) {
 	t.Setenv("LAB_DRIVER", "")
 	d, err := FromEnv(Options{})
 	if err != nil || d.Name() != want {
-		t.Errorf("DriverFromEnv with LAB_DRIVER unset: got %v, %v; want %s", d, err, want)
+		t.Errorf("FromEnv with LAB_DRIVER unset: got %v, %v; want %s", d, err, want)
 	}
 }
 

@@ -77,12 +77,9 @@ func (t Topology) Check(report Report) {
 }
 
 func (k ProxyKind) check(report Report) {
-	for _, known := range ProxyKinds {
-		if k == "" || k == known {
-			return
-		}
+	if k != "" && !slices.Contains(ProxyKinds, k) {
+		report("", ErrInvalid, oneOf(string(k), strs(ProxyKinds)))
 	}
-	report("", ErrInvalid, oneOf(string(k), strs(ProxyKinds)))
 }
 
 // Check reports the problems of one node (paths "name", "fixture", ...).
