@@ -110,6 +110,8 @@ func (t *retrier) send(out *http.Request, at *attempt, m *member.Member, try int
 		failure = kind + " error on " + on(out)
 		if kind == ErrKindTimeout {
 			failure = fmt.Sprintf("timeout after %s on %s", p.Config.Timeouts.ResponseHeader, on(out))
+		} else if why := pool.TLSCause(err); why != "" {
+			failure = why + " on " + on(out)
 		}
 		err = &upstreamError{kind: kind, member: m.Name, err: err}
 		m.Finish(0)

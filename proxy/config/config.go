@@ -6,6 +6,10 @@ import "time"
 type Config struct {
 	// Listen holds the traffic listener addresses. Default ["127.0.0.1:8080"].
 	Listen []string `yaml:"listen"`
+	// Listeners are traffic listeners with options: TLS, HTTP/2, a
+	// redirect to HTTPS (tls.go). Default none. When only these are given,
+	// the default plain listener is not added.
+	Listeners []Listener `yaml:"listeners,omitempty"`
 	// Admin is the admin listener (status page, metrics, actions).
 	Admin Admin `yaml:"admin"`
 	// Routes map a path prefix to a pool; the longest prefix wins.
@@ -70,6 +74,10 @@ type Pool struct {
 	// ErrorPage is an HTML file served with 503 when no member is usable.
 	// Default "" (a built-in page).
 	ErrorPage string `yaml:"error_page"`
+	// TLS is how https members are reached (tls.go). Default: the
+	// system's roots, each member's host as server name, no client
+	// certificate.
+	TLS *UpstreamTLS `yaml:"tls,omitempty"`
 }
 
 // Member is one upstream server.

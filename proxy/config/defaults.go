@@ -74,7 +74,7 @@ func (m *Member) UnmarshalYAML(unmarshal func(any) error) error {
 // adds the catch-all route when there is exactly one pool and no route.
 func (c *Config) ApplyDefaults() {
 	d := Default()
-	if len(c.Listen) == 0 {
+	if len(c.Listen) == 0 && len(c.Listeners) == 0 {
 		c.Listen = d.Listen
 	}
 	if c.Admin.Listen == "" {

@@ -51,6 +51,9 @@ func Parse(r io.Reader, filename string) (*Config, error) {
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
 		return nil, syntaxError(filename, err)
 	}
+	if _, given := lines["listen"]; !given && len(cfg.Listeners) > 0 {
+		cfg.Listen = nil // listeners alone: no default plain listener
+	}
 	cfg.ApplyDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, locate(fieldErrors(err), filename, lines)

@@ -17,7 +17,7 @@ var poolName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 // *FieldError), or nil. It does not apply defaults; Parse does.
 func (c *Config) Validate() error {
 	var p problems
-	if len(c.Listen) == 0 {
+	if len(c.Listen) == 0 && len(c.Listeners) == 0 {
 		p.add(ErrRequired, "listen", "at least one address is required")
 	}
 	for i, a := range c.Listen {
@@ -25,6 +25,7 @@ func (c *Config) Validate() error {
 			p.add(ErrInvalid, fmt.Sprintf("listen[%d]", i), "%v", err)
 		}
 	}
+	c.validateListeners(&p)
 	c.validateAdmin(&p)
 	c.validateLog(&p)
 	if c.ShutdownTimeout < 0 {
@@ -136,6 +137,7 @@ func (pl *Pool) validate(p *problems, path, name string) {
 	pl.Health.validate(p, path+".health")
 	pl.Passive.validate(p, path+".passive")
 	pl.Retry.validate(p, path+".retry")
+	pl.TLS.validate(p, path+".tls")
 	positive(p, path+".timeouts.dial", pl.Timeouts.Dial)
 	positive(p, path+".timeouts.response_header", pl.Timeouts.ResponseHeader)
 	positive(p, path+".timeouts.idle", pl.Timeouts.Idle)

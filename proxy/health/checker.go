@@ -165,6 +165,9 @@ func describe(err error, timeout time.Duration) string {
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		return fmt.Sprintf("timeout after %s", timeout)
 	}
+	if why := pool.TLSCause(err); why != "" {
+		return why
+	}
 	var oe *net.OpError
 	if errors.As(err, &oe) {
 		return "connect: " + oe.Err.Error()

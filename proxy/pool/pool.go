@@ -82,7 +82,11 @@ func New(name string, cfg config.Pool, reuse Reuse) (*Pool, error) {
 		}
 		p.expectBody = re
 	}
-	p.Transport = NewTransport(cfg.Timeouts)
+	t := NewTransport(cfg.Timeouts)
+	if err := useTLS(t, cfg.TLS); err != nil {
+		return nil, fmt.Errorf("pool %s: tls: %w", name, err)
+	}
+	p.Transport = t
 	return p, nil
 }
 

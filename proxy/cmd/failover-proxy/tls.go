@@ -1,0 +1,206 @@
+package main
+
+import (
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/failover-lab/failover-lab/proxy"
+	"github.com/failover-lab/failover-lab/proxy/config"
+)
+
+// tlsFront holds the live TLS settings of the traffic listeners given in
+// cfg.Listeners. Each TLS listener hands every new handshake the
+// *tls.Config behind its pointer; a reload re-reads the certificate files
+// and swaps the pointer, so open connections go on undisturbed and the
+// next handshake sees the new certificates, versions and ciphers.
+//
+//	client ──TCP──▶ tls.Listener ──GetConfigForClient──▶ live[addr].Load()
+//	                     │                                    ▲
+//	                     ▼                               reload: Store
+//	              http.Server (h1 / h2 by ALPN)
+type tlsFront struct {
+	logger *slog.Logger
+
+	mu    sync.Mutex
+	specs []config.Listener                      // as bound; listeners change only on restart
+	live  map[string]*atomic.Pointer[tls.Config] // by listener address as configured
+}
+
+// bind opens cfg.Listeners; newServer makes each one's http.Server with
+// the same limits as the plain listeners'.
+func (f *tlsFront) bind(cfg *config.Config, traffic http.Handler, newServer func(http.Handler) *http.Server) ([]listener, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.specs, f.live = cfg.Listeners, map[string]*atomic.Pointer[tls.Config]{}
+	var out []listener
+	for _, spec := range cfg.Listeners {
+		l, err := f.bindOne(spec, traffic, newServer)
+		if err != nil {
+			for _, o := range out {
+				o.ln.Close()
+			}
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+func (f *tlsFront) bindOne(spec config.Listener, traffic http.Handler, newServer func(http.Handler) *http.Server) (listener, error) {
+	var live *atomic.Pointer[tls.Config]
+	if spec.TLS != nil {
+		tc, err := serverTLS(spec, time.Now())
+		if err != nil {
+			return listener{}, fmt.Errorf("listener %s: %w", spec.Addr, err)
+		}
+		live = new(atomic.Pointer[tls.Config])
+		live.Store(tc)
+		f.live[spec.Addr] = live
+	}
+	ln, err := net.Listen("tcp", spec.Addr)
+	if err != nil {
+		return listener{}, fmt.Errorf("listen: %w", err)
+	}
+	h := traffic
+	if spec.RedirectHTTPS != "" {
+		h = redirectHTTPS(spec.RedirectHTTPS)
+	}
+	hs := newServer(h)
+	hs.Protocols = protocols(spec.Protos())
+	if live != nil {
+		ln = tls.NewListener(ln, &tls.Config{
+			GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) { return live.Load(), nil },
+		})
+	}
+	return listener{ln, hs}, nil
+}
+
+// serverTLS reads the listener's certificates and builds its TLS config.
+func serverTLS(spec config.Listener, now time.Time) (*tls.Config, error) {
+	t := spec.TLS
+	tc := &tls.Config{MinVersion: t.Version(), CipherSuites: t.Suites()}
+	for _, cf := range t.Certificates {
+		c, err := config.LoadCertificate(cf, now)
+		if err != nil {
+			return nil, err
+		}
+		// With several certificates crypto/tls picks the first that fits
+		// the client's SNI (ClientHelloInfo.SupportsCertificate), else the first.
+		tc.Certificates = append(tc.Certificates, c)
+	}
+	protos := spec.Protos()
+	if slices.Contains(protos, config.ProtoHTTP2) {
+		tc.NextProtos = append(tc.NextProtos, "h2")
+	}
+	if slices.Contains(protos, config.ProtoHTTP1) {
+		tc.NextProtos = append(tc.NextProtos, "http/1.1")
+	}
+	return tc, nil
+}
+
+func protocols(names []string) *http.Protocols {
+	p := new(http.Protocols)
+	for _, n := range names {
+		switch n {
+		case config.ProtoHTTP1:
+			p.SetHTTP1(true)
+		case config.ProtoHTTP2:
+			p.SetHTTP2(true)
+		case config.ProtoH2C:
+			p.SetUnencryptedHTTP2(true)
+		}
+	}
+	return p
+}
+
+// reload is the server's reload with the certificates read again: a
+// certificate that is missing, expired or does not match its key fails the
+// reload like any bad field, and the old certificates stay.
+func (f *tlsFront) reload(srv *proxy.Server, load func() (*config.Config, error)) error {
+	if load == nil {
+		return srv.Reload(nil)
+	}
+	var next map[string]*tls.Config
+	err := srv.Reload(func() (*config.Config, error) {
+		cfg, err := load()
+		if err != nil {
+			return nil, err
+		}
+		if next, err = f.prepare(cfg); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	})
+	if err == nil {
+		f.commit(next)
+	}
+	return err
+}
+
+// prepare builds the new TLS configs of the listeners that are bound.
+func (f *tlsFront) prepare(cfg *config.Config) (map[string]*tls.Config, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !slices.EqualFunc(f.specs, cfg.Listeners, sameListener) {
+		f.logger.Warn("reload: listeners change only on restart; certificates of the bound ones are read again")
+	}
+	next := map[string]*tls.Config{}
+	now := time.Now()
+	for _, spec := range cfg.Listeners {
+		if spec.TLS == nil || f.live[spec.Addr] == nil {
+			continue
+		}
+		tc, err := serverTLS(spec, now)
+		if err != nil {
+			return nil, fmt.Errorf("listener %s: %w", spec.Addr, err)
+		}
+		next[spec.Addr] = tc
+	}
+	return next, nil
+}
+
+func (f *tlsFront) commit(next map[string]*tls.Config) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for addr, tc := range next {
+		f.live[addr].Store(tc)
+		f.logger.Info("tls certificates loaded", "addr", addr, "certificates", len(tc.Certificates),
+			"first_expires", tc.Certificates[0].Leaf.NotAfter)
+	}
+}
+
+// sameListener reports whether a reload can keep the bound listener as is.
+func sameListener(a, b config.Listener) bool {
+	return a.Addr == b.Addr && (a.TLS == nil) == (b.TLS == nil) && a.RedirectHTTPS == b.RedirectHTTPS &&
+		slices.Equal(a.Protos(), b.Protos())
+}
+
+// redirectHTTPS answers a plain request with a permanent redirect to the
+// same host and path over https on port (308 keeps the method and body,
+// RFC 9110 §15.4.9).
+func redirectHTTPS(port string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(r.Host); err == nil {
+			host = h
+		}
+		w.Header().Set("X-Served-By", "proxy")
+		if host == "" {
+			http.Error(w, "bad request: no Host", http.StatusBadRequest)
+			return
+		}
+		if port != "443" {
+			host = net.JoinHostPort(host, port)
+		} else if net.ParseIP(host) != nil && net.ParseIP(host).To4() == nil {
+			host = "[" + host + "]"
+		}
+		http.Redirect(w, r, "https://"+host+r.URL.RequestURI(), http.StatusPermanentRedirect)
+	})
+}
