@@ -74,6 +74,10 @@ func (f *tlsFront) bindOne(spec config.Listener, traffic http.Handler, newServer
 	}
 	hs := newServer(h)
 	hs.Protocols = protocols(spec.Protos())
+	// Advertise the RFC's initial frame size (16 KiB) rather than Go's 1 MiB:
+	// a HEADERS frame larger than it is then the connection error RFC 9113
+	// §4.2 asks for (h2spec http2/4.2/3), as nginx does.
+	hs.HTTP2 = &http.HTTP2Config{MaxReadFrameSize: 16 << 10}
 	if live != nil {
 		ln = tls.NewListener(ln, &tls.Config{
 			GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) { return live.Load(), nil },
