@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/summerwind/h2spec/generic"
 	h2config "github.com/summerwind/h2spec/config"
+	"github.com/summerwind/h2spec/generic"
 	"github.com/summerwind/h2spec/hpack"
 	"github.com/summerwind/h2spec/http2"
 	"github.com/summerwind/h2spec/spec"
