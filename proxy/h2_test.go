@@ -1,10 +1,12 @@
 package proxy_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/failover-lab/failover-lab/proxy"
 	"github.com/failover-lab/failover-lab/proxy/config"
@@ -122,5 +124,46 @@ func TestForwardedProtoOverTLS(t *testing.T) {
 	doWith(t, c, "GET", url+"/", "")
 	if got, want := <-protos, "https HTTP/1.1"; got != want {
 		t.Errorf("member saw %q, want %q (HTTP/2 in front, HTTP/1.1 behind)", got, want)
+	}
+}
+
+// An HTTP/2 client that resets its stream (RST_STREAM CANCEL) while the
+// member works is the client going away: the member is not blamed, and
+// other streams on the same connection go on.
+func TestHTTP2StreamCancelNotBlamed(t *testing.T) {
+	entered := make(chan struct{}, 1)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			entered <- struct{}{}
+			<-r.Context().Done() // the proxy cancels the attempt when the client resets
+			return
+		}
+		w.Header().Set("X-Served-By", "service")
+	}))
+	t.Cleanup(slow.Close)
+	s, _ := newServer(t, testPool(config.Member{Name: "service", URL: slow.URL, Weight: 1}), false)
+	url, c := h2Front(t, s)
+	ctx, cancel := context.WithCancel(t.Context())
+	errc := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, "GET", url+"/slow", nil)
+		resp, err := c.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		errc <- err
+	}()
+	<-entered
+	cancel()
+	if err := <-errc; err == nil {
+		t.Fatal("cancelled request: got no error")
+	}
+	m := s.Pools()["web"].Member("service")
+	eventually(t, 5*time.Second, "attempt finished", func() bool { return m.InFlight() == 0 })
+	if got := doWith(t, c, "GET", url+"/fast", ""); got.proto != 2 || got.status != 200 || got.servedBy != "service" {
+		t.Errorf("next stream: got HTTP/%d %d from %q, want HTTP/2 200 from service", got.proto, got.status, got.servedBy)
+	}
+	if tr, ok := m.LastTransition(); ok || m.Health() != member.Up {
+		t.Errorf("service: got %s (last transition %+v), want up and never blamed", m.Health(), tr)
 	}
 }

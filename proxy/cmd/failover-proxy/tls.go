@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -202,7 +203,7 @@ func redirectHTTPS(port string) http.Handler {
 		}
 		if port != "443" {
 			host = net.JoinHostPort(host, port)
-		} else if net.ParseIP(host) != nil && net.ParseIP(host).To4() == nil {
+		} else if strings.Contains(host, ":") { // an IPv6 literal
 			host = "[" + host + "]"
 		}
 		http.Redirect(w, r, "https://"+host+r.URL.RequestURI(), http.StatusPermanentRedirect)
