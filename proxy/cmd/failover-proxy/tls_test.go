@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -249,6 +250,31 @@ func TestCheckCertificates(t *testing.T) {
 			code := run([]string{"-check", tt.file}, &out, &out)
 			if code != tt.code || !strings.Contains(out.String(), tt.want) {
 				t.Errorf("got code %d, %q, want code %d with %q", code, out.String(), tt.code, tt.want)
+			}
+		})
+	}
+}
+
+func TestRedirectHTTPS(t *testing.T) {
+	tests := []struct {
+		name, port, host, target string
+		wantCode                 int
+		wantLocation             string
+	}{
+		{"other port", "8443", "example.test:8080", "/a?b=1", 308, "https://example.test:8443/a?b=1"},
+		{"443 drops the port", "443", "example.test", "/", 308, "https://example.test/"},
+		{"IPv6 on 443", "443", "[::1]:80", "/x", 308, "https://[::1]/x"},
+		{"IPv6 on another port", "8443", "[::1]:80", "/x", 308, "https://[::1]:8443/x"},
+		{"no host", "443", "", "/", 400, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", tt.target, nil)
+			req.Host = tt.host
+			rec := httptest.NewRecorder()
+			redirectHTTPS(tt.port).ServeHTTP(rec, req)
+			if rec.Code != tt.wantCode || rec.Header().Get("Location") != tt.wantLocation {
+				t.Errorf("got %d to %q, want %d to %q", rec.Code, rec.Header().Get("Location"), tt.wantCode, tt.wantLocation)
 			}
 		})
 	}
