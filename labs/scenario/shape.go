@@ -30,9 +30,10 @@ var (
 )
 
 // hiddenKeys are fields of embedded foreign types a scenario may not set:
-// the lab fills the pool's members from nodes.
+// the lab fills the pool's members from nodes, and how it reaches them
+// (tls).
 var hiddenKeys = map[reflect.Type]map[string]bool{
-	reflect.TypeFor[config.Pool](): {"members": true},
+	reflect.TypeFor[config.Pool](): {"members": true, "tls": true},
 }
 
 func posOf(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }
