@@ -7,8 +7,9 @@ type Config struct {
 	// Listen holds the traffic listener addresses. Default ["127.0.0.1:8080"].
 	Listen []string `yaml:"listen"`
 	// Listeners are traffic listeners with options: TLS, HTTP/2, a
-	// redirect to HTTPS (tls.go). Default none. When only these are given,
-	// the default plain listener is not added.
+	// redirect to HTTPS (tls.go). Default none. When a file gives only
+	// these, the default plain listener is not added (in Go: set Listen to
+	// nil).
 	Listeners []Listener `yaml:"listeners,omitempty"`
 	// Admin is the admin listener (status page, metrics, actions).
 	Admin Admin `yaml:"admin"`
