@@ -30,8 +30,8 @@ type tlsFront struct {
 	logger *slog.Logger
 
 	mu    sync.Mutex
-	specs []config.Listener                      // as bound; listeners change only on restart
-	live  map[string]*atomic.Pointer[tls.Config] // by listener address as configured
+	specs []config.Listener             // as bound; listeners change only on restart
+	live  []*atomic.Pointer[tls.Config] // per spec; nil for a plain listener
 }
 
 // bind opens cfg.Listeners; newServer makes each one's http.Server with
@@ -39,35 +39,35 @@ type tlsFront struct {
 func (f *tlsFront) bind(cfg *config.Config, traffic http.Handler, newServer func(http.Handler) *http.Server) ([]listener, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.specs, f.live = cfg.Listeners, map[string]*atomic.Pointer[tls.Config]{}
+	f.specs, f.live = cfg.Listeners, make([]*atomic.Pointer[tls.Config], len(cfg.Listeners))
 	var out []listener
-	for _, spec := range cfg.Listeners {
-		l, err := f.bindOne(spec, traffic, newServer)
+	for i, spec := range cfg.Listeners {
+		l, live, err := bindOne(spec, traffic, newServer)
 		if err != nil {
 			for _, o := range out {
 				o.ln.Close()
 			}
 			return nil, err
 		}
-		out = append(out, l)
+		out, f.live[i] = append(out, l), live
 	}
 	return out, nil
 }
 
-func (f *tlsFront) bindOne(spec config.Listener, traffic http.Handler, newServer func(http.Handler) *http.Server) (listener, error) {
-	var live *atomic.Pointer[tls.Config]
+// bindOne opens one listener; live is its TLS config, nil when plain.
+func bindOne(spec config.Listener, traffic http.Handler, newServer func(http.Handler) *http.Server) (
+	l listener, live *atomic.Pointer[tls.Config], err error) {
 	if spec.TLS != nil {
 		tc, err := serverTLS(spec, time.Now())
 		if err != nil {
-			return listener{}, fmt.Errorf("listener %s: %w", spec.Addr, err)
+			return listener{}, nil, fmt.Errorf("listener %s: %w", spec.Addr, err)
 		}
 		live = new(atomic.Pointer[tls.Config])
 		live.Store(tc)
-		f.live[spec.Addr] = live
 	}
 	ln, err := net.Listen("tcp", spec.Addr)
 	if err != nil {
-		return listener{}, fmt.Errorf("listen: %w", err)
+		return listener{}, nil, fmt.Errorf("listen: %w", err)
 	}
 	h := traffic
 	if spec.RedirectHTTPS != "" {
@@ -84,7 +84,7 @@ func (f *tlsFront) bindOne(spec config.Listener, traffic http.Handler, newServer
 			GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) { return live.Load(), nil },
 		})
 	}
-	return listener{ln, hs}, nil
+	return listener{ln, hs}, live, nil
 }
 
 // serverTLS reads the listener's certificates and builds its TLS config.
@@ -132,7 +132,7 @@ func (f *tlsFront) reload(srv *proxy.Server, load func() (*config.Config, error)
 	if load == nil {
 		return srv.Reload(nil)
 	}
-	var next map[string]*tls.Config
+	var next map[int]*tls.Config
 	err := srv.Reload(func() (*config.Config, error) {
 		cfg, err := load()
 		if err != nil {
@@ -149,34 +149,51 @@ func (f *tlsFront) reload(srv *proxy.Server, load func() (*config.Config, error)
 	return err
 }
 
-// prepare builds the new TLS configs of the listeners that are bound.
-func (f *tlsFront) prepare(cfg *config.Config) (map[string]*tls.Config, error) {
+// prepare builds the new TLS configs of the TLS listeners that are bound,
+// by index into f.live.
+func (f *tlsFront) prepare(cfg *config.Config) (map[int]*tls.Config, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !slices.EqualFunc(f.specs, cfg.Listeners, sameListener) {
 		f.logger.Warn("reload: listeners change only on restart; certificates of the bound ones are read again")
 	}
-	next := map[string]*tls.Config{}
+	next := map[int]*tls.Config{}
 	now := time.Now()
-	for _, spec := range cfg.Listeners {
-		if spec.TLS == nil || f.live[spec.Addr] == nil {
+	for i, spec := range cfg.Listeners {
+		j := f.bound(i, spec.Addr)
+		if spec.TLS == nil || j < 0 {
 			continue
 		}
 		tc, err := serverTLS(spec, now)
 		if err != nil {
 			return nil, fmt.Errorf("listener %s: %w", spec.Addr, err)
 		}
-		next[spec.Addr] = tc
+		next[j] = tc
 	}
 	return next, nil
 }
 
-func (f *tlsFront) commit(next map[string]*tls.Config) {
+// bound is the index of the bound TLS listener that the i-th listener of a
+// new config is: the same position when its address is unchanged, else the
+// first with that address; -1 when none.
+func (f *tlsFront) bound(i int, addr string) int {
+	if i < len(f.specs) && f.specs[i].Addr == addr && f.live[i] != nil {
+		return i
+	}
+	for j, s := range f.specs {
+		if s.Addr == addr && f.live[j] != nil {
+			return j
+		}
+	}
+	return -1
+}
+
+func (f *tlsFront) commit(next map[int]*tls.Config) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for addr, tc := range next {
-		f.live[addr].Store(tc)
-		f.logger.Info("tls certificates loaded", "addr", addr, "certificates", len(tc.Certificates),
+	for i, tc := range next {
+		f.live[i].Store(tc)
+		f.logger.Info("tls certificates loaded", "addr", f.specs[i].Addr, "certificates", len(tc.Certificates),
 			"first_expires", tc.Certificates[0].Leaf.NotAfter)
 	}
 }

@@ -162,10 +162,11 @@ func TestCertificateReload(t *testing.T) {
 	crt, key, first := c.write(t, "site", certs.Leaf{Names: []string{"localhost"}})
 	member := namedBackend(t, "service", 200)
 	path := filepath.Join(c.dir, "proxy.yaml")
-	os.WriteFile(path, []byte(fmt.Sprintf(`listeners: [{addr: "127.0.0.1:0", tls: {certificates: [{cert: %q, key: %q}]}}]
+	tlsListener := fmt.Sprintf(`{addr: "127.0.0.1:0", tls: {certificates: [{cert: %q, key: %q}]}}`, crt, key)
+	os.WriteFile(path, []byte(fmt.Sprintf(`listeners: [%s, %s] # two on one address as written
 admin: {listen: "127.0.0.1:0"}
 pools: {web: {members: [{name: service, url: %q}]}}
-`, crt, key, member.URL)), 0o644)
+`, tlsListener, tlsListener, member.URL)), 0o644)
 	cfg, err := config.Load(path)
 	if err != nil {
 		t.Fatal(err)
@@ -186,8 +187,10 @@ pools: {web: {members: [{name: service, url: %q}]}}
 	if serial := peerSerial(t, kept, url); serial != first.SerialNumber.String() {
 		t.Errorf("open connection after reload: got serial %s, want the first %s (connection kept)", serial, first.SerialNumber)
 	}
-	if serial := peerSerial(t, client(c.roots, "localhost", protos("http2"), nil), url); serial != second.SerialNumber.String() {
-		t.Errorf("new connection after reload: got serial %s, want the second %s", serial, second.SerialNumber)
+	for _, a := range addrs {
+		if serial := peerSerial(t, client(c.roots, "localhost", protos("http2"), nil), "https://"+a+"/"); serial != second.SerialNumber.String() {
+			t.Errorf("new connection to %s after reload: got serial %s, want the second %s", a, serial, second.SerialNumber)
+		}
 	}
 
 	now := time.Now()
