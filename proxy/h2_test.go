@@ -2,6 +2,7 @@ package proxy_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -162,6 +163,37 @@ func TestHTTP2StreamCancelNotBlamed(t *testing.T) {
 	eventually(t, 5*time.Second, "attempt finished", func() bool { return m.InFlight() == 0 })
 	if got := doWith(t, c, "GET", url+"/fast", ""); got.proto != 2 || got.status != 200 || got.servedBy != "service" {
 		t.Errorf("next stream: got HTTP/%d %d from %q, want HTTP/2 200 from service", got.proto, got.status, got.servedBy)
+	}
+	if tr, ok := m.LastTransition(); ok || m.Health() != member.Up {
+		t.Errorf("service: got %s (last transition %+v), want up and never blamed", m.Health(), tr)
+	}
+}
+
+// errBody yields some bytes, then fails: the client's body breaks mid-way.
+type errBody struct{ sent bool }
+
+func (b *errBody) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		return copy(p, "item=4"), nil
+	}
+	return 0, io.ErrUnexpectedEOF
+}
+
+// A client whose HTTP/2 request body breaks (the client resets the stream
+// mid-body) is the client's problem: the member is not blamed.
+func TestHTTP2BrokenClientBodyNotBlamed(t *testing.T) {
+	svc := newBackend(t, "service")
+	s, _ := newServer(t, testPool(primary(svc)), false)
+	url, c := h2Front(t, s)
+	req, _ := http.NewRequest("PUT", url+"/cart", &errBody{})
+	if resp, err := c.Do(req); err == nil {
+		resp.Body.Close() // the client reset its stream: an answer may or may not reach it
+	}
+	m := s.Pools()["web"].Member("service")
+	eventually(t, 5*time.Second, "attempt finished", func() bool { return m.InFlight() == 0 })
+	if got := doWith(t, c, "GET", url+"/", ""); got.proto != 2 || got.status != 200 || got.servedBy != "service" {
+		t.Errorf("next request: got HTTP/%d %d from %q, want HTTP/2 200 from service", got.proto, got.status, got.servedBy)
 	}
 	if tr, ok := m.LastTransition(); ok || m.Health() != member.Up {
 		t.Errorf("service: got %s (last transition %+v), want up and never blamed", m.Health(), tr)
