@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -115,5 +116,51 @@ func TestHTTPSMemberSpeakingPlainHTTP(t *testing.T) {
 	tr, _ := s.Pools()["web"].Member("service").LastTransition()
 	if want := "passive: tls: not a TLS server: "; !strings.HasPrefix(tr.Cause, want) {
 		t.Errorf("cause: got %q, want it to start with %q", tr.Cause, want)
+	}
+}
+
+// A member restarted with a wrong certificate mid-run: new connections to
+// it fail verification, the request goes to the standby, the cause says
+// why; once the right certificate is back, the checks readmit it.
+func TestMemberCertificateReplacedMidRun(t *testing.T) {
+	dir := t.TempDir()
+	ca, _ := certs.NewCA("members CA")
+	stranger, _ := certs.NewCA("another CA")
+	caFile, _ := ca.WriteFile(dir, "ca")
+	right := issue(t, ca, certs.Leaf{Names: []string{"app.internal"}}).TLS()
+	wrong := issue(t, stranger, certs.Leaf{Names: []string{"app.internal"}}).TLS()
+	var current atomic.Pointer[tls.Certificate]
+	current.Store(&right)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Served-By", "service")
+	}))
+	srv.TLS = &tls.Config{GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return current.Load(), nil }}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	stb := newBackend(t, "failover")
+	p := testPool(config.Member{Name: "service", URL: srv.URL, Weight: 1}, standby(stb))
+	p.TLS = &config.UpstreamTLS{CA: caFile, ServerName: "app.internal"}
+	p.Health.DownInterval = 50 * time.Millisecond
+	p.Passive.HoldDown = 100 * time.Millisecond
+	s, front := newServer(t, p, true)
+	if got := do(t, "GET", front.URL+"/", ""); got.status != 200 || got.servedBy != "service" {
+		t.Fatalf("before: got %d from %q, want 200 from service", got.status, got.servedBy)
+	}
+
+	current.Store(&wrong)
+	srv.CloseClientConnections() // as a restart does: the next connection meets the wrong certificate
+	if got := do(t, "GET", front.URL+"/", ""); got.status != 200 || got.servedBy != "failover" {
+		t.Fatalf("wrong certificate: got %d from %q, want 200 from failover", got.status, got.servedBy)
+	}
+	m := s.Pools()["web"].Member("service")
+	eventually(t, 5*time.Second, "service out with a tls cause", func() bool {
+		tr, _ := m.LastTransition()
+		return !m.Usable() && strings.Contains(tr.Cause, "tls: certificate: x509: certificate signed by unknown authority")
+	})
+
+	current.Store(&right)
+	eventually(t, 5*time.Second, "service readmitted", m.Usable)
+	if got := do(t, "GET", front.URL+"/", ""); got.status != 200 || got.servedBy != "service" {
+		t.Errorf("after the fix: got %d from %q, want 200 from service", got.status, got.servedBy)
 	}
 }
