@@ -122,7 +122,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		generated(w, http.StatusBadRequest, ErrKindBadRequest, "bad request")
 		return
 	}
-	rt := h.route(r.URL.Path)
+	clean, _, err := cleanPath(r.URL)
+	if err != nil {
+		generated(w, http.StatusBadRequest, ErrKindBadRequest, "bad request path")
+		return
+	}
+	rt := h.route(clean)
 	if rt == nil {
 		generated(w, http.StatusNotFound, ErrKindNoRoute, "no route for this path")
 		return
