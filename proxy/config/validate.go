@@ -27,6 +27,7 @@ func (c *Config) Validate() error {
 	}
 	c.validateAdmin(&p)
 	c.validateLog(&p)
+	c.Limits.validate(&p)
 	if c.ShutdownTimeout < 0 || c.ShutdownTimeout > MaxDuration {
 		p.add(ErrInvalid, "shutdown_timeout", "must be ≥ 0 and ≤ %s (got %s)", MaxDuration, c.ShutdownTimeout)
 	}

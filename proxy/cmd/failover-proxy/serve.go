@@ -37,7 +37,7 @@ func serve(ctx context.Context, cfg *config.Config, load func() (*config.Config,
 	}
 	reg := newMetrics(srv) // hooks in place before the first request
 	reload := func() error { return srv.Reload(load) }
-	adm := admin.New(srv, admin.Options{Token: cfg.Admin.Token, Reload: reload, Metrics: reg})
+	adm := admin.New(srv, adminOptions(srv, cfg, reload, reg))
 	traffic, admL, err := bind(cfg, srv.Handler, adm, logger)
 	if err != nil {
 		return err
@@ -104,8 +104,7 @@ func bind(cfg *config.Config, traffic, adm http.Handler, logger *slog.Logger) ([
 		if err != nil {
 			return fail(fmt.Errorf("listen: %w", err))
 		}
-		out = append(out, listener{ln, &http.Server{Handler: traffic, ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout: 120 * time.Second, ErrorLog: errLog}})
+		out = append(out, listener{ln, trafficServer(cfg.Limits, traffic, errLog)})
 	}
 	a := cfg.Admin.Listen
 	if a == "" || a == "off" {
@@ -118,7 +117,7 @@ func bind(cfg *config.Config, traffic, adm http.Handler, logger *slog.Logger) ([
 	if err != nil {
 		return fail(fmt.Errorf("admin listen: %w", err))
 	}
-	return out, &listener{ln, &http.Server{Handler: adm, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}}, nil
+	return out, &listener{ln, adminServer(cfg.Limits, adm, errLog)}, nil
 }
 
 // shutdown stops accepting and lets in-flight requests finish within
