@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/failover-lab/failover-lab/proxy/config"
@@ -53,9 +54,13 @@ func limitHandler(l config.Limits, next http.Handler) http.Handler {
 			ctx, cancel := context.WithCancel(r.Context())
 			defer cancel()
 			r = r.WithContext(ctx) // a copy: the server's request keeps its body
-			r.Body = newMinRateBody(r.Body, rc, l.BodyTimeout, int64(l.BodyMinRate), cancel)
+			body := newMinRateBody(r.Body, rc, l.BodyTimeout, int64(l.BodyMinRate), cancel)
+			dw.tooSlow = &body.timedOut
+			r.Body = body
 		}
 		next.ServeHTTP(dw, r)
+		dw.at = time.Time{} // the server's own last writes (chunk end, flush) get a fresh deadline
+		dw.extend(time.Now())
 	})
 }
 
@@ -66,7 +71,9 @@ type deadlineWriter struct {
 	http.ResponseWriter
 	rc      *http.ResponseController
 	d, step time.Duration
-	at      time.Time // when the deadline was last pushed
+	at      time.Time    // when the deadline was last pushed
+	tooSlow *atomic.Bool // the request body missed its rate: answer 408
+	dropped bool         // the handler's own answer is dropped for the 408
 }
 
 func (w *deadlineWriter) extend(now time.Time) {
@@ -78,10 +85,27 @@ func (w *deadlineWriter) extend(now time.Time) {
 
 func (w *deadlineWriter) WriteHeader(code int) {
 	w.extend(time.Now())
+	if w.tooSlow != nil && w.tooSlow.Load() && !w.dropped {
+		// Whatever the proxy made of the cut body (a 502 for the broken
+		// upload), the client's body was too slow: say so.
+		w.dropped = true
+		h := w.Header()
+		clear(h)
+		h.Set("X-Served-By", "proxy")
+		h.Set("X-Proxy-Error", "bad-request")
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+		h.Set("Connection", "close")
+		w.ResponseWriter.WriteHeader(http.StatusRequestTimeout)
+		io.WriteString(w.ResponseWriter, "request body too slow\n")
+		return
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *deadlineWriter) Write(p []byte) (int, error) {
+	if w.dropped {
+		return len(p), nil
+	}
 	w.extend(time.Now())
 	return w.ResponseWriter.Write(p)
 }
@@ -106,6 +130,7 @@ type minRateBody struct {
 	perByte  time.Duration
 	cancel   context.CancelFunc
 	done     bool
+	timedOut atomic.Bool // read by the handler, set by whoever reads the body
 }
 
 func newMinRateBody(b io.ReadCloser, rc *http.ResponseController, grace time.Duration, rate int64, cancel context.CancelFunc) *minRateBody {
@@ -129,6 +154,7 @@ func (b *minRateBody) Read(p []byte) (int, error) {
 		b.rc.SetReadDeadline(time.Time{})
 	case isTimeout(err):
 		b.done = true
+		b.timedOut.Store(true)
 		b.cancel()
 	case err == nil && n > 0:
 		b.rc.SetReadDeadline(b.deadline)
