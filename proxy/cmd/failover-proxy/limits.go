@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log"
-	"net"
 	"net/http"
-	"os"
 	"sync/atomic"
 	"time"
 
@@ -43,19 +40,20 @@ func adminServer(l config.Limits, h http.Handler, errLog *log.Logger) *http.Serv
 	}
 }
 
-// limitHandler sets a write deadline that each write pushes forward, and a
-// request-body deadline that grows with the bytes received.
+// limitHandler sets a write deadline that each write pushes forward, and
+// watches the request body (clientBody): a deadline that grows with the
+// bytes received, and the client's own failures kept apart from members'.
 func limitHandler(l config.Limits, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rc := http.NewResponseController(w)
 		dw := &deadlineWriter{ResponseWriter: w, rc: rc, d: l.WriteTimeout, step: min(time.Second, l.WriteTimeout/4)}
 		dw.extend(time.Now())
-		if l.BodyMinRate > 0 && r.Body != nil && r.Body != http.NoBody {
+		if r.Body != nil && r.Body != http.NoBody {
 			ctx, cancel := context.WithCancel(r.Context())
 			defer cancel()
 			r = r.WithContext(ctx) // a copy: the server's request keeps its body
-			body := newMinRateBody(r.Body, rc, l.BodyTimeout, int64(l.BodyMinRate), cancel)
-			dw.tooSlow = &body.timedOut
+			body := newClientBody(r.Body, rc, l.BodyTimeout, int64(l.BodyMinRate), cancel)
+			dw.bodyFailed = &body.failed
 			r.Body = body
 		}
 		next.ServeHTTP(dw, r)
@@ -69,11 +67,11 @@ func limitHandler(l config.Limits, next http.Handler) http.Handler {
 // deadline is pushed at most once per step, not on every write.
 type deadlineWriter struct {
 	http.ResponseWriter
-	rc      *http.ResponseController
-	d, step time.Duration
-	at      time.Time    // when the deadline was last pushed
-	tooSlow *atomic.Bool // the request body missed its rate: answer 408
-	dropped bool         // the handler's own answer is dropped for the 408
+	rc         *http.ResponseController
+	d, step    time.Duration
+	at         time.Time     // when the deadline was last pushed
+	bodyFailed *atomic.Int32 // the status the client's body failure calls for, or 0
+	dropped    bool          // the handler's own answer is dropped for that one
 }
 
 func (w *deadlineWriter) extend(now time.Time) {
@@ -85,9 +83,9 @@ func (w *deadlineWriter) extend(now time.Time) {
 
 func (w *deadlineWriter) WriteHeader(code int) {
 	w.extend(time.Now())
-	if w.tooSlow != nil && w.tooSlow.Load() && !w.dropped {
-		// Whatever the proxy made of the cut body (a 502 for the broken
-		// upload), the client's body was too slow: say so.
+	if status := w.failedBody(); status != 0 && !w.dropped {
+		// Whatever the proxy made of the broken body (a 502 for the cut
+		// upload), the client's body failed: say so.
 		w.dropped = true
 		h := w.Header()
 		clear(h)
@@ -95,8 +93,8 @@ func (w *deadlineWriter) WriteHeader(code int) {
 		h.Set("X-Proxy-Error", "bad-request")
 		h.Set("Content-Type", "text/plain; charset=utf-8")
 		h.Set("Connection", "close")
-		w.ResponseWriter.WriteHeader(http.StatusRequestTimeout)
-		io.WriteString(w.ResponseWriter, "request body too slow\n")
+		w.ResponseWriter.WriteHeader(int(status))
+		io.WriteString(w.ResponseWriter, http.StatusText(int(status))+": request body\n")
 		return
 	}
 	w.ResponseWriter.WriteHeader(code)
@@ -110,6 +108,13 @@ func (w *deadlineWriter) Write(p []byte) (int, error) {
 	return w.ResponseWriter.Write(p)
 }
 
+func (w *deadlineWriter) failedBody() int32 {
+	if w.bodyFailed == nil {
+		return 0
+	}
+	return w.bodyFailed.Load()
+}
+
 // FlushError lets ResponseController and ReverseProxy flush through.
 func (w *deadlineWriter) FlushError() error {
 	w.extend(time.Now())
@@ -118,51 +123,3 @@ func (w *deadlineWriter) FlushError() error {
 
 // Unwrap gives ResponseController (Hijack for upgrades) the server's writer.
 func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// minRateBody is mod_reqtimeout's "body=grace,MinRate=rate": the body must
-// be complete by grace plus one second per rate bytes received. When it is
-// not, the request's context is cancelled so the proxy knows the client,
-// not the member, failed (no passive failure is counted).
-type minRateBody struct {
-	io.ReadCloser
-	rc       *http.ResponseController
-	deadline time.Time
-	perByte  time.Duration
-	cancel   context.CancelFunc
-	done     bool
-	timedOut atomic.Bool // read by the handler, set by whoever reads the body
-}
-
-func newMinRateBody(b io.ReadCloser, rc *http.ResponseController, grace time.Duration, rate int64, cancel context.CancelFunc) *minRateBody {
-	m := &minRateBody{ReadCloser: b, rc: rc, deadline: time.Now().Add(grace),
-		perByte: max(time.Nanosecond, time.Second/time.Duration(rate)), cancel: cancel}
-	rc.SetReadDeadline(m.deadline)
-	return m
-}
-
-func (b *minRateBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if b.done {
-		return n, err
-	}
-	b.deadline = b.deadline.Add(time.Duration(n) * b.perByte)
-	switch {
-	case errors.Is(err, io.EOF):
-		// The connection's background read (it notices a client going
-		// away) starts now; it must run without a deadline.
-		b.done = true
-		b.rc.SetReadDeadline(time.Time{})
-	case isTimeout(err):
-		b.done = true
-		b.timedOut.Store(true)
-		b.cancel()
-	case err == nil && n > 0:
-		b.rc.SetReadDeadline(b.deadline)
-	}
-	return n, err
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
-}
