@@ -134,6 +134,7 @@ pools:
 		kills                           atomic.Int64
 		lostMu                          sync.Mutex
 		lostErrs                        []string
+		codes                           = map[int]int{}
 	)
 	client := &http.Client{Timeout: 10 * time.Second}
 	for i := range 8 {
@@ -155,6 +156,9 @@ pools:
 					continue
 				}
 				answered.Add(1)
+				lostMu.Lock()
+				codes[resp.StatusCode]++
+				lostMu.Unlock()
 				_, err = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				switch {
@@ -229,8 +233,8 @@ pools:
 	client.CloseIdleConnections()
 	http.DefaultClient.CloseIdleConnections()
 
-	t.Logf("soak %s: %d requests, %d answered (%d ok, %d 5xx, %d cut mid-body), %d lost; %d kills, %d reloads (%d failed), %d admin requests",
-		dur, sent.Load(), answered.Load(), ok.Load(), gen5xx.Load(), cut.Load(), lost.Load(), kills.Load(), reloads.Load(), reloadFails.Load(), adminReqs.Load())
+	t.Logf("soak %s: %d requests, %d answered (%d ok, %d 5xx, %d cut mid-body; by status %v), %d lost; %d kills, %d reloads (%d failed), %d admin requests",
+		dur, sent.Load(), answered.Load(), ok.Load(), gen5xx.Load(), cut.Load(), codes, lost.Load(), kills.Load(), reloads.Load(), reloadFails.Load(), adminReqs.Load())
 	if lost.Load() != 0 {
 		t.Errorf("%d requests got no answer at all, e.g. %v", lost.Load(), lostErrs[:min(3, len(lostErrs))])
 	}
