@@ -52,3 +52,14 @@ func TestHealthPathWithQueryAccepted(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestURLErrorsRedactPassword: errors end up on the status page and in
+// logs; a member URL's password must not.
+func TestURLErrorsRedactPassword(t *testing.T) {
+	for _, u := range []string{"http://user:hunter2@[::1", "http://user:hunter2@/path"} {
+		_, err := config.Parse(strings.NewReader("pools: {web: {members: [{url: '"+u+"'}]}}"), "x.yaml")
+		if err == nil || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: got %v, want an error without the password", u, err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -149,11 +150,15 @@ func (m Member) validate(p *problems, path string) {
 	if m.URL == "" {
 		p.add(ErrRequired, path+".url", "required")
 	} else if u, err := url.Parse(m.URL); err != nil {
-		p.add(ErrInvalid, path+".url", "not a URL: %v", err)
+		p.add(ErrInvalid, path+".url", "not a URL: %v", errors.Unwrap(err)) // url.Error repeats the URL, password and all
 	} else if u.Scheme != "http" && u.Scheme != "https" {
 		p.add(ErrInvalid, path+".url", "scheme must be http or https")
 	} else if u.Host == "" {
-		p.add(ErrInvalid, path+".url", "host is missing (got %q)", m.URL)
+		shown := m.URL
+		if u.User != nil {
+			shown = u.Redacted()
+		}
+		p.add(ErrInvalid, path+".url", "host is missing (got %q)", shown)
 	}
 	if m.Tier < 0 || m.Tier > MaxTier {
 		p.add(ErrInvalid, path+".tier", "must be primary, standby or 0..%d (got %d)", MaxTier, int(m.Tier))
