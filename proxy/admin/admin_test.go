@@ -90,18 +90,11 @@ func get(t *testing.T, url string) (int, string) {
 
 func post(t *testing.T, url, token string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", url, nil)
-	req.Header.Set("X-Requested-By", "test") // a non-simple request, as the page's buttons send
+	hdr := map[string]string{"X-Requested-By": "test"} // a non-simple request, as the page's buttons send
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		hdr["Authorization"] = "Bearer " + token
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return send(t, "POST", url, hdr)
 }
 
 func status(t *testing.T, l *lab) admin.Status {
