@@ -191,3 +191,27 @@ func TestHeaderLimits(t *testing.T) {
 		t.Errorf("unfinished headers: got %v, want the proxy to close within 5s", err)
 	}
 }
+
+// TestAdminTimeouts: the admin listener had no read or write timeout: a
+// request whose body never comes held its connection for ever.
+func TestAdminTimeouts(t *testing.T) {
+	cfg, err := config.Parse(strings.NewReader(
+		"listen: [\"127.0.0.1:0\"]\nadmin: {listen: \"127.0.0.1:0\"}\nlimits: {admin_timeout: 300ms}\npools: {web: {members: [{url: 'http://127.0.0.1:1'}]}}\n"), "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, adm, stop := started(t, cfg, nil, &syncBuffer{})
+	defer stop()
+	c, err := net.Dial("tcp", adm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /reload HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Requested-By: t\r\nContent-Length: 100\r\n\r\n") // no body
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	io.ReadAll(c)
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("admin connection held %s, want it closed after admin_timeout", d)
+	}
+}
