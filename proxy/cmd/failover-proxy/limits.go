@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/failover-lab/failover-lab/proxy"
 	"github.com/failover-lab/failover-lab/proxy/config"
 )
 
@@ -72,6 +73,7 @@ type deadlineWriter struct {
 	at         time.Time     // when the deadline was last pushed
 	bodyFailed *atomic.Int32 // the status the client's body failure calls for, or 0
 	dropped    bool          // the handler's own answer is dropped for that one
+	wrote      bool          // a final status was written
 }
 
 func (w *deadlineWriter) extend(now time.Time) {
@@ -83,14 +85,20 @@ func (w *deadlineWriter) extend(now time.Time) {
 
 func (w *deadlineWriter) WriteHeader(code int) {
 	w.extend(time.Now())
-	if status := w.failedBody(); status != 0 && !w.dropped {
+	if code >= 200 {
+		if w.wrote {
+			return
+		}
+		w.wrote = true
+	}
+	if status := w.failedBody(); status != 0 && code >= 200 {
 		// Whatever the proxy made of the broken body (a 502 for the cut
 		// upload), the client's body failed: say so.
 		w.dropped = true
 		h := w.Header()
 		clear(h)
 		h.Set("X-Served-By", "proxy")
-		h.Set("X-Proxy-Error", "bad-request")
+		h.Set("X-Proxy-Error", proxy.ErrKindBadRequest)
 		h.Set("Content-Type", "text/plain; charset=utf-8")
 		h.Set("Connection", "close")
 		w.ResponseWriter.WriteHeader(int(status))
@@ -101,6 +109,9 @@ func (w *deadlineWriter) WriteHeader(code int) {
 }
 
 func (w *deadlineWriter) Write(p []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
 	if w.dropped {
 		return len(p), nil
 	}
