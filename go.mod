@@ -11,6 +11,7 @@ require (
 	github.com/summerwind/h2spec v2.2.1+incompatible
 	github.com/testcontainers/testcontainers-go v0.41.0
 	github.com/tsenart/vegeta/v12 v12.13.0
+	go.uber.org/goleak v1.3.0
 	go.yaml.in/yaml/v3 v3.0.5
 )
 

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/failover-lab/failover-lab/proxy/member"
@@ -169,9 +168,7 @@ func attemptRequest(out *http.Request, at *attempt, m *member.Member, try int) *
 	}
 	u := *out.URL
 	u.Scheme, u.Host = m.URL.Scheme, m.URL.Host
-	if base := strings.TrimSuffix(m.URL.Path, "/"); base != "" {
-		u.Path, u.RawPath = base+u.Path, ""
-	}
+	u.Path, u.RawPath = joinPath(m.URL, out.URL)
 	req.URL = &u
 	req.Host = ""
 	switch {

@@ -20,6 +20,8 @@ type Config struct {
 	Pools map[string]*Pool `yaml:"pools"`
 	// Log configures logging. Default: transitions as text, no access log.
 	Log Log `yaml:"log"`
+	// Limits hold slow and oversized clients off the listeners.
+	Limits Limits `yaml:"limits"`
 	// ShutdownTimeout bounds how long in-flight requests may finish on
 	// SIGTERM/SIGINT. Default 10s.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
@@ -30,8 +32,10 @@ type Admin struct {
 	// Listen is the admin address; "off" disables it. Default "127.0.0.1:9901".
 	// A non-loopback address requires Token.
 	Listen string `yaml:"listen"`
-	// Token, when set, must be sent as "Authorization: Bearer TOKEN" on
-	// every changing request (POST). Default "" (none; loopback only).
+	// Token, when set, must be sent on every request but GET /ready, as
+	// "Authorization: Bearer TOKEN" (or Basic with TOKEN as password, for a
+	// browser). A reload applies a new token at once. Default "" (none;
+	// loopback only).
 	Token string `yaml:"token,omitempty"`
 }
 

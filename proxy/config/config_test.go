@@ -144,7 +144,7 @@ func TestBadConfigs(t *testing.T) {
 		{"unknown key", "pools:\n  web:\n" + members + "    helth: {}\n",
 			"lab.yaml:5: pools.web.helth: unknown field (known: error_page, health, members, passive, policy, retry, slow_start, timeouts, tls)", config.ErrUnknownField},
 		{"unknown top key", "pool: {}\n",
-			"lab.yaml:1: pool: unknown field (known: admin, listen, listeners, log, pools, routes, shutdown_timeout)", config.ErrUnknownField},
+			"lab.yaml:1: pool: unknown field (known: admin, limits, listen, listeners, log, pools, routes, shutdown_timeout)", config.ErrUnknownField},
 		{"no pools", "listen: [\"127.0.0.1:8080\"]\n", "lab.yaml: pools: at least one pool is required", config.ErrRequired},
 		{"duration as int", "pools:\n  web:\n" + members + "    health: {interval: 5}\n",
 			`lab.yaml:5: pools.web.health.interval: want a duration like "5s", got "5"`, config.ErrInvalid},

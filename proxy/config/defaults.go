@@ -21,6 +21,7 @@ func Default() *Config {
 		Admin:           Admin{Listen: DefaultAdminListen},
 		Log:             Log{Format: "text", Level: "info"},
 		ShutdownTimeout: DefaultShutdownTimeout,
+		Limits:          DefaultLimits(),
 	}
 }
 
@@ -83,6 +84,7 @@ func (c *Config) ApplyDefaults() {
 	setString(&c.Log.Format, d.Log.Format)
 	setString(&c.Log.Level, d.Log.Level)
 	setDuration(&c.ShutdownTimeout, d.ShutdownTimeout)
+	c.Limits.applyDefaults()
 	for name, p := range c.Pools {
 		if p == nil {
 			p = &Pool{}

@@ -36,6 +36,9 @@ func Parse(r io.Reader, filename string) (*Config, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, syntaxError(filename, err)
 	}
+	if err := boundAliases(&doc, filename); err != nil {
+		return nil, err
+	}
 	lines := map[string]int{}
 	var p problems
 	if len(doc.Content) > 0 {

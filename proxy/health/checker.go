@@ -124,7 +124,8 @@ func (c *Checker) probe(ctx context.Context, m *member.Member) member.Check {
 	ctx, cancel := context.WithTimeout(ctx, h.Timeout)
 	defer cancel()
 	u := *m.URL
-	u.Path = strings.TrimSuffix(u.Path, "/") + h.Path
+	path, query, _ := strings.Cut(h.Path, "?") // a query is sent as one
+	u.Path, u.RawQuery = strings.TrimSuffix(u.Path, "/")+path, query
 	req, err := http.NewRequestWithContext(ctx, h.Method, u.String(), nil)
 	if err != nil {
 		res.Reason = "bad check request: " + err.Error()

@@ -38,7 +38,7 @@ func serve(ctx context.Context, cfg *config.Config, load func() (*config.Config,
 	reg := newMetrics(srv) // hooks in place before the first request
 	front := &tlsFront{logger: logger}
 	reload := func() error { return front.reload(srv, load) } // certificates re-read too
-	adm := admin.New(srv, admin.Options{Token: cfg.Admin.Token, Reload: reload, Metrics: reg})
+	adm := admin.New(srv, adminOptions(srv, cfg, reload, reg))
 	traffic, admL, err := bind(cfg, srv.Handler, adm, logger, front)
 	if err != nil {
 		return err
@@ -100,9 +100,7 @@ func bind(cfg *config.Config, traffic, adm http.Handler, logger *slog.Logger, fr
 		return nil, nil, err
 	}
 	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
-	newServer := func(h http.Handler) *http.Server {
-		return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: errLog}
-	}
+	newServer := func(h http.Handler) *http.Server { return trafficServer(cfg.Limits, h, errLog) }
 	for _, addr := range cfg.Listen {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
@@ -126,7 +124,7 @@ func bind(cfg *config.Config, traffic, adm http.Handler, logger *slog.Logger, fr
 	if err != nil {
 		return fail(fmt.Errorf("admin listen: %w", err))
 	}
-	return out, &listener{ln, &http.Server{Handler: adm, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}}, nil
+	return out, &listener{ln, adminServer(cfg.Limits, adm, errLog)}, nil
 }
 
 // shutdown stops accepting and lets in-flight requests finish within
