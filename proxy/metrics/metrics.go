@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/failover-lab/failover-lab/proxy"
+	"github.com/failover-lab/failover-lab/proxy/buildinfo"
 	"github.com/failover-lab/failover-lab/proxy/member"
 	"github.com/failover-lab/failover-lab/proxy/pool"
 )
@@ -55,7 +56,7 @@ func Attach(srv *proxy.Server) *Metrics {
 	m.checkDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "check_duration_seconds",
 		Help: "Active check latency, by result (pass, fail).", Buckets: prometheus.DefBuckets}, []string{"pool", "member", "result"})
 	for _, c := range []prometheus.Collector{m.requests, m.upstream, m.retries, m.budgetRefusals, m.transitions,
-		m.reloads, m.requestDur, m.upstreamDur, m.checkDur, &live{srv: srv},
+		m.reloads, m.requestDur, m.upstreamDur, m.checkDur, &live{srv: srv}, buildInfo(buildinfo.Read()),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		f(c)
 	}
