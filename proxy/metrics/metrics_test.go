@@ -45,7 +45,7 @@ func TestBudgetRefusalsAndChecks(t *testing.T) {
 		`failover_proxy_retry_budget_refusals_total{pool="web"} 2`,
 		`failover_proxy_requests_total{code="5xx",pool="web"} 2`,
 		`failover_proxy_pool_usable_members{pool="web"} 2`,
-		`failover_proxy_member_in_flight{member="good",pool="web"} 0`,
+		`failover_proxy_member_in_flight_requests{member="good",pool="web"} 0`,
 		fmt.Sprintf(`failover_proxy_build_info{goversion=%q,revision=%q,version=%q} 1`, bi.GoVersion, bi.CommitOrUnknown(), bi.Version),
 	} {
 		if !strings.Contains(string(body), want) {
