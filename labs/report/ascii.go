@@ -27,9 +27,9 @@ type bucket struct {
 
 // ASCII draws [from, to) of the run, one line per Step:
 //
-//	     time  service failover proxy err │ 2xx 3xx 4xx 5xx │ slowest
-//	  +0.100s        .        .     5   . │   .   .   .   5 │    1.5s
-//	  +0.200s        5        .     .   . │   5   .   .   . │     1ms  ◀ fixed (clear broken)
+//	   time  service failover proxy err │ 2xx 3xx 4xx 5xx │ slowest
+//	+0.100s        .        .     5   . │   .   .   .   5 │    1.5s
+//	+0.200s        5        .     .   . │   5   .   .   . │     1ms  ◀ fixed (clear broken)
 //
 // (as failure_test.go prints it): answers per answerer, err counting
 // requests that got no answer, then the status classes of the answers.
