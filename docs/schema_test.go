@@ -3,6 +3,7 @@ package docs
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +20,28 @@ import (
 
 // root is the module root, relative to this package.
 const root = ".."
+
+var update = flag.Bool("update", false, "rewrite the generated schema files from the Go types")
+
+// TestSchemaFilesMatchTypes keeps the shipped JSON Schemas equal to what
+// their generators make of the Go types: after changing a type or a
+// field's doc comment, run go test ./docs -run SchemaFiles -update.
+func TestSchemaFilesMatchTypes(t *testing.T) {
+	for file, generate := range map[string]func() []byte{
+		config.SchemaFile:   config.SchemaJSON,
+		scenario.SchemaFile: scenario.SchemaJSON,
+	} {
+		path := filepath.Join(root, file)
+		if *update {
+			if err := os.WriteFile(path, generate(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if shipped, err := os.ReadFile(path); err != nil || !bytes.Equal(shipped, generate()) {
+			t.Errorf("%s is stale (%v): run go test ./docs -run SchemaFiles -update", file, err)
+		}
+	}
+}
 
 // example is a YAML block of a Markdown file.
 type example struct {

@@ -14,7 +14,8 @@ import (
 )
 
 // SchemaFile is where the repository keeps the generated JSON Schema of a
-// config file, relative to the module root.
+// config file, relative to the module root; docs/schema_test.go keeps it
+// up to date (go test ./docs -run SchemaFiles -update).
 const SchemaFile = "proxy/config.schema.json"
 
 // DurationPattern is what the parsers accept as a duration, written as a
