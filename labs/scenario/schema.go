@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/failover-lab/failover-lab/proxy/config"
 )
 
 // SchemaFile is where the repository keeps the generated schema, relative
@@ -36,7 +38,7 @@ func SchemaJSON() []byte {
 
 var ownPkg = reflect.TypeFor[Scenario]().PkgPath()
 
-const durationPattern = `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+const durationPattern = config.DurationPattern
 
 func schemaOf(t reflect.Type) map[string]any {
 	for t.Kind() == reflect.Pointer {
@@ -84,6 +86,9 @@ func structSchema(t reflect.Type) map[string]any {
 		}
 		if e := f.Tag.Get("enum"); e != "" {
 			p["enum"] = strings.Split(e, ",")
+		}
+		if ps, ok := config.PoolKeySchema(name); ok && t == reflect.TypeFor[Proxy]() {
+			p = ps // pool settings: the proxy config's schema, with descriptions, defaults and enums
 		}
 		props[name] = p
 		_, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")

@@ -140,7 +140,7 @@ func TestStatusSaysWhoIsOutWhyAndNextProbe(t *testing.T) {
 		`failover_proxy_member_transitions_total{cause="passive",member="service",pool="web",to="error"} 1`,
 		`failover_proxy_member_state{member="service",pool="web",state="error",tier="primary"} 1`,
 		`failover_proxy_retries_total{member="service",pool="web"} 1`,
-		`failover_proxy_upstream_requests_total{code="5xx",member="service",pool="web"} 1`,
+		`failover_proxy_upstream_responses_total{code="5xx",member="service",pool="web"} 1`,
 		`failover_proxy_requests_total{code="2xx",pool="web"} 1`,
 	} {
 		if !strings.Contains(m, want) {
@@ -213,8 +213,8 @@ func TestFailedReloadShown(t *testing.T) {
 	if code, _ := get(t, l.front.URL+"/"); code != 200 {
 		t.Errorf("traffic after a failed reload: got %d, want 200", code)
 	}
-	if _, m := get(t, l.admin.URL+"/metrics"); !strings.Contains(m, "failover_proxy_config_last_reload_ok 0") ||
-		!strings.Contains(m, `failover_proxy_config_reloads_total{result="error"} 1`) {
+	if _, m := get(t, l.admin.URL+"/metrics"); !strings.Contains(m, "failover_proxy_config_last_reload_successful 0") ||
+		!strings.Contains(m, `failover_proxy_config_reloads_total{result="failure"} 1`) {
 		t.Error("metrics do not show the failed reload")
 	}
 }

@@ -11,12 +11,10 @@ var (
 	stateDesc = prometheus.NewDesc(ns+"_member_state",
 		"1 for the member's current state (up, down, error, draining, disabled), 0 for the others.",
 		[]string{"pool", "member", "tier", "state"}, nil)
-	inflightDesc = prometheus.NewDesc(ns+"_member_in_flight",
+	inflightDesc = prometheus.NewDesc(ns+"_member_in_flight_requests",
 		"Attempts sent to the member whose responses are not finished.", []string{"pool", "member"}, nil)
 	usableDesc = prometheus.NewDesc(ns+"_pool_usable_members",
 		"Members that may take new requests.", []string{"pool"}, nil)
-	reloadDesc = prometheus.NewDesc(ns+"_config_last_reload_ok",
-		"1 when the last reload succeeded (or none happened), 0 when it failed and the old config is in use.", nil, nil)
 )
 
 var states = []string{"up", "down", "error", "draining", "disabled"}
@@ -28,7 +26,6 @@ func (l *live) Describe(ch chan<- *prometheus.Desc) {
 	ch <- stateDesc
 	ch <- inflightDesc
 	ch <- usableDesc
-	ch <- reloadDesc
 }
 
 func (l *live) Collect(ch chan<- prometheus.Metric) {
@@ -51,9 +48,4 @@ func (l *live) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- prometheus.MustNewConstMetric(usableDesc, prometheus.GaugeValue, float64(usable), name)
 	}
-	ok := 1.0
-	if r := l.srv.LastReload(); r != nil && !r.OK {
-		ok = 0
-	}
-	ch <- prometheus.MustNewConstMetric(reloadDesc, prometheus.GaugeValue, ok)
 }

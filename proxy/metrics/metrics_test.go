@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/failover-lab/failover-lab/proxy"
+	"github.com/failover-lab/failover-lab/proxy/buildinfo"
 	"github.com/failover-lab/failover-lab/proxy/config"
 	"github.com/failover-lab/failover-lab/proxy/metrics"
 )
@@ -37,12 +39,14 @@ func TestBudgetRefusalsAndChecks(t *testing.T) {
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
+	bi := buildinfo.Read()
 	for _, want := range []string{
 		`failover_proxy_retries_total{member="bad",pool="web"} 1`,
 		`failover_proxy_retry_budget_refusals_total{pool="web"} 2`,
 		`failover_proxy_requests_total{code="5xx",pool="web"} 2`,
 		`failover_proxy_pool_usable_members{pool="web"} 2`,
-		`failover_proxy_member_in_flight{member="good",pool="web"} 0`,
+		`failover_proxy_member_in_flight_requests{member="good",pool="web"} 0`,
+		fmt.Sprintf(`failover_proxy_build_info{goversion=%q,revision=%q,version=%q} 1`, bi.GoVersion, bi.CommitOrUnknown(), bi.Version),
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("metrics lack %s", want)

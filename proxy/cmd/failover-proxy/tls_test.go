@@ -219,7 +219,7 @@ func peerSerial(t *testing.T, c *http.Client, url string) string {
 
 func postReload(t *testing.T, adm string) (int, string) {
 	t.Helper()
-	resp, err := http.Post("http://"+adm+"/reload", "", nil)
+	resp, err := http.Post("http://"+adm+"/reload", "application/json", nil) // a non-simple request, as the admin requires
 	if err != nil {
 		t.Fatal(err)
 	}
