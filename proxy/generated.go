@@ -18,6 +18,7 @@ const (
 	ErrKindNoMember   = "no-usable-member"
 	ErrKindNoRoute    = "no-route"
 	ErrKindBadRequest = "bad-request"
+	ErrKindClientGone = "client-gone"
 )
 
 //go:embed errorpage.html

@@ -95,7 +95,7 @@ func TestReadmissionOnlyAfterPassingProbe(t *testing.T) {
 			t.Errorf("after a passing probe: served by %q, want service", by)
 		}
 		tl := svc.Transitions()
-		want := []string{"passive: 500 on GET /cart", "active: status 500", "active: 1 pass"}
+		want := []string{"passive: 500 on GET /cart, probe: status 500", "active: status 500", "active: 1 pass"}
 		if len(tl) != len(want) {
 			t.Fatalf("timeline: got %+v, want causes %q", tl, want)
 		}

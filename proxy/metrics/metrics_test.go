@@ -20,7 +20,7 @@ func TestBudgetRefusalsAndChecks(t *testing.T) {
 	pc := config.DefaultPool()
 	pc.Members = []config.Member{{Name: "bad", URL: bad.URL, Weight: 1}, {Name: "good", URL: good.URL, Weight: 1}}
 	pc.Passive.Failures = 1000
-	pc.Retry.BudgetFloor = 1
+	pc.Retry.BudgetFloor = 1 // 10 retries in the 10 s window
 	pc.Retry.BudgetRatio = 0.01
 	cfg := config.Default()
 	cfg.Pools = map[string]*config.Pool{"web": &pc}
@@ -30,7 +30,7 @@ func TestBudgetRefusalsAndChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := metrics.Attach(srv)
-	for range 6 {
+	for range 24 { // 12 fail on bad: 10 retried, 2 refused
 		rec := httptest.NewRecorder()
 		srv.Handler.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	}
@@ -38,7 +38,7 @@ func TestBudgetRefusalsAndChecks(t *testing.T) {
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
 	for _, want := range []string{
-		`failover_proxy_retries_total{member="bad",pool="web"} 1`,
+		`failover_proxy_retries_total{member="bad",pool="web"} 10`,
 		`failover_proxy_retry_budget_refusals_total{pool="web"} 2`,
 		`failover_proxy_requests_total{code="5xx",pool="web"} 2`,
 		`failover_proxy_pool_usable_members{pool="web"} 2`,
