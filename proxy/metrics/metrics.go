@@ -39,7 +39,7 @@ func Attach(srv *proxy.Server) *Metrics {
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "requests_total",
 		Help: "Client requests answered, by pool and status class (proxy-generated answers included)."}, []string{"pool", "code"})
 	m.upstream = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "upstream_requests_total",
-		Help: "Attempts sent to members, by status class or error kind (connect, timeout)."}, []string{"pool", "member", "code"})
+		Help: "Attempts sent to members, by status class or error class (dial, member-reset, member-timeout, client-body, client-gone, canceled)."}, []string{"pool", "member", "code"})
 	m.retries = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "retries_total",
 		Help: "Failed attempts re-sent to another member, by the member that failed."}, []string{"pool", "member"})
 	m.budgetRefusals = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "retry_budget_refusals_total",

@@ -43,6 +43,9 @@ func TestBudgetRefusalsAndChecks(t *testing.T) {
 		`failover_proxy_requests_total{code="5xx",pool="web"} 2`,
 		`failover_proxy_pool_usable_members{pool="web"} 2`,
 		`failover_proxy_member_in_flight{member="good",pool="web"} 0`,
+		`failover_proxy_poison_requests_total{member="good",pool="web"} 0`,
+		`failover_proxy_rescued_attempts_total{member="bad",pool="web"} 0`,
+		`failover_proxy_passive_ejections_refused_total{member="bad",pool="web"} 0`,
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("metrics lack %s", want)
