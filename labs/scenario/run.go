@@ -125,6 +125,8 @@ func step(ctx context.Context, run labs.Run, l *ledger.Ledger, e Event, applied 
 		delete(applied, e.Clear)
 	case "probe":
 		probe(ctx, run.ProxyURL(), e.Name, e.Probe, l)
+	case "reload":
+		return reload(ctx, run, l, e.Name)
 	default: // mark, end
 		l.Mark(ledger.Mark{At: time.Now(), Name: e.Name, Kind: ledger.MarkEvent})
 	}
@@ -139,6 +141,8 @@ func (e Event) describe() string {
 		return "clear " + e.Clear
 	case "probe":
 		return "probe GET " + e.Probe
+	case "reload":
+		return "reload the proxy's config"
 	}
 	return e.Kind()
 }

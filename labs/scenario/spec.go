@@ -64,15 +64,17 @@ type Load struct {
 // Event is one moment of the timeline. At most one of Fault, Clear, Probe
 // and End is set; with none, the event is a plain named mark.
 type Event struct {
-	At    time.Duration `yaml:"at" doc:"When, from the start of the load, e.g. 3s."`
-	Name  string        `yaml:"name,omitempty" doc:"The event's name, used by clear and by expectations' after/until. Required for a fault or a mark; a clear defaults to clear-<fault>, the end to end."`
-	Fault *Fault        `yaml:"fault,omitempty" doc:"Break one node."`
-	Clear string        `yaml:"clear,omitempty" doc:"Undo the fault of the named earlier event."`
-	Probe string        `yaml:"probe,omitempty" doc:"Send one GET of this path through the proxy and keep its status and headers, for an expectation {probe: NAME, ...}."`
-	End   bool          `yaml:"end,omitempty" doc:"The run ends here: the load stops; must be the last event."`
+	At     time.Duration `yaml:"at" doc:"When, from the start of the load, e.g. 3s."`
+	Name   string        `yaml:"name,omitempty" doc:"The event's name, used by clear and by expectations' after/until. Required for a fault or a mark; a clear defaults to clear-<fault>, the end to end."`
+	Fault  *Fault        `yaml:"fault,omitempty" doc:"Break one node."`
+	Clear  string        `yaml:"clear,omitempty" doc:"Undo the fault of the named earlier event."`
+	Probe  string        `yaml:"probe,omitempty" doc:"Send one GET of this path through the proxy and keep its status and headers, for an expectation {probe: NAME, ...}."`
+	End    bool          `yaml:"end,omitempty" doc:"The run ends here: the load stops; must be the last event."`
+	Reload bool          `yaml:"reload,omitempty" doc:"POST the proxy's admin /reload: it re-reads its (unchanged) config file. Builtin proxy only."`
 }
 
-// Kind names what the event does: "fault", "clear", "probe", "end" or "mark".
+// Kind names what the event does: "fault", "clear", "probe", "end",
+// "reload" or "mark".
 func (e Event) Kind() string {
 	switch {
 	case e.Fault != nil:
@@ -83,6 +85,8 @@ func (e Event) Kind() string {
 		return "probe"
 	case e.End:
 		return "end"
+	case e.Reload:
+		return "reload"
 	}
 	return "mark"
 }
