@@ -59,6 +59,7 @@ func (c *Checker) loop(ctx context.Context, m *member.Member) {
 	if m.Health() != member.Up {
 		next = next.Add(c.Delay(m, next))
 	}
+	m.Reprobe()
 	for {
 		m.SetNextCheck(next)
 		t := time.NewTimer(time.Until(next))

@@ -29,8 +29,17 @@ func TestCanceledProbeNeverCounts(t *testing.T) {
 		}
 		m.Suspect("500 on GET /")
 		res := c.ConfirmOnce(ctx, m)
-		if res.Reason != "canceled" || m.Health() != member.Up {
-			t.Errorf("canceled confirmation: got %q and %s, want canceled and up", res.Reason, m.Health())
+		if res.Reason != "canceled" || m.Health() != member.Up || !m.IsSuspect() {
+			t.Errorf("canceled confirmation: got %q, %s, suspect %v; want canceled, up, still suspect", res.Reason, m.Health(), m.IsSuspect())
+		}
+		// The next checker (after the reload) answers the open suspicion:
+		// with a probe, or with its first check at once, whichever runs first.
+		f.hang.Store(false)
+		f.status.Store(500)
+		start(t, p)
+		synctest.Wait()
+		if m.Usable() || m.IsSuspect() {
+			t.Errorf("after the restart: got %s, suspect %v; want out and the suspicion answered", m.Health(), m.IsSuspect())
 		}
 	})
 }

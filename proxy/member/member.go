@@ -103,6 +103,8 @@ func (m *Member) transition(from, to Health, cause string) bool {
 	}
 	m.record(Status(adm, from), Status(adm, to), cause)
 	if from == Up {
+		m.suspect.Store(nil) // out: the suspicion is answered
+		m.stalled.Store(false)
 		m.rescue() // nobody will answer the attempts still waiting: re-send them
 	}
 	return true

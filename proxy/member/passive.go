@@ -102,6 +102,17 @@ func (m *Member) IsStalled() bool { return m.stalled.Load() }
 // ProbeRequests is signalled when the member becomes suspect.
 func (m *Member) ProbeRequests() <-chan struct{} { return m.probe }
 
+// Reprobe asks again for the probe of a suspicion nobody answered (its
+// probe was cut short by a reload): a new checker calls it when it starts.
+func (m *Member) Reprobe() {
+	if m.IsSuspect() {
+		select {
+		case m.probe <- struct{}{}:
+		default:
+		}
+	}
+}
+
 // ConfirmDone applies the probe that a suspicion asked for: a failing
 // probe ejects the member for holdDown — a probe is active evidence, so
 // even the last usable member goes — and a passing one clears the
