@@ -15,11 +15,9 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/failover-lab/failover-lab/proxy"
 	"github.com/failover-lab/failover-lab/proxy/config"
 	"github.com/failover-lab/failover-lab/proxy/health"
 	"github.com/failover-lab/failover-lab/proxy/member"
-	"github.com/failover-lab/failover-lab/proxy/pool"
 )
 
 // pathBackend answers 500 on /poison and 200 elsewhere, as an application
@@ -140,23 +138,8 @@ func (n *hangNet) RoundTrip(r *http.Request) (*http.Response, error) {
 // still waiting on it are re-sent to the standby at that moment.
 func TestStallRescue(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		pc := config.DefaultPool()
-		pc.Health.Jitter = 0
-		pc.Members = []config.Member{
-			{Name: "service", URL: "http://service", Tier: config.Primary, Weight: 1},
-			{Name: "failover", URL: "http://failover", Tier: config.Standby, Weight: 1},
-		}
-		p, err := pool.New("web", pc, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
 		hn := &hangNet{}
-		p.Transport = hn
-		h := &proxy.Handler{}
-		h.SetRoutes([]config.Route{{Path: "/", Pool: "web"}}, map[string]*pool.Pool{"web": p})
-		c := &health.Checker{Pool: p}
-		c.Start(t.Context())
-		defer c.Stop()
+		p, h := memLab(t, hn)
 		synctest.Wait() // the first checks pass
 		hn.hung.Store(true)
 		type res struct {
