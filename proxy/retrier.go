@@ -68,7 +68,9 @@ func (t *retrier) RoundTrip(out *http.Request) (*http.Response, error) {
 			next = t.nextMember(out, at, try, tried)
 		}
 		if next == nil {
-			o.hints.release()    // the answer the client gets: its 1xx go first
+			if o.resp != nil {
+				o.hints.release() // the answer the client gets: its 1xx go first
+			}
 			return o.resp, o.err // the member's answer, or a 502/504 by proxyError
 		}
 		m.Retried()
