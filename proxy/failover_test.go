@@ -27,10 +27,12 @@ func TestPrimary500GoesToStandbyWithoutClient5xx(t *testing.T) {
 	m := s.Pools()["web"].Member("service")
 	eventually(t, 2*time.Second, "service ejected", func() bool { return m.Health() == member.Error })
 	// The first 500 made it suspect; the probe at once (its / answers 500
-	// too) confirmed it. Requests that raced the probe were retried.
-	const want = "passive: 500 on GET /cart, probe: status 500"
-	if tr, _ := m.LastTransition(); tr.Cause != want {
-		t.Errorf("service: cause %q, want %q", tr.Cause, want)
+	// too) confirmed it — or, on a slow machine, the requests that raced
+	// the probe (each retried) made 3 failures in a row first.
+	tr, _ := m.LastTransition()
+	if tr.Cause != "passive: 500 on GET /cart, probe: status 500" &&
+		tr.Cause != "passive: 3 failures in a row within 10s, last 500 on GET /cart" {
+		t.Errorf("service: cause %q, want the probe's confirmation or 3 failures in a row", tr.Cause)
 	}
 }
 

@@ -19,6 +19,7 @@ func reload(ctx context.Context, run labs.Run, l *ledger.Ledger, name string) er
 	if err != nil {
 		return fmt.Errorf("reload: %w", err)
 	}
+	req.Header.Set("X-Requested-By", "failover-lab") // the admin refuses bare cross-site POSTs
 	if tok := run.AdminToken(); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
