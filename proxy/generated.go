@@ -19,6 +19,7 @@ const (
 	ErrKindNoMember   = "no-usable-member"
 	ErrKindNoRoute    = "no-route"
 	ErrKindBadRequest = "bad-request"
+	ErrKindClientGone = "client-gone"
 )
 
 //go:embed errorpage.html

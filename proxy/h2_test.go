@@ -34,7 +34,9 @@ func TestFailoverRulesOverHTTP2(t *testing.T) {
 		svc, stb := newBackend(t, "service"), newBackend(t, "failover")
 		stb.bodies = make(chan string, 1)
 		svc.status.Store(500)
-		s, _ := newServer(t, testPool(primary(svc), standby(stb)), false)
+		pc := testPool(primary(svc), standby(stb))
+		pc.Passive.Failures = 1 // checks are off: no probe would confirm it
+		s, _ := newServer(t, pc, false)
 		url, c := h2Front(t, s)
 		got := doWith(t, c, "PUT", url+"/cart", "item=42")
 		if got.proto != 2 || got.status != 200 || got.servedBy != "failover" {
@@ -67,11 +69,11 @@ func TestFailoverRulesOverHTTP2(t *testing.T) {
 		p := testPool(primary(a), primary(b))
 		p.Passive.Failures = 1000
 		p.Retry.BudgetRatio = 0.01
-		p.Retry.BudgetFloor = 2
+		p.Retry.BudgetFloor = 1 // 10 retries in the 10 s window
 		s, _ := newServer(t, p, false)
 		url, c := h2Front(t, s)
 		leaked := 0
-		for range 20 {
+		for range 36 {
 			if got := doWith(t, c, "GET", url+"/", ""); got.proto != 2 {
 				t.Fatalf("got HTTP/%d, want HTTP/2", got.proto)
 			} else if got.status == 503 {
@@ -79,13 +81,15 @@ func TestFailoverRulesOverHTTP2(t *testing.T) {
 			}
 		}
 		if leaked != 8 {
-			t.Errorf("client 503s: got %d, want 8 (10 failures, 2 retries in budget)", leaked)
+			t.Errorf("client 503s: got %d, want 8 (18 failures, 10 retries in budget)", leaked)
 		}
 	})
 	t.Run("nothing usable: the 503 page", func(t *testing.T) {
 		svc := newBackend(t, "service")
 		svc.status.Store(500)
-		s, _ := newServer(t, testPool(primary(svc)), false)
+		pc := testPool(primary(svc))
+		pc.Passive.Failures, pc.Passive.EjectLast = 1, true // checks off, the only member
+		s, _ := newServer(t, pc, false)
 		url, c := h2Front(t, s)
 		doWith(t, c, "GET", url+"/", "") // the member's 500 ejects it
 		got := doWith(t, c, "GET", url+"/", "")

@@ -19,8 +19,8 @@ import (
 // Hooks are told what the handler does (metrics); every field is optional.
 type Hooks struct {
 	// Attempt: one try on a member finished its headers (status 0: none;
-	// kind: "", connect or timeout).
-	Attempt func(pool, member string, status int, kind string, d time.Duration)
+	// class: "" or a Class such as dial, member-timeout).
+	Attempt func(pool, member string, status int, class string, d time.Duration)
 	// Retry: a failed attempt is sent again to another member.
 	Retry func(pool, member string)
 	// BudgetRefused: a retry was possible but the budget was spent.

@@ -80,6 +80,7 @@ func TestHTTPSMembers(t *testing.T) {
 			stb := newBackend(t, "failover")
 			p := testPool(m, standby(stb))
 			p.TLS = &tt.tls
+			p.Passive.Failures = 1 // checks are off: no probe would confirm it
 			s, front := newServer(t, p, false)
 			got := do(t, "GET", front.URL+"/cart", "")
 			svc := s.Pools()["web"].Member("service")
@@ -109,7 +110,9 @@ func TestHTTPSMembers(t *testing.T) {
 func TestHTTPSMemberSpeakingPlainHTTP(t *testing.T) {
 	plain := newBackend(t, "service")
 	m := config.Member{Name: "service", URL: strings.Replace(plain.srv.URL, "http://", "https://", 1), Weight: 1}
-	s, front := newServer(t, testPool(m), false)
+	pc := testPool(m)
+	pc.Passive.Failures, pc.Passive.EjectLast = 1, true // checks off, the only member
+	s, front := newServer(t, pc, false)
 	if got := do(t, "GET", front.URL+"/", ""); got.status != http.StatusBadGateway {
 		t.Fatalf("got %d, want 502", got.status)
 	}

@@ -25,6 +25,8 @@ type HTTPFault struct {
 	When        string        `yaml:"when,omitempty" enum:"before,mid" doc:"When a reset happens: before (default) or mid (after half the body)."`
 	Code        int           `yaml:"code,omitempty" doc:"Exit status (kind exit), 1-255. Default 1."`
 	Health      string        `yaml:"health,omitempty" enum:"ok,fail" doc:"What /health answers (kind health): ok or fail, whatever the pages do."`
+	Path        string        `yaml:"path,omitempty" doc:"Only requests whose path starts with this, e.g. /poison. Default every page (not for kind health)."`
+	Method      string        `yaml:"method,omitempty" doc:"Only requests with this method, e.g. POST. Default any (not for kind health)."`
 }
 
 // ContainerFault acts on the node's container (or process).

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -86,6 +87,10 @@ func (s *Scenario) normalize() {
 	}
 	if s.Load.Path == "" {
 		s.Load.Path = "/"
+	}
+	for i := range s.Streams {
+		l := &s.Streams[i].Load
+		l.Method, l.Path = cmp.Or(l.Method, "GET"), cmp.Or(l.Path, "/")
 	}
 	for i := range s.Timeline {
 		e := &s.Timeline[i]

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs"
@@ -64,8 +65,17 @@ func play(ctx context.Context, s *Scenario, run labs.Run, l *ledger.Ledger, say 
 
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
+	specs := s.LoadSpecs(run.ProxyURL())
 	loaded := make(chan error, 1)
-	go func() { loaded <- load.Run(loadCtx, s.LoadSpec(run.ProxyURL()), l) }()
+	go func() {
+		errs := make([]error, len(specs))
+		var wg sync.WaitGroup
+		for i, spec := range specs {
+			wg.Go(func() { errs[i] = load.Run(loadCtx, spec, l) })
+		}
+		wg.Wait()
+		loaded <- errors.Join(errs...)
+	}()
 
 	applied := map[string]labs.Applied{}
 	for _, e := range s.Timeline {
@@ -115,6 +125,8 @@ func step(ctx context.Context, run labs.Run, l *ledger.Ledger, e Event, applied 
 		delete(applied, e.Clear)
 	case "probe":
 		probe(ctx, run.ProxyURL(), e.Name, e.Probe, l)
+	case "reload":
+		return reload(ctx, run, l, e.Name)
 	default: // mark, end
 		l.Mark(ledger.Mark{At: time.Now(), Name: e.Name, Kind: ledger.MarkEvent})
 	}
@@ -129,6 +141,8 @@ func (e Event) describe() string {
 		return "clear " + e.Clear
 	case "probe":
 		return "probe GET " + e.Probe
+	case "reload":
+		return "reload the proxy's config"
 	}
 	return e.Kind()
 }

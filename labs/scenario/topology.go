@@ -24,7 +24,7 @@ func (f Fault) LabFault(name string) labs.Fault {
 		out.HTTP = &app.Fault{
 			ID: name, Kind: app.Kind(h.Kind), Status: h.Status, Count: h.Count, For: app.Duration(h.For),
 			Probability: h.Probability, Latency: app.Duration(h.Latency), Jitter: app.Duration(h.Jitter),
-			When: h.When, Code: h.Code, Health: h.Health,
+			When: h.When, Code: h.Code, Health: h.Health, Path: h.Path, Method: h.Method,
 		}
 	}
 	if c := f.Container; c != nil {
@@ -38,11 +38,13 @@ func (f Fault) LabFault(name string) labs.Fault {
 
 // LoadSpec is the load of s aimed at the proxy at target, for the run's
 // whole length.
-func (s *Scenario) LoadSpec(target string) load.Spec {
-	l := s.Load
+func (s *Scenario) LoadSpec(target string) load.Spec { return s.loadSpec(target, s.Load) }
+
+func (s *Scenario) loadSpec(target string, l Load) load.Spec {
 	spec := load.Spec{
 		Target: target, Path: l.Path, Method: l.Method, IdempotencyKey: l.IdempotencyKey,
 		Rate: int(l.Rate), Duration: s.EndAt(), Timeout: l.Timeout, FreshConns: l.FreshConns,
+		Malformed: l.Malformed,
 	}
 	if l.Body != "" {
 		spec.Body = []byte(l.Body)

@@ -112,14 +112,19 @@ func TestStatusSaysWhoIsOutWhyAndNextProbe(t *testing.T) {
 	l.svcStatus.Store(500)
 	get(t, l.front.URL+"/cart")
 
-	st := status(t, l)
+	// The 500 made service suspect; the probe at once confirms it.
+	var st admin.Status
+	deadline := time.Now().Add(2 * time.Second)
+	for st = status(t, l); st.Pools[0].Members[0].State != "error" && time.Now().Before(deadline); st = status(t, l) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	p := st.Pools[0]
 	svc := p.Members[0]
 	if p.Serving != "failover" {
 		t.Errorf("serving: got %q, want failover", p.Serving)
 	}
-	if svc.Name != "service" || svc.State != "error" || svc.Cause != "passive: 500 on GET /cart" || svc.Since == nil {
-		t.Errorf("service: got state %q cause %q since %v, want error, passive: 500 on GET /cart, a time", svc.State, svc.Cause, svc.Since)
+	if svc.Name != "service" || svc.State != "error" || svc.Cause != "passive: 500 on GET /cart, probe: status 500" || svc.Since == nil {
+		t.Errorf("service: got state %q cause %q since %v, want error, passive: 500 on GET /cart, probe: status 500, a time", svc.State, svc.Cause, svc.Since)
 	}
 	if svc.NextCheck == nil || svc.NextCheck.Sub(*svc.Since) < 4900*time.Millisecond || !strings.Contains(svc.NextProbe, "when the hold-down ends") {
 		t.Errorf("next probe: got %v %q, want at the hold-down's end (5s after the failure)", svc.NextCheck, svc.NextProbe)

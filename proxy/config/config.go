@@ -126,17 +126,33 @@ type Health struct {
 	ExpectBody string `yaml:"expect_body"`
 }
 
-// Passive is failure detection from live traffic.
+// Passive is failure detection from live traffic. A failure the member
+// caused (a listed status, its refused or reset connection, its timeout)
+// makes it suspect and probes it at once; a failing probe ejects it.
 type Passive struct {
 	// Statuses that count as a failure. Default [500, 502, 503, 504].
 	Statuses []int `yaml:"statuses"`
-	// Failures within Window that put the member in error state. Default 1.
+	// Failures in a row (no good answer between them) within Window that
+	// eject the member whatever the probe says: health endpoints can lie.
+	// Default 3.
 	Failures int `yaml:"failures"`
 	// Window over which failures are counted. Default 10s.
 	Window time.Duration `yaml:"window"`
 	// HoldDown is how long the error state lasts before a synthetic probe
 	// (the health check) may readmit the member. Default 5s.
 	HoldDown time.Duration `yaml:"hold_down"`
+	// StallAfter: a request waiting this long for a member's response
+	// headers makes the member suspect (a probe at once); when the member
+	// is then ejected, the requests still waiting on it are re-sent.
+	// Default 1s.
+	StallAfter time.Duration `yaml:"stall_after"`
+	// EjectLast lets passive detection eject the last usable member of the
+	// pool; failed probes and checks always can. Default false.
+	EjectLast bool `yaml:"eject_last"`
+	// BlamePoison counts a failure against a member even when the same
+	// request had already failed on another member (a poison request).
+	// Default false.
+	BlamePoison bool `yaml:"blame_poison"`
 }
 
 // Retry governs re-sending a failed request to the next usable member.

@@ -41,10 +41,11 @@ func DefaultPool() Pool {
 			ExpectStatus: []string{"200-399"},
 		},
 		Passive: Passive{
-			Statuses: []int{500, 502, 503, 504},
-			Failures: 1,
-			Window:   10 * time.Second,
-			HoldDown: 5 * time.Second,
+			Statuses:   []int{500, 502, 503, 504},
+			Failures:   3,
+			Window:     10 * time.Second,
+			HoldDown:   5 * time.Second,
+			StallAfter: time.Second,
 		},
 		Retry: Retry{Attempts: 3, BodyLimit: 64 * KiB, BudgetRatio: 0.2, BudgetFloor: 3},
 		Timeouts: Timeouts{
@@ -120,6 +121,7 @@ func (p *Pool) applyDefaults() {
 	setInt(&ps.Failures, dp.Failures)
 	setDuration(&ps.Window, dp.Window)
 	setDuration(&ps.HoldDown, dp.HoldDown)
+	setDuration(&ps.StallAfter, dp.StallAfter)
 	r, dr := &p.Retry, d.Retry
 	setInt(&r.Attempts, dr.Attempts)
 	if r.BodyLimit == 0 {

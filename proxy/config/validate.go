@@ -204,6 +204,7 @@ func (ps Passive) validate(p *problems, path string) {
 	atLeastOne(p, path+".failures", ps.Failures)
 	positive(p, path+".window", ps.Window)
 	positive(p, path+".hold_down", ps.HoldDown)
+	positive(p, path+".stall_after", ps.StallAfter)
 }
 
 func (r Retry) validate(p *problems, path string) {

@@ -46,7 +46,7 @@ func Attach(srv *proxy.Server) *Metrics {
 	}
 	m.requests = counter("requests_total", "Client requests answered, by pool and status class (proxy-generated answers included).", "pool", "code")
 	m.responses = counter("upstream_responses_total", "Attempts sent to members that got response headers, by status class.", "pool", "member", "code")
-	m.upstreamErrors = counter("upstream_errors_total", "Attempts sent to members that got no response, by cause (connect, timeout).", "pool", "member", "cause")
+	m.upstreamErrors = counter("upstream_errors_total", "Attempts sent to members that got no response, by cause (dial, member-reset, member-timeout, client-body, client-gone, canceled).", "pool", "member", "cause")
 	m.retries = counter("retries_total", "Failed attempts re-sent to another member, by the member that failed.", "pool", "member")
 	m.budgetRefusals = counter("retry_budget_refusals_total", "Retries not made because the retry budget was spent.", "pool")
 	m.transitions = counter("member_transitions_total", "Member state transitions, by new state and cause kind (passive, active, admin).", "pool", "member", "to", "cause")

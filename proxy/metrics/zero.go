@@ -9,7 +9,7 @@ import (
 // Label values every pool or member can see, created at zero so a series
 // exists before its first event (rate() and absent() need that).
 var (
-	upstreamCauses    = []string{proxy.ErrKindConnect, proxy.ErrKindTimeout}
+	upstreamCauses    = proxy.Classes()
 	transitionCauses  = []string{"passive", "active", "admin"}
 	checkResults      = []string{"pass", "fail"}
 	reloadResults     = []string{"success", "failure"}

@@ -1,45 +1,57 @@
 // Command trial tries failover-proxy as a new user would, with the lab's
-// fixtures as separate processes: app as the primary, errorpage (status 200,
-// as in the seed) as the standby, the proxy from its quick-start flags.
-// It drives 50 GET/s, switches the primary to 500 at 3 s, fixes it after
-// -broken, and reports client 5xx and the failback time.
+// fixtures as separate processes and the proxy from its quick-start flags
+// only (-primary, -standby). Each mode is one story of issue 11:
+//
+//	seed       50 GET/s; the primary answers 500 on every path from 3 s for
+//	           -broken, then is fixed: client 5xx and the failback time
+//	poison     50 GET/s of normal traffic plus 2/s GET /poison, which both
+//	           members (two apps) answer with 500
+//	malformed  50 GET/s plus 2/s POST whose body breaks (bad chunking, or
+//	           shorter than its Content-Length)
+//	hang       20 GET/s, 5 s client timeout; the primary hangs from 3 s for
+//	           -hang, then is fixed
 //
 //	go build -o bin/ ./proxy/cmd/... ./fixtures/cmd/...
-//	go run ./proxy/internal/trial -bin bin -broken 10.3s
+//	go run ./proxy/internal/trial -bin bin -mode seed -broken 10.3s
 package main
 
 import (
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"time"
 )
 
-type row struct {
-	sent   time.Time
-	status int
-	by     string
-	err    error
-}
-
 func main() {
 	bin := flag.String("bin", "bin", "directory holding failover-proxy, app and errorpage")
-	broken := flag.Duration("broken", 10*time.Second, "how long the primary answers 500")
+	mode := flag.String("mode", "seed", "seed, poison, malformed or hang")
+	broken := flag.Duration("broken", 10*time.Second, "seed: how long the primary answers 500")
+	hang := flag.Duration("hang", 15*time.Second, "hang: how long the primary hangs")
 	flag.Parse()
-	if err := trial(*bin, *broken); err != nil {
+	if err := trial(*bin, *mode, *broken, *hang); err != nil {
 		fmt.Fprintln(os.Stderr, "trial:", err)
 		os.Exit(1)
 	}
 }
 
-func trial(bin string, broken time.Duration) error {
-	app, ctl, ep, px, adm := freePort(), freePort(), freePort(), freePort(), freePort()
+// setup is the processes' addresses.
+type setup struct {
+	px, ctl string // proxy, the primary's fault control
+}
+
+func trial(bin, mode string, broken, hang time.Duration) error {
+	app, ctl, stb, ctl2, px, adm := freePort(), freePort(), freePort(), freePort(), freePort(), freePort()
+	standby := []string{"errorpage", "-listen", stb, "-name", "failover", "-status", "200"}
+	primary := []string{"app", "-listen", app, "-control", ctl, "-name", "service"}
+	if mode == "poison" { // the application cannot handle /poison, on every member
+		poison := `{"kind":"status","status":500,"path":"/poison"}`
+		primary = append(primary, "-fault", poison)
+		standby = []string{"app", "-listen", stb, "-control", ctl2, "-name", "failover", "-fault", poison}
+	}
 	var procs []*exec.Cmd
 	defer func() {
 		for _, p := range procs {
@@ -47,10 +59,8 @@ func trial(bin string, broken time.Duration) error {
 			p.Wait()
 		}
 	}()
-	for _, args := range [][]string{
-		{"app", "-listen", app, "-control", ctl, "-name", "service"},
-		{"errorpage", "-listen", ep, "-name", "failover", "-status", "200"},
-		{"failover-proxy", "-listen", px, "-primary", "http://" + app, "-standby", "http://" + ep, "-admin", adm},
+	for _, args := range [][]string{primary, standby,
+		{"failover-proxy", "-listen", px, "-primary", "http://" + app, "-standby", "http://" + stb, "-admin", adm},
 	} {
 		c := exec.Command(bin+"/"+args[0], args[1:]...)
 		if err := c.Start(); err != nil {
@@ -61,81 +71,18 @@ func trial(bin string, broken time.Duration) error {
 	if err := waitReady("http://"+adm+"/ready", 10*time.Second); err != nil {
 		return err
 	}
-	rows, flipAt, fixAt, err := drive("http://"+px+"/cart", "http://"+ctl+"/faults", broken)
-	if err != nil {
-		return err
+	s := setup{px: "http://" + px, ctl: "http://" + ctl + "/faults"}
+	switch mode {
+	case "seed":
+		return seed(s, broken)
+	case "poison":
+		return abuse(s, "GET /poison", getter(s.px+"/poison", 5*time.Second))
+	case "malformed":
+		return abuse(s, "POST with a broken body", malformed(px))
+	case "hang":
+		return hung(s, hang)
 	}
-	report(rows, flipAt, fixAt)
-	return nil
-}
-
-// drive sends 50 GET/s, breaks the primary at 3 s and fixes it after broken.
-func drive(url, faults string, broken time.Duration) (rows []row, flipAt, fixAt time.Time, err error) {
-	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 100}}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	begin := time.Now()
-	for now := range tick.C {
-		el := now.Sub(begin)
-		switch {
-		case flipAt.IsZero() && el >= 3*time.Second:
-			if err := control("POST", faults, `{"kind":"status","status":500}`); err != nil {
-				return nil, flipAt, fixAt, err
-			}
-			flipAt = time.Now()
-		case !flipAt.IsZero() && fixAt.IsZero() && el >= 3*time.Second+broken:
-			if err := control("DELETE", faults, ""); err != nil {
-				return nil, flipAt, fixAt, err
-			}
-			fixAt = time.Now()
-		case el >= 3*time.Second+broken+5*time.Second:
-			wg.Wait()
-			return rows, flipAt, fixAt, nil
-		}
-		wg.Go(func() {
-			r := row{sent: now}
-			resp, err := client.Get(url)
-			if r.err = err; err == nil {
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				r.status, r.by = resp.StatusCode, resp.Header.Get("X-Served-By")
-			}
-			mu.Lock()
-			rows = append(rows, r)
-			mu.Unlock()
-		})
-	}
-	return rows, flipAt, fixAt, nil
-}
-
-func report(rows []row, flipAt, fixAt time.Time) {
-	var n5xx, nerr, primaryWhileBroken int
-	var first row
-	var back time.Time
-	for _, r := range rows {
-		if r.err != nil {
-			nerr++
-		}
-		if r.status >= 500 {
-			n5xx++
-		}
-		if r.sent.After(flipAt) && (first.sent.IsZero() || r.sent.Before(first.sent)) {
-			first = r
-		}
-		if r.sent.After(flipAt) && r.sent.Before(fixAt) && r.by == "service" {
-			primaryWhileBroken++
-		}
-		if r.sent.After(fixAt) && r.by == "service" && (back.IsZero() || r.sent.Before(back)) {
-			back = r.sent
-		}
-	}
-	fmt.Printf("requests %d, client 5xx %d, transport errors %d\n", len(rows), n5xx, nerr)
-	fmt.Printf("first request after the flip served by %q (status %d)\n", first.by, first.status)
-	fmt.Printf("requests served by service while broken: %d\n", primaryWhileBroken)
-	fmt.Printf("failback: first request served by service %s after the fix\n", back.Sub(fixAt).Round(time.Millisecond))
+	return fmt.Errorf("unknown -mode %q", mode)
 }
 
 func control(method, url, body string) error {

@@ -1,0 +1,56 @@
+package scenario
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/failover-lab/failover-lab/labs/load"
+)
+
+// MainStream names the rows of the scenario's load in expectations
+// ({stream: main}); they carry no stream tag in the ledger.
+const MainStream = "main"
+
+// Stream is one more load run alongside the scenario's load, e.g. a
+// trickle of abusive requests among normal traffic. Its rows are tagged
+// with Name so that expectations can select them.
+type Stream struct {
+	Name string `yaml:"name" doc:"The stream's name: lowercase letters, digits and '-'; expectations select its rows with stream: NAME."`
+	Load `yaml:",inline"`
+}
+
+// LoadSpecs are the scenario's loads aimed at target: the main one first,
+// then one per stream, tagged with its name.
+func (s *Scenario) LoadSpecs(target string) []load.Spec {
+	specs := []load.Spec{s.LoadSpec(target)}
+	for _, st := range s.Streams {
+		spec := s.loadSpec(target, st.Load)
+		spec.Stream = st.Name
+		specs = append(specs, spec)
+	}
+	return specs
+}
+
+// StreamNames lists what an expectation's stream may name.
+func (s *Scenario) StreamNames() []string {
+	names := []string{MainStream}
+	for _, st := range s.Streams {
+		names = append(names, st.Name)
+	}
+	return names
+}
+
+func (v v) streams() {
+	seen := []string{MainStream}
+	for i, st := range v.s.Streams {
+		path := fmt.Sprintf("streams[%d]", i)
+		switch {
+		case !nameRE.MatchString(st.Name):
+			v.add(path+".name", ErrInvalid, "lowercase letters, digits and '-', at most 32 (got %q)", st.Name)
+		case slices.Contains(seen, st.Name):
+			v.add(path+".name", ErrInvalid, "%q is taken (main is the scenario's load)", st.Name)
+		}
+		seen = append(seen, st.Name)
+		v.load(path, st.Load)
+	}
+}
