@@ -73,8 +73,9 @@ func TestZeroSeriesAndReload(t *testing.T) {
 	for _, series := range []string{
 		`failover_proxy_requests_total{code="5xx",pool="web"}`,
 		`failover_proxy_upstream_responses_total{code="2xx",member="a",pool="web"}`,
-		`failover_proxy_upstream_errors_total{cause="connect",member="a",pool="web"}`,
-		`failover_proxy_upstream_errors_total{cause="timeout",member="a",pool="web"}`,
+		`failover_proxy_upstream_errors_total{cause="dial",member="a",pool="web"}`,
+		`failover_proxy_upstream_errors_total{cause="member-timeout",member="a",pool="web"}`,
+		`failover_proxy_upstream_errors_total{cause="client-gone",member="a",pool="web"}`,
 		`failover_proxy_retries_total{member="a",pool="web"}`,
 		`failover_proxy_retry_budget_refusals_total{pool="web"}`,
 		`failover_proxy_member_transitions_total{cause="passive",member="a",pool="web",to="error"}`,
@@ -102,7 +103,7 @@ func TestZeroSeriesAndReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	body = scrape()
-	if got := value(body, `failover_proxy_upstream_errors_total{cause="connect",member="b",pool="web"}`); got != "0" {
+	if got := value(body, `failover_proxy_upstream_errors_total{cause="dial",member="b",pool="web"}`); got != "0" {
 		t.Errorf("member added by reload: got %s, want 0", got)
 	}
 	reloaded := value(body, at)
