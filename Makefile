@@ -4,7 +4,7 @@ BIN     := bin
 # Compose: the v2 plugin when present, else Debian's docker-compose 1.29.
 COMPOSE := $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
 
-.PHONY: all build test race lint bench images clean
+.PHONY: all build test race lint bench fuzz images clean
 
 all: build
 
@@ -22,6 +22,14 @@ lint: ## formatting and vet
 bench: ## benchmarks: the proxy's hot path vs httputil.ReverseProxy, then failover-proxy vs nginx, HAProxy, Apache (ratios)
 	$(GO) test -run '^$$' -bench . -benchmem ./proxy/...
 	$(GO) run ./labs/bench
+
+FUZZTIME ?= 1m
+fuzz: ## every fuzz target (func Fuzz* in *_test.go) for FUZZTIME each; a crasher stays in that package's testdata/fuzz
+	@set -e; for f in $$(git grep -l '^func Fuzz' -- '*_test.go'); do \
+		for fn in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "== $$fn ./$$(dirname $$f) for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$(dirname $$f); \
+		done; done
 
 images: ## build every image from source (no registry needed)
 	$(GO) run ./fixtures/cmd/images

@@ -2,17 +2,23 @@
 // routes a request to a pool, picks a usable member of the best tier, and
 // forwards it with net/http/httputil.ReverseProxy.
 //
-// The retry lives in the ReverseProxy's Transport (attempt.go): each attempt
-// is sent to a member; a connection failure, a response-header timeout or a
-// listed status (500, 502, 503, 504) is a passive failure of that member,
-// and — when the method is idempotent or the request carries an
+// The retry lives in the ReverseProxy's Transport (retrier.go): each attempt
+// is sent to a member; a refused or reset connection, a response-header
+// timeout or a listed status (500, 502, 503, 504) is a passive failure of
+// that member — never the client's broken body or its going away
+// (errclass.go) — and — when the method is idempotent or the request carries an
 // Idempotency-Key, its body was buffered, attempts and the retry budget are
 // left, and another member is usable — the request is sent again, to the
 // next member, before a byte was written to the client. So the 500 that
 // triggers failover is never seen by the client.
 //
 // Answers the proxy makes itself carry X-Served-By: proxy and
-// X-Proxy-Error: connect | timeout | no-usable-member (docs/contracts.md).
+// X-Proxy-Error: connect | timeout | no-usable-member | bad-request |
+// client-gone (docs/contracts.md). A failure makes the member suspect and
+// probed at once; a request that already failed elsewhere is poison and not
+// held against the next member; passive detection never ejects the last
+// usable member; an ejection re-sends the attempts still waiting on it
+// (docs/proxy.md, "Passive detection").
 //
 //	request ─▶ route ─▶ pool ─▶ Pick(tier 0…n, not tried) ─▶ member
 //	                      ▲                                   │

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/failover-lab/failover-lab/proxy/member"
 	"github.com/failover-lab/failover-lab/proxy/pool"
 )
 
@@ -18,6 +19,7 @@ const (
 	ErrKindNoMember   = "no-usable-member"
 	ErrKindNoRoute    = "no-route"
 	ErrKindBadRequest = "bad-request"
+	ErrKindClientGone = "client-gone"
 )
 
 //go:embed errorpage.html
@@ -42,7 +44,11 @@ func unavailable(w http.ResponseWriter, p *pool.Pool) {
 	h.Set("X-Proxy-Error", ErrKindNoMember)
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Retry-After", strconv.Itoa(retryAfter(p, time.Now())))
+	if operatorHeld(p) {
+		h.Del("Retry-After") // nothing returns until an operator acts: no promise
+	} else {
+		h.Set("Retry-After", strconv.Itoa(retryAfter(p, time.Now())))
+	}
 	w.WriteHeader(http.StatusServiceUnavailable)
 	page := p.ErrorPage
 	if page == nil {
@@ -60,4 +66,15 @@ func retryAfter(p *pool.Pool, now time.Time) int {
 		d = next.Sub(now)
 	}
 	return max(1, int(math.Ceil(d.Seconds())))
+}
+
+// operatorHeld reports whether every member is drained or disabled by the
+// admin: no check brings any of them back.
+func operatorHeld(p *pool.Pool) bool {
+	for _, m := range p.Members {
+		if m.AdminState() == member.Active {
+			return false
+		}
+	}
+	return true
 }

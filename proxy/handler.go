@@ -19,8 +19,8 @@ import (
 // Hooks are told what the handler does (metrics); every field is optional.
 type Hooks struct {
 	// Attempt: one try on a member finished its headers (status 0: none;
-	// kind: "", connect or timeout).
-	Attempt func(pool, member string, status int, kind string, d time.Duration)
+	// class: "" or a Class such as dial, member-timeout).
+	Attempt func(pool, member string, status int, class string, d time.Duration)
 	// Retry: a failed attempt is sent again to another member.
 	Retry func(pool, member string)
 	// BudgetRefused: a retry was possible but the budget was spent.
@@ -31,12 +31,11 @@ type Hooks struct {
 
 // Handler routes requests to pools and forwards them with retries.
 type Handler struct {
-	Logger *slog.Logger // access log when AccessLog; nil: none
+	Logger *slog.Logger // access log when SetAccessLog(true); nil: none
 	Hooks  Hooks
-	// AccessLog logs one line per request at info level.
-	AccessLog bool
 
-	table atomic.Pointer[table]
+	table     atomic.Pointer[table]
+	accessLog atomic.Bool // one line per request at info level; reloads set it
 }
 
 type table struct {
@@ -64,6 +63,9 @@ func (bytePool) Put(b []byte) {
 		bufPool.Put((*copyBuf)(b))
 	}
 }
+
+// SetAccessLog turns the access log on or off, also while serving.
+func (h *Handler) SetAccessLog(on bool) { h.accessLog.Store(on) }
 
 // SetRoutes installs the routes atomically: in-flight requests finish on
 // the pools they started with.
@@ -113,16 +115,22 @@ func (h *Handler) route(path string) *route {
 // ServeHTTP answers one client request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	if h.AccessLog || h.Hooks.Done != nil {
+	accessLog := h.accessLog.Load()
+	if accessLog || h.Hooks.Done != nil {
 		sw := &statusWriter{ResponseWriter: w}
 		w = sw
-		defer func() { h.done(r, sw, start) }()
+		defer func() { h.done(r, sw, start, accessLog) }()
 	}
 	if r.Method == http.MethodConnect || !strings.HasPrefix(r.URL.Path, "/") {
 		generated(w, http.StatusBadRequest, ErrKindBadRequest, "bad request")
 		return
 	}
-	rt := h.route(r.URL.Path)
+	clean, _, err := cleanPath(r.URL)
+	if err != nil {
+		generated(w, http.StatusBadRequest, ErrKindBadRequest, "bad request path")
+		return
+	}
+	rt := h.route(clean)
 	if rt == nil {
 		generated(w, http.StatusNotFound, ErrKindNoRoute, "no route for this path")
 		return
@@ -138,7 +146,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt.rp.ServeHTTP(w, r) // the retrier reads and buffers the body
 }
 
-func (h *Handler) done(r *http.Request, sw *statusWriter, start time.Time) {
+func (h *Handler) done(r *http.Request, sw *statusWriter, start time.Time, accessLog bool) {
 	d := time.Since(start)
 	status := sw.status
 	if status == 0 {
@@ -147,7 +155,7 @@ func (h *Handler) done(r *http.Request, sw *statusWriter, start time.Time) {
 	if h.Hooks.Done != nil {
 		h.Hooks.Done(sw.pool, status, d)
 	}
-	if h.AccessLog && h.Logger != nil {
+	if accessLog && h.Logger != nil {
 		h.Logger.Info("access", "method", r.Method, "path", r.URL.Path, "status", status,
 			"pool", sw.pool, "served_by", sw.Header().Get("X-Served-By"), "duration", d, "remote", r.RemoteAddr)
 	}

@@ -90,9 +90,16 @@ type answer struct {
 	proxyErr string
 	body     string
 	header   http.Header
+	proto    int // ProtoMajor of the client's response
 }
 
 func do(t *testing.T, method, url, body string, hdr ...string) answer {
+	t.Helper()
+	return doWith(t, http.DefaultClient, method, url, body, hdr...)
+}
+
+// doWith is do with a given client (an HTTP/2 one, h2_test.go).
+func doWith(t *testing.T, client *http.Client, method, url, body string, hdr ...string) answer {
 	t.Helper()
 	var rd io.Reader
 	if body != "" {
@@ -105,13 +112,13 @@ func do(t *testing.T, method, url, body string, hdr ...string) answer {
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return answer{resp.StatusCode, resp.Header.Get("X-Served-By"), resp.Header.Get("X-Proxy-Error"), string(b), resp.Header}
+	return answer{resp.StatusCode, resp.Header.Get("X-Served-By"), resp.Header.Get("X-Proxy-Error"), string(b), resp.Header, resp.ProtoMajor}
 }
 
 // eventually polls cond every 10ms until it holds or the deadline passes.

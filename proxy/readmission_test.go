@@ -38,26 +38,35 @@ func (n *memNet) RoundTrip(r *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(strings.NewReader("page")), Request: r}, nil
 }
 
+// memLab is a handler over an in-memory pool "web" — service (primary) and
+// failover (standby) reached through rt — with its checker running; call
+// it inside a synctest bubble.
+func memLab(t *testing.T, rt http.RoundTripper) (*pool.Pool, *proxy.Handler) {
+	t.Helper()
+	pc := config.DefaultPool()
+	pc.Health.Jitter = 0
+	pc.Members = []config.Member{
+		{Name: "service", URL: "http://service", Tier: config.Primary, Weight: 1},
+		{Name: "failover", URL: "http://failover", Tier: config.Standby, Weight: 1},
+	}
+	p, err := pool.New("web", pc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Transport = rt
+	h := &proxy.Handler{}
+	h.SetRoutes([]config.Route{{Path: "/", Pool: "web"}}, map[string]*pool.Pool{"web": p})
+	c := &health.Checker{Pool: p}
+	c.Start(t.Context())
+	t.Cleanup(c.Stop)
+	return p, h
+}
+
 func TestReadmissionOnlyAfterPassingProbe(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		pc := config.DefaultPool()
-		pc.Health.Jitter = 0
-		pc.Members = []config.Member{
-			{Name: "service", URL: "http://service", Tier: config.Primary, Weight: 1},
-			{Name: "failover", URL: "http://failover", Tier: config.Standby, Weight: 1},
-		}
-		p, err := pool.New("web", pc, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
 		net := &memNet{}
 		net.serviceStatus.Store(200)
-		p.Transport = net
-		h := &proxy.Handler{}
-		h.SetRoutes([]config.Route{{Path: "/", Pool: "web"}}, map[string]*pool.Pool{"web": p})
-		c := &health.Checker{Pool: p}
-		c.Start(t.Context())
-		defer c.Stop()
+		p, h := memLab(t, net)
 		synctest.Wait()
 		get := func() string {
 			rec := httptest.NewRecorder()
@@ -95,7 +104,7 @@ func TestReadmissionOnlyAfterPassingProbe(t *testing.T) {
 			t.Errorf("after a passing probe: served by %q, want service", by)
 		}
 		tl := svc.Transitions()
-		want := []string{"passive: 500 on GET /cart", "active: status 500", "active: 1 pass"}
+		want := []string{"passive: 500 on GET /cart, probe: status 500", "active: status 500", "active: 1 pass"}
 		if len(tl) != len(want) {
 			t.Fatalf("timeline: got %+v, want causes %q", tl, want)
 		}

@@ -47,8 +47,8 @@ func (s *Server) reload(load func() (*config.Config, error)) error {
 		return fmt.Errorf("reload: %w", err)
 	}
 	old := s.Config()
-	if !slices.Equal(old.Listen, cfg.Listen) || old.Admin != cfg.Admin {
-		s.Logger.Warn("reload: listen and admin addresses change only on restart")
+	if !slices.Equal(old.Listen, cfg.Listen) || old.Admin.Listen != cfg.Admin.Listen || old.Limits != cfg.Limits {
+		s.Logger.Warn("reload: listen and admin addresses and limits change only on restart")
 	}
 	if err := s.Apply(cfg); err != nil {
 		return fmt.Errorf("reload: %w", err)

@@ -26,7 +26,7 @@ func TestReloadKeepsInFlightAndState(t *testing.T) {
 	p := testPool(config.Member{Name: "slow", URL: slow.URL, Weight: 1}, standby(bad))
 	s, front := newServer(t, p, false)
 	// Take "bad" out: drive it directly, it is a standby.
-	s.Pools()["web"].Member("bad").PassiveFailure("500 on GET /", 1, p.Passive.Window, p.Passive.HoldDown)
+	s.Pools()["web"].Member("bad").PassiveFailure("500 on GET /", member.Rule{Failures: 1, Window: p.Passive.Window, HoldDown: p.Passive.HoldDown, MayEject: true})
 
 	got := make(chan string, 1)
 	go func() {

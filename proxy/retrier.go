@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/failover-lab/failover-lab/proxy/member"
@@ -18,16 +16,15 @@ import (
 // errNoUsableMember maps to the 503 error page with Retry-After.
 var errNoUsableMember = errors.New("no usable member")
 
-// upstreamError is a failed attempt without a response; kind is connect or
-// timeout (X-Proxy-Error).
+// upstreamError is a failed attempt without a response.
 type upstreamError struct {
-	kind   string
+	class  Class
 	member string
 	err    error
 }
 
 func (e *upstreamError) Error() string {
-	return fmt.Sprintf("member %s: %s: %v", e.member, e.kind, e.err)
+	return fmt.Sprintf("member %s: %s: %v", e.member, e.class, e.err)
 }
 func (e *upstreamError) Unwrap() error { return e.err }
 
@@ -37,6 +34,16 @@ func (e *upstreamError) Unwrap() error { return e.err }
 type retrier struct {
 	pool  *pool.Pool
 	hooks *Hooks
+}
+
+// outcome is what one attempt did.
+type outcome struct {
+	resp   *http.Response
+	err    error
+	retry  bool // failed in a way another member may not: try the next one
+	byReq  bool // the failure may be the request's doing (not a refused connection)
+	poison bool // failed after failing elsewhere: the request is the likely cause
+	hints  *informational
 }
 
 func (t *retrier) RoundTrip(out *http.Request) (*http.Response, error) {
@@ -51,23 +58,28 @@ func (t *retrier) RoundTrip(out *http.Request) (*http.Response, error) {
 	if m == nil {
 		return nil, errNoUsableMember
 	}
+	failedBefore := false
 	for try := 1; ; try++ {
-		resp, failure, err := t.send(out, at, m, try)
-		if failure == "" {
-			return resp, err
-		}
+		o := t.send(out, at, m, try, failedBefore)
 		tried = append(tried, m)
-		next := t.nextMember(out, at, try, tried)
+		var next *member.Member
+		if o.retry && !o.poison { // a poison request is not sent on to a third member
+			next = t.nextMember(out, at, try, tried)
+		}
 		if next == nil {
-			return resp, err // the member's answer, or a 502/504 by proxyError
+			if o.resp != nil {
+				o.hints.release() // the answer the client gets: its 1xx go first
+			}
+			return o.resp, o.err // the member's answer, or a 502/504 by proxyError
 		}
 		m.Retried()
 		if t.hooks.Retry != nil {
 			t.hooks.Retry(p.Name, m.Name)
 		}
-		if resp != nil {
-			discard(resp)
+		if o.resp != nil {
+			discard(o.resp)
 		}
+		failedBefore = failedBefore || o.byReq
 		m = next
 	}
 }
@@ -91,46 +103,75 @@ func (t *retrier) nextMember(out *http.Request, at *attempt, try int, tried []*m
 	return next
 }
 
-// send makes one attempt on m. failure is non-empty ("500 on GET /cart")
-// when the attempt counts against the member; the member is then told.
-func (t *retrier) send(out *http.Request, at *attempt, m *member.Member, try int) (*http.Response, string, error) {
+// send makes one attempt on m. While it waits for headers the attempt is
+// registered with m, so m's ejection cancels it (a rescue), and a wait
+// past passive.stall_after makes m suspect. A failure m caused is counted
+// against it, unless the request already failed on another member
+// (failedBefore): then it is poison.
+func (t *retrier) send(out *http.Request, at *attempt, m *member.Member, try int, failedBefore bool) outcome {
 	p := t.pool
-	req := attemptRequest(out, at, m, try)
+	var o outcome
+	ctx, cancel := context.WithCancelCause(out.Context())
+	ctx, o.hints = holdInformational(ctx, at.retryable && p.Config.Retry.Attempts > 1)
+	req := attemptRequest(out, ctx, at, m, try)
 	m.Start()
+	id := m.Waiting(cancel)
+	stall := time.AfterFunc(p.Config.Passive.StallAfter, func() {
+		m.Stalled(fmt.Sprintf("stall: %s waited %s for headers", on(out), p.Config.Passive.StallAfter))
+	})
 	start := time.Now()
 	resp, err := p.Transport.RoundTrip(req)
 	d := time.Since(start)
-	var failure, kind string
+	stall.Stop()
+	m.DoneWaiting(id)
+	if err == nil && errors.Is(context.Cause(ctx), member.ErrRescued) {
+		discard(resp) // ejected as the headers came: the body would be cut
+		resp, err = nil, context.Cause(ctx)
+	}
+	var failure string
+	var class Class
 	switch {
-	case err != nil && out.Context().Err() != nil:
-		m.Finish(0) // the client went away: not the member's fault
-		return nil, "", err
 	case err != nil:
-		kind = errKind(err)
-		failure = kind + " error on " + on(out)
-		if kind == ErrKindTimeout {
-			failure = fmt.Sprintf("timeout after %s on %s", p.Config.Timeouts.ResponseHeader, on(out))
-		}
-		err = &upstreamError{kind: kind, member: m.Name, err: err}
+		class = classify(err, out.Context(), ctx)
+		cancel(nil)
 		m.Finish(0)
+		o.err = &upstreamError{class: class, member: m.Name, err: err}
+		o.retry = class.Blames() || class == ClassCanceled
+		o.byReq = class == ClassMemberReset || class == ClassMemberTimeout
+		if class.Blames() {
+			failure = fmt.Sprintf("%s on %s", class, on(out))
+			if class == ClassMemberTimeout {
+				failure = fmt.Sprintf("timeout after %s on %s", p.Config.Timeouts.ResponseHeader, on(out))
+			} else if why := pool.TLSCause(err); why != "" {
+				failure = why + " on " + on(out)
+			}
+		}
 	case p.IsFailure(resp.StatusCode):
+		o.retry, o.byReq = true, true
 		failure = fmt.Sprintf("%d on %s", resp.StatusCode, on(out))
+	default:
+		m.Succeeded()
 	}
 	if t.hooks.Attempt != nil {
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode
 		}
-		t.hooks.Attempt(p.Name, m.Name, status, kind, d)
+		t.hooks.Attempt(p.Name, m.Name, status, string(class), d)
 	}
 	if failure != "" {
-		pc := p.Config.Passive
-		m.PassiveFailure(failure, pc.Failures, pc.Window, pc.HoldDown)
+		if failedBefore && !p.Config.Passive.BlamePoison {
+			o.poison = true
+			m.Poisoned(failure)
+		} else {
+			p.PassiveFailure(m, failure)
+		}
 	}
 	if resp != nil {
-		resp.Body = wrapBody(resp.Body, &finish{pool: p, m: m, out: out, status: resp.StatusCode})
+		resp.Body = wrapBody(resp.Body, &finish{pool: p, m: m, out: out, status: resp.StatusCode, cancel: cancel})
 	}
-	return resp, failure, err
+	o.resp = resp
+	return o
 }
 
 // on names the request in a failure cause ("GET /cart"); it is built only
@@ -145,31 +186,30 @@ type finish struct {
 	m      *member.Member
 	out    *http.Request
 	status int
+	cancel context.CancelCauseFunc
 }
 
 func (f *finish) bodyClosed(readErr error) {
 	f.m.Finish(f.status)
+	f.cancel(nil)
 	if readErr != nil && f.out.Context().Err() == nil && f.status != http.StatusSwitchingProtocols {
 		// Headers were already forwarded: too late to retry, not to count.
-		pc := f.pool.Config.Passive
-		f.m.PassiveFailure("body cut short on "+on(f.out), pc.Failures, pc.Window, pc.HoldDown)
+		f.pool.PassiveFailure(f.m, "body cut short on "+on(f.out))
 	}
 }
 
 // attemptRequest points the outbound request at m with a fresh body. The
 // first attempt is a shallow copy; a retry is a fresh clone.
-func attemptRequest(out *http.Request, at *attempt, m *member.Member, try int) *http.Request {
+func attemptRequest(out *http.Request, ctx context.Context, at *attempt, m *member.Member, try int) *http.Request {
 	var req *http.Request
 	if try == 1 {
-		req = out.WithContext(out.Context())
+		req = out.WithContext(ctx)
 	} else {
-		req = out.Clone(out.Context())
+		req = out.Clone(ctx)
 	}
 	u := *out.URL
 	u.Scheme, u.Host = m.URL.Scheme, m.URL.Host
-	if base := strings.TrimSuffix(m.URL.Path, "/"); base != "" {
-		u.Path, u.RawPath = base+u.Path, ""
-	}
+	u.Path, u.RawPath = joinPath(m.URL, out.URL)
 	req.URL = &u
 	req.Host = ""
 	switch {
@@ -178,22 +218,11 @@ func attemptRequest(out *http.Request, at *attempt, m *member.Member, try int) *
 		req.ContentLength = int64(len(at.body))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(at.body)), nil }
 	case at.rest != nil:
-		req.Body = io.NopCloser(at.rest)
+		req.Body = clientBody{io.NopCloser(at.rest)}
+	case req.Body != nil && req.Body != http.NoBody:
+		req.Body = clientBody{req.Body} // streamed: its read errors are the client's
 	}
 	return req
-}
-
-// errKind tells a connection failure from a timeout awaiting headers.
-func errKind(err error) string {
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Op == "dial" {
-		return ErrKindConnect
-	}
-	var ne net.Error
-	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
-		return ErrKindTimeout
-	}
-	return ErrKindConnect
 }
 
 // discard drops a failed response that will not be sent to the client,
@@ -209,10 +238,11 @@ func proxyError(w http.ResponseWriter, r *http.Request, p *pool.Pool, err error)
 	switch {
 	case errors.Is(err, errNoUsableMember):
 		unavailable(w, p)
+	case errors.As(err, &ue):
+		status, kind, msg := ue.class.answer()
+		generated(w, status, kind, msg)
 	case errors.Is(err, errBadBody):
 		generated(w, http.StatusBadRequest, ErrKindBadRequest, "bad request body")
-	case errors.As(err, &ue) && ue.kind == ErrKindTimeout:
-		generated(w, http.StatusGatewayTimeout, ErrKindTimeout, "member timed out")
 	default:
 		generated(w, http.StatusBadGateway, ErrKindConnect, "member unreachable")
 	}

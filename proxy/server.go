@@ -41,7 +41,7 @@ func NewServer(cfg *config.Config, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{Handler: &Handler{Logger: logger, AccessLog: cfg.Log.Access}, Logger: logger, ctx: context.Background()}
+	s := &Server{Handler: &Handler{Logger: logger}, Logger: logger, ctx: context.Background()}
 	if err := s.build(cfg); err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (s *Server) build(cfg *config.Config) error {
 		}
 	}
 	s.cfg, s.pools = cfg, pools
-	s.Handler.AccessLog = cfg.Log.Access
+	s.Handler.SetAccessLog(cfg.Log.Access)
 	s.Handler.SetRoutes(cfg.Routes, pools)
 	return nil
 }

@@ -44,6 +44,7 @@ func Evaluate(s *scenario.Scenario, l *ledger.Ledger) []Result {
 	out := make([]Result, len(s.Expect))
 	for i, e := range s.Expect {
 		r := Result{Index: i, Expectation: e, Pos: s.Pos(fmt.Sprintf("expect[%d]", i))}
+		rows := ofStream(rows, e.Stream)
 		w, err := WindowOf(s, e, t, rows)
 		if err != nil {
 			r.Measured = err.Error()
@@ -66,6 +67,8 @@ func Evaluate(s *scenario.Scenario, l *ledger.Ledger) []Result {
 			latency(&r, in)
 		case "probe":
 			probe(&r, s, l)
+		case "never_ejected":
+			neverEjected(&r, in, t)
 		case "requests":
 			n := len(in)
 			r.Pass = e.Requests.Check(n)

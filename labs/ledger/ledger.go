@@ -36,6 +36,7 @@ type Row struct {
 	Status    int           `json:"status"`    // 0 when Err is set
 	ServedBy  string        `json:"served_by"` // X-Served-By of the answer, ServedByProxy if absent
 	Err       string        `json:"error,omitempty"`
+	Stream    string        `json:"stream,omitempty"` // the load stream that sent it; "" = the main one
 }
 
 // Mark kinds.

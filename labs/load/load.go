@@ -47,6 +47,9 @@ func Run(ctx context.Context, s Spec, l *ledger.Ledger) error {
 		return fmt.Errorf("load: %w", err)
 	}
 	s = s.withDefaults()
+	if s.Malformed != "" {
+		return runMalformed(ctx, s, l)
+	}
 	pacer := vegeta.ConstantPacer{Freq: s.Rate, Per: time.Second}
 	interval := time.Duration(time.Second.Nanoseconds() / int64(s.Rate))
 	// vegeta's ConstantPacer sends hit k at began + (k+1)×interval.
@@ -89,7 +92,9 @@ func run(ctx context.Context, s Spec, p vegeta.Pacer, due func(time.Time, uint64
 		if res.Code == 0 && ctx.Err() != nil && errors.Is(goErr, context.Canceled) {
 			continue // cut short by our own cancellation
 		}
-		l.Record(toRow(res, goErr, began, due))
+		row := toRow(res, goErr, began, due)
+		row.Stream = s.Stream
+		l.Record(row)
 	}
 	return nil
 }

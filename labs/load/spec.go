@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -44,6 +45,11 @@ type Spec struct {
 	// MaxWorkers caps requests in flight. Default: enough to keep the rate
 	// when every request runs into the timeout (Rate×Timeout + 1).
 	MaxWorkers int
+	// Stream tags every row this load records (Row.Stream). Default "".
+	Stream string
+	// Malformed sends every request with a broken body, one of
+	// MalformedKinds (malformed.go). Default "" (well-formed).
+	Malformed string
 	// FreshConns is the fraction of requests, in [0, 1], sent on a new TCP
 	// connection that is closed afterwards; the rest reuse keep-alive
 	// connections. Spread evenly over the sequence. Default 0.
@@ -81,6 +87,8 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("%w: max_workers: must be > 0 (got %d)", ErrInvalidSpec, s.MaxWorkers)
 	case s.FreshConns < 0 || s.FreshConns > 1 || math.IsNaN(s.FreshConns):
 		return fmt.Errorf("%w: fresh_conns: must be in [0, 1] (got %v)", ErrInvalidSpec, s.FreshConns)
+	case s.Malformed != "" && !slices.Contains(MalformedKinds, s.Malformed):
+		return fmt.Errorf("%w: malformed: must be one of %v (got %q)", ErrInvalidSpec, MalformedKinds, s.Malformed)
 	}
 	return nil
 }

@@ -27,9 +27,12 @@ type bucket struct {
 
 // ASCII draws [from, to) of the run, one line per Step:
 //
-//	    time   service failover proxy │ 2xx 3xx 4xx 5xx err │ slowest
-//	+3.000s         3        2     . │   3   .   .   2   . │   12ms  ◀ broken
+//	   time  service failover proxy err │ 2xx 3xx 4xx 5xx │ slowest
+//	+0.100s        .        .     5   . │   .   .   .   5 │    1.5s
+//	+0.200s        5        .     .   . │   5   .   .   . │     1ms  ◀ fixed (clear broken)
 //
+// (as failure_test.go prints it): answers per answerer, err counting
+// requests that got no answer, then the status classes of the answers.
 // Notes add labels of their own at their times (the window's edges).
 func ASCII(s *scenario.Scenario, l *ledger.Ledger, from, to time.Time, notes ...ledger.Mark) string {
 	t := expect.TimesOf(s, l)

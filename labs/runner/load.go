@@ -7,13 +7,24 @@ import (
 	"github.com/failover-lab/failover-lab/labs/scenario"
 )
 
-// LoadSpec is the load of s aimed at the proxy at target, for the run's
-// whole length.
-func loadSpec(s *scenario.Scenario, target string) load.Spec {
-	l := s.Load
+// loadSpecs are the loads of s aimed at the proxy at target, for the run's
+// whole length: the scenario's load first, then one per stream, its rows
+// tagged with the stream's name.
+func loadSpecs(s *scenario.Scenario, target string) []load.Spec {
+	specs := []load.Spec{loadSpec(s, target, s.Load)}
+	for _, st := range s.Streams {
+		spec := loadSpec(s, target, st.Load)
+		spec.Stream = st.Name
+		specs = append(specs, spec)
+	}
+	return specs
+}
+
+func loadSpec(s *scenario.Scenario, target string, l scenario.Load) load.Spec {
 	spec := load.Spec{
 		Target: target, Path: l.Path, Method: l.Method, IdempotencyKey: l.IdempotencyKey,
 		Rate: int(l.Rate), Duration: s.EndAt(), Timeout: l.Timeout, FreshConns: l.FreshConns,
+		Malformed: l.Malformed,
 	}
 	if l.Body != "" {
 		spec.Body = []byte(l.Body)

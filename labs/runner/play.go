@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs"
@@ -25,8 +26,17 @@ func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger
 
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
+	specs := loadSpecs(s, run.ProxyURL())
 	loaded := make(chan error, 1)
-	go func() { loaded <- load.Run(loadCtx, loadSpec(s, run.ProxyURL()), l) }()
+	go func() {
+		errs := make([]error, len(specs))
+		var wg sync.WaitGroup
+		for i, spec := range specs {
+			wg.Go(func() { errs[i] = load.Run(loadCtx, spec, l) })
+		}
+		wg.Wait()
+		loaded <- errors.Join(errs...)
+	}()
 
 	applied := map[string]labs.Applied{}
 	for _, e := range s.Timeline {
@@ -76,6 +86,8 @@ func step(ctx context.Context, run labs.Run, l *ledger.Ledger, e scenario.Event,
 		delete(applied, e.Clear)
 	case "probe":
 		probe(ctx, run.ProxyURL(), e.Name, e.Probe, l)
+	case "reload":
+		return reload(ctx, run, l, e.Name)
 	default: // mark, end
 		l.Mark(ledger.Mark{At: time.Now(), Name: e.Name, Kind: ledger.MarkEvent})
 	}
@@ -90,6 +102,8 @@ func describe(e scenario.Event) string {
 		return "clear " + e.Clear
 	case "probe":
 		return "probe GET " + e.Probe
+	case "reload":
+		return "reload the proxy's config"
 	}
 	return e.Kind()
 }

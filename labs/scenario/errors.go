@@ -37,7 +37,7 @@ type Pos = strictyaml.Pos
 // are a mapping of name to node, kept in order.
 var checkOptions = strictyaml.Options{
 	Hidden: map[reflect.Type][]string{
-		reflect.TypeFor[config.Pool](): {"members"},
+		reflect.TypeFor[config.Pool](): {"members", "tls"}, // the lab fills members from nodes, and how it reaches them
 		reflect.TypeFor[app.Fault]():   {"id"}, // the event's name
 	},
 	Custom: map[reflect.Type]func(*strictyaml.Checker, *yaml.Node, string) bool{

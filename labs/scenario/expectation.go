@@ -29,6 +29,8 @@ type Expectation struct {
 	Requests     *Bound        `yaml:"requests,omitempty" doc:"Count of requests sent in the window: N (at most N) or {min, max}."`
 	Probe        string        `yaml:"probe,omitempty" doc:"The answer to the probe event of this name meets served_by, status and header."`
 	Header       string        `yaml:"header,omitempty" doc:"With probe: the answer carries this header, e.g. Retry-After."`
+	Stream       string        `yaml:"stream,omitempty" doc:"Judge only the rows of this load stream (main = the scenario's load). Default: every stream."`
+	NeverEjected string        `yaml:"never_ejected,omitempty" doc:"This node kept serving: no request of the window was answered by another node, nor by the proxy's 503 (nothing usable)."`
 }
 
 // Kind names the expectation's measure: "client_errors", "error_page",
@@ -65,6 +67,9 @@ func (e Expectation) kinds() []string {
 	if e.Requests != nil {
 		k = append(k, "requests")
 	}
+	if e.NeverEjected != "" {
+		k = append(k, "never_ejected")
+	}
 	return k
 }
 
@@ -87,6 +92,12 @@ func (e Expectation) String() string {
 	}
 	if e.For != 0 {
 		add("for", fmtDuration(e.For))
+	}
+	if e.Stream != "" {
+		add("stream", e.Stream)
+	}
+	if e.NeverEjected != "" {
+		add("never_ejected", e.NeverEjected)
 	}
 	for _, b := range []struct {
 		k string

@@ -6,6 +6,7 @@ import (
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -69,6 +70,10 @@ func (s *Scenario) normalize() {
 	}
 	if s.Load.Path == "" {
 		s.Load.Path = "/"
+	}
+	for i := range s.Streams {
+		l := &s.Streams[i].Load
+		l.Method, l.Path = cmp.Or(l.Method, "GET"), cmp.Or(l.Path, "/")
 	}
 	for i := range s.Timeline {
 		e := &s.Timeline[i]

@@ -78,7 +78,7 @@ func TestParseBroken(t *testing.T) {
 		{"unknown key", [2]string{"health: {interval", "helth: {interval"},
 			`scenarios/x.yaml:4:3: proxy.helth: unknown field (did you mean "health"?)`, ErrUnknownField},
 		{"unknown key far from any", [2]string{"load: {rate: 50/s, path: /}", "load: {rate: 50/s, zzz: /}"},
-			`scenarios/x.yaml:8:20: load.zzz: unknown field; known: body, fresh_conns, headers, idempotency_key, method, path, rate, timeout`, ErrUnknownField},
+			`scenarios/x.yaml:8:20: load.zzz: unknown field; known: body, fresh_conns, headers, idempotency_key, malformed, method, path, rate, timeout`, ErrUnknownField},
 		{"members are the lab's", [2]string{"  health: {interval", "  members: []\n  health: {interval"},
 			`scenarios/x.yaml:4:3: proxy.members: unknown field; known:`, ErrUnknownField},
 		{"duration without unit", [2]string{"within: 1500ms", "within: 1500"},

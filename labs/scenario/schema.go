@@ -1,18 +1,18 @@
 package scenario
 
 import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
 	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"github.com/failover-lab/failover-lab/proxy/config"
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
-	"slices"
-	"time"
-
-	"bytes"
-	"encoding/json"
-	"reflect"
-	"sort"
-	"strings"
 )
 
 // SchemaFile is where the repository keeps the generated schema, relative
@@ -56,7 +56,7 @@ var (
 // whose zero values mean defaults).
 var ownPkgs = []string{reflect.TypeFor[Scenario]().PkgPath(), reflect.TypeFor[vocab.Node]().PkgPath()}
 
-const durationPattern = `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+const durationPattern = config.DurationPattern
 
 func schemaOf(t reflect.Type) map[string]any {
 	for t.Kind() == reflect.Pointer {
@@ -106,6 +106,9 @@ func structSchema(t reflect.Type) map[string]any {
 			p["enum"] = reflect.Zero(f.Type).Interface().(interface{ Enum() []string }).Enum()
 		} else if e := f.Tag.Get("enum"); e != "" {
 			p["enum"] = strings.Split(e, ",")
+		}
+		if ps, ok := config.PoolKeySchema(name); ok && t == reflect.TypeFor[vocab.ProxySpec]() {
+			p = ps // pool settings: the proxy config's schema, with descriptions, defaults and enums
 		}
 		props[name] = p
 		_, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")

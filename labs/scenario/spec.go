@@ -16,6 +16,7 @@ type Scenario struct {
 	Proxy    vocab.ProxySpec `yaml:"proxy,omitempty" doc:"The proxy under test and its pool settings; absent keys take the proxy's defaults."`
 	Nodes    Nodes           `yaml:"nodes" doc:"The backends, by name, in order: primaries serve first, standbys when no primary is usable."`
 	Load     Load            `yaml:"load" doc:"The open-loop load driven through the proxy for the whole run."`
+	Streams  []Stream        `yaml:"streams,omitempty" doc:"More loads run alongside load for the whole run (a trickle of abusive requests, ...); each row is tagged with its stream's name, load's with main."`
 	Timeline []Event         `yaml:"timeline" doc:"Events at times from the start of the load; the last one is {at: D, end: true}."`
 	Expect   []Expectation   `yaml:"expect" doc:"What must hold; each item checks one thing over a window of the run."`
 
@@ -40,20 +41,23 @@ type Load struct {
 	IdempotencyKey bool              `yaml:"idempotency_key,omitempty" doc:"Send a fresh random Idempotency-Key with every request, so the proxy may retry a POST. Default false."`
 	Timeout        time.Duration     `yaml:"timeout,omitempty" doc:"Client timeout per request, from send to the end of the body. Default 5s."`
 	FreshConns     float64           `yaml:"fresh_conns,omitempty" doc:"Fraction of requests, in [0, 1], sent on a new connection; the rest reuse keep-alive ones. Default 0."`
+	Malformed      string            `yaml:"malformed,omitempty" enum:"chunked,short" doc:"Send a broken body, a client fault: chunked (chunking breaks half way) or short (shorter than its Content-Length, then the client closes its side). Default none."`
 }
 
 // Event is one moment of the timeline. At most one of Fault, Clear, Probe
 // and End is set; with none, the event is a plain named mark.
 type Event struct {
-	At    time.Duration `yaml:"at" doc:"When, from the start of the load, e.g. 3s."`
-	Name  string        `yaml:"name,omitempty" doc:"The event's name, used by clear and by expectations' after/until. Required for a fault or a mark; a clear defaults to clear-<fault>, the end to end."`
-	Fault *vocab.Fault  `yaml:"fault,omitempty" doc:"Break one node."`
-	Clear string        `yaml:"clear,omitempty" doc:"Undo the fault of the named earlier event."`
-	Probe string        `yaml:"probe,omitempty" doc:"Send one GET of this path through the proxy and keep its status and headers, for an expectation {probe: NAME, ...}."`
-	End   bool          `yaml:"end,omitempty" doc:"The run ends here: the load stops; must be the last event."`
+	At     time.Duration `yaml:"at" doc:"When, from the start of the load, e.g. 3s."`
+	Name   string        `yaml:"name,omitempty" doc:"The event's name, used by clear and by expectations' after/until. Required for a fault or a mark; a clear defaults to clear-<fault>, the end to end."`
+	Fault  *vocab.Fault  `yaml:"fault,omitempty" doc:"Break one node."`
+	Clear  string        `yaml:"clear,omitempty" doc:"Undo the fault of the named earlier event."`
+	Probe  string        `yaml:"probe,omitempty" doc:"Send one GET of this path through the proxy and keep its status and headers, for an expectation {probe: NAME, ...}."`
+	End    bool          `yaml:"end,omitempty" doc:"The run ends here: the load stops; must be the last event."`
+	Reload bool          `yaml:"reload,omitempty" doc:"POST the proxy's admin /reload: it re-reads its (unchanged) config file. Builtin proxy only."`
 }
 
-// Kind names what the event does: "fault", "clear", "probe", "end" or "mark".
+// Kind names what the event does: "fault", "clear", "probe", "end",
+// "reload" or "mark".
 func (e Event) Kind() string {
 	switch {
 	case e.Fault != nil:
@@ -64,6 +68,8 @@ func (e Event) Kind() string {
 		return "probe"
 	case e.End:
 		return "end"
+	case e.Reload:
+		return "reload"
 	}
 	return "mark"
 }

@@ -1,15 +1,15 @@
 package scenario
 
 import (
-	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
-
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/failover-lab/failover-lab/labs/load"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"github.com/failover-lab/failover-lab/proxy/config"
-	"strconv"
+	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 )
 
 var (
@@ -47,7 +47,8 @@ func (s *Scenario) validate(p *Errors) {
 		v.add("about", ErrInvalid, "must be one line")
 	}
 	v.topology()
-	v.load()
+	v.load("load", v.s.Load)
+	v.streams()
 	v.timeline()
 	for i := range s.Expect {
 		v.expectation(i)
@@ -103,25 +104,27 @@ func (v v) pool() {
 	}
 }
 
-func (v v) load() {
-	l := v.s.Load
+func (v v) load(path string, l Load) {
 	switch {
 	case l.Rate <= 0:
-		v.add("load.rate", ErrRequired, `required, > 0, like "50/s"`)
+		v.add(path+".rate", ErrRequired, `required, > 0, like "50/s"`)
 	case l.Rate > MaxRate:
-		v.add("load.rate", ErrInvalid, "must be at most %d/s on this lab (got %s)", MaxRate, l.Rate)
+		v.add(path+".rate", ErrInvalid, "must be at most %d/s on this lab (got %s)", MaxRate, l.Rate)
 	}
 	if !slices.Contains(methods, l.Method) {
-		v.add("load.method", ErrInvalid, "must be one of %s (got %q)", strings.Join(methods, ", "), l.Method)
+		v.add(path+".method", ErrInvalid, "must be one of %s (got %q)", strings.Join(methods, ", "), l.Method)
 	}
 	if !strings.HasPrefix(l.Path, "/") {
-		v.add("load.path", ErrInvalid, "must start with / (got %q)", l.Path)
+		v.add(path+".path", ErrInvalid, "must start with / (got %q)", l.Path)
 	}
 	if l.FreshConns < 0 || l.FreshConns > 1 {
-		v.add("load.fresh_conns", ErrInvalid, "must be in [0, 1] (got %g)", l.FreshConns)
+		v.add(path+".fresh_conns", ErrInvalid, "must be in [0, 1] (got %g)", l.FreshConns)
 	}
 	if l.Timeout < 0 {
-		v.add("load.timeout", ErrInvalid, "must be ≥ 0 (got %s)", l.Timeout)
+		v.add(path+".timeout", ErrInvalid, "must be ≥ 0 (got %s)", l.Timeout)
+	}
+	if l.Malformed != "" && !slices.Contains(load.MalformedKinds, l.Malformed) {
+		v.add(path+".malformed", ErrInvalid, "must be one of %s (got %q)", strings.Join(load.MalformedKinds, ", "), l.Malformed)
 	}
 }
 

@@ -23,7 +23,7 @@ func (v v) expectation(i int) {
 	path := fmt.Sprintf("expect[%d]", i)
 	switch k := e.kinds(); len(k) {
 	case 0:
-		v.add(path, ErrRequired, "say what to expect: one of client_errors, error_page, served_by, status, flaps, latency, requests, probe")
+		v.add(path, ErrRequired, "say what to expect: one of client_errors, error_page, served_by, status, flaps, latency, requests, probe, never_ejected")
 	case 1:
 	default:
 		v.add(path, ErrInvalid, "one measure per item (got %s); write one item each", strings.Join(k, ", "))
@@ -49,6 +49,13 @@ func (v v) expectation(i int) {
 	if e.ServedBy != "" && !slices.Contains(v.s.Targets(), e.ServedBy) {
 		v.add(path+".served_by", ErrUnknownName, "no node or role named %q%s; known: %s",
 			e.ServedBy, strictyaml.DidYouMean(e.ServedBy, v.s.Targets()), strings.Join(v.s.Targets(), ", "))
+	}
+	if e.Stream != "" && !slices.Contains(v.s.StreamNames(), e.Stream) {
+		v.add(path+".stream", ErrUnknownName, "no stream named %q%s; known: %s",
+			e.Stream, strictyaml.DidYouMean(e.Stream, v.s.StreamNames()), strings.Join(v.s.StreamNames(), ", "))
+	}
+	if _, ok := v.s.Node(e.NeverEjected); e.NeverEjected != "" && !ok {
+		v.add(path+".never_ejected", ErrUnknownName, "no node named %q", e.NeverEjected)
 	}
 	v.probe(path, e)
 	if e.Status != 0 && (e.Status < 100 || e.Status > 599) {

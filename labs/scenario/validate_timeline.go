@@ -28,13 +28,13 @@ func (v v) timeline() {
 			v.add(path+".at", ErrInvalid, "events must be in time order (%s comes after %s)", fmtDuration(e.At), fmtDuration(s.Timeline[i-1].At))
 		}
 		set := 0
-		for _, on := range []bool{e.Fault != nil, e.Clear != "", e.Probe != "", e.End} {
+		for _, on := range []bool{e.Fault != nil, e.Clear != "", e.Probe != "", e.End, e.Reload} {
 			if on {
 				set++
 			}
 		}
 		if set > 1 {
-			v.add(path, ErrInvalid, "an event does one thing: fault, clear, probe or end")
+			v.add(path, ErrInvalid, "an event does one thing: fault, clear, probe, reload or end")
 		}
 		switch {
 		case e.Name == "" && e.Fault != nil:
@@ -57,6 +57,8 @@ func (v v) timeline() {
 			v.clear(path+".clear", e.Clear, faults, cleared)
 		case e.Probe != "" && !strings.HasPrefix(e.Probe, "/"):
 			v.add(path+".probe", ErrInvalid, "must be a path starting with / (got %q)", e.Probe)
+		case e.Reload && s.Proxy.Kind != "" && s.Proxy.Kind != "builtin":
+			v.add(path+".reload", ErrInvalid, "only the builtin proxy has an admin /reload (proxy.kind is %q)", s.Proxy.Kind)
 		case e.End:
 			ends++
 			if i != len(s.Timeline)-1 {

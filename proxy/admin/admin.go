@@ -1,9 +1,7 @@
 package admin
 
 import (
-	"crypto/subtle"
 	"net/http"
-	"strings"
 	"sync/atomic"
 
 	"github.com/failover-lab/failover-lab/proxy"
@@ -11,8 +9,12 @@ import (
 
 // Options configure the admin handler.
 type Options struct {
-	// Token, when set, is required on every POST.
-	Token string
+	// Token returns the token required on every request but GET /ready;
+	// "" or a nil func: none. Read per request, so a reload changes it.
+	Token func() string
+	// Hosts are names, besides IP literals and localhost, that the admin
+	// answers to in the Host header (its configured listen name).
+	Hosts []string
 	// Reload re-reads the config (POST /reload); nil answers 501.
 	Reload func() error
 	// Metrics serves GET /metrics; nil answers 404.
@@ -25,6 +27,7 @@ type Admin struct {
 	opts  Options
 	ready atomic.Bool
 	mux   *http.ServeMux
+	h     http.Handler
 }
 
 // New returns the admin handler; call SetReady once traffic is served.
@@ -33,18 +36,20 @@ func New(srv *proxy.Server, opts Options) *Admin {
 	a.mux.HandleFunc("GET /{$}", a.page)
 	a.mux.HandleFunc("GET /status", a.status)
 	a.mux.HandleFunc("GET /ready", a.readyz)
-	a.mux.HandleFunc("POST /pools/{pool}/members/{member}/{action}", a.guard(a.action))
-	a.mux.HandleFunc("POST /reload", a.guard(a.reload))
+	a.mux.HandleFunc("GET /admin.js", script)
+	a.mux.HandleFunc("POST /pools/{pool}/members/{member}/{action}", a.action)
+	a.mux.HandleFunc("POST /reload", a.reload)
 	if opts.Metrics != nil {
 		a.mux.Handle("GET /metrics", opts.Metrics)
 	}
+	a.h = a.protect(a.mux)
 	return a
 }
 
 // SetReady marks the proxy as serving (GET /ready answers 200).
 func (a *Admin) SetReady(v bool) { a.ready.Store(v) }
 
-func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.h.ServeHTTP(w, r) }
 
 func (a *Admin) readyz(w http.ResponseWriter, _ *http.Request) {
 	if !a.ready.Load() {
@@ -52,19 +57,4 @@ func (a *Admin) readyz(w http.ResponseWriter, _ *http.Request) {
 		return
 	}
 	w.Write([]byte("ready\n"))
-}
-
-// guard requires the token, when one is set, on changing requests.
-func (a *Admin) guard(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if a.opts.Token != "" {
-			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(a.opts.Token)) != 1 {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="failover-proxy admin"`)
-				http.Error(w, "missing or wrong token", http.StatusUnauthorized)
-				return
-			}
-		}
-		next(w, r)
-	}
 }

@@ -65,7 +65,7 @@ func newLab(t *testing.T, token string) *lab {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	a := admin.New(srv, admin.Options{Token: token, Metrics: m.Handler(), Reload: func() error {
+	a := admin.New(srv, admin.Options{Token: func() string { return token }, Metrics: m.Handler(), Reload: func() error {
 		return srv.Reload(func() (*config.Config, error) {
 			return config.Parse(strings.NewReader("pools: {web: {members: [{url: ftp://x}]}}"), "broken.yaml")
 		})
@@ -90,17 +90,11 @@ func get(t *testing.T, url string) (int, string) {
 
 func post(t *testing.T, url, token string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", url, nil)
+	hdr := map[string]string{"X-Requested-By": "test"} // a non-simple request, as the page's buttons send
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		hdr["Authorization"] = "Bearer " + token
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return send(t, "POST", url, hdr)
 }
 
 func status(t *testing.T, l *lab) admin.Status {
@@ -118,14 +112,19 @@ func TestStatusSaysWhoIsOutWhyAndNextProbe(t *testing.T) {
 	l.svcStatus.Store(500)
 	get(t, l.front.URL+"/cart")
 
-	st := status(t, l)
+	// The 500 made service suspect; the probe at once confirms it.
+	var st admin.Status
+	deadline := time.Now().Add(2 * time.Second)
+	for st = status(t, l); st.Pools[0].Members[0].State != "error" && time.Now().Before(deadline); st = status(t, l) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	p := st.Pools[0]
 	svc := p.Members[0]
 	if p.Serving != "failover" {
 		t.Errorf("serving: got %q, want failover", p.Serving)
 	}
-	if svc.Name != "service" || svc.State != "error" || svc.Cause != "passive: 500 on GET /cart" || svc.Since == nil {
-		t.Errorf("service: got state %q cause %q since %v, want error, passive: 500 on GET /cart, a time", svc.State, svc.Cause, svc.Since)
+	if svc.Name != "service" || svc.State != "error" || svc.Cause != "passive: 500 on GET /cart, probe: status 500" || svc.Since == nil {
+		t.Errorf("service: got state %q cause %q since %v, want error, passive: 500 on GET /cart, probe: status 500, a time", svc.State, svc.Cause, svc.Since)
 	}
 	if svc.NextCheck == nil || svc.NextCheck.Sub(*svc.Since) < 4900*time.Millisecond || !strings.Contains(svc.NextProbe, "when the hold-down ends") {
 		t.Errorf("next probe: got %v %q, want at the hold-down's end (5s after the failure)", svc.NextCheck, svc.NextProbe)
@@ -146,7 +145,7 @@ func TestStatusSaysWhoIsOutWhyAndNextProbe(t *testing.T) {
 		`failover_proxy_member_transitions_total{cause="passive",member="service",pool="web",to="error"} 1`,
 		`failover_proxy_member_state{member="service",pool="web",state="error",tier="primary"} 1`,
 		`failover_proxy_retries_total{member="service",pool="web"} 1`,
-		`failover_proxy_upstream_requests_total{code="5xx",member="service",pool="web"} 1`,
+		`failover_proxy_upstream_responses_total{code="5xx",member="service",pool="web"} 1`,
 		`failover_proxy_requests_total{code="2xx",pool="web"} 1`,
 	} {
 		if !strings.Contains(m, want) {
@@ -191,7 +190,7 @@ func TestDrainDisableEnable(t *testing.T) {
 	}
 }
 
-func TestTokenRequiredOnChanges(t *testing.T) {
+func TestTokenRequiredOnChangesAndReads(t *testing.T) {
 	l := newLab(t, "s3cret")
 	if code, _ := post(t, l.admin.URL+"/pools/web/members/service/drain", ""); code != 401 {
 		t.Errorf("no token: got %d, want 401", code)
@@ -202,8 +201,8 @@ func TestTokenRequiredOnChanges(t *testing.T) {
 	if code, _ := post(t, l.admin.URL+"/pools/web/members/service/drain", "s3cret"); code != 200 {
 		t.Errorf("right token: got %d, want 200", code)
 	}
-	if code, _ := get(t, l.admin.URL+"/status"); code != 200 {
-		t.Errorf("reading needs no token: got %d, want 200", code)
+	if code, _ := get(t, l.admin.URL+"/status"); code != 401 {
+		t.Errorf("reading without the token: got %d, want 401", code)
 	}
 }
 
@@ -219,8 +218,8 @@ func TestFailedReloadShown(t *testing.T) {
 	if code, _ := get(t, l.front.URL+"/"); code != 200 {
 		t.Errorf("traffic after a failed reload: got %d, want 200", code)
 	}
-	if _, m := get(t, l.admin.URL+"/metrics"); !strings.Contains(m, "failover_proxy_config_last_reload_ok 0") ||
-		!strings.Contains(m, `failover_proxy_config_reloads_total{result="error"} 1`) {
+	if _, m := get(t, l.admin.URL+"/metrics"); !strings.Contains(m, "failover_proxy_config_last_reload_successful 0") ||
+		!strings.Contains(m, `failover_proxy_config_reloads_total{result="failure"} 1`) {
 		t.Error("metrics do not show the failed reload")
 	}
 }

@@ -10,6 +10,10 @@
 //	POST /pools/{pool}/members/{member}/{drain|disable|enable}
 //	POST /reload                             re-read the config file
 //
-// With a token configured, every POST must carry "Authorization: Bearer
-// TOKEN"; without one the listener only binds to loopback (config checks).
+// The page's drain/disable/enable and reload buttons post through
+// /admin.js with the same protections as any client (guard.go): Host names,
+// the token on every request but /ready (Bearer, or Basic with the token as
+// password for a browser), cross-origin POSTs refused, and only non-simple
+// POSTs (JSON, a Bearer token or an X-Requested-By header) accepted. Without
+// a token the listener only binds to loopback (config checks).
 package admin

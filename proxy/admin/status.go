@@ -85,7 +85,7 @@ func poolStatus(p *pool.Pool, now time.Time) PoolStatus {
 
 func memberStatus(p *pool.Pool, m *member.Member, now time.Time) MemberStatus {
 	ms := MemberStatus{
-		Name: m.Name, URL: m.URL.String(), Tier: tierName(m.Tier()), Weight: m.Weight(),
+		Name: m.Name, URL: m.URL.Redacted(), Tier: tierName(m.Tier()), Weight: m.Weight(),
 		State: m.Status(), Health: m.Health().String(), Admin: m.AdminState().String(),
 		InFlight: m.InFlight(), Requests: m.Requests(), Retries: m.Retries(),
 		RecentCodes: m.RecentCodes(), LastCheck: m.LastCheck(),

@@ -6,6 +6,11 @@ import "time"
 type Config struct {
 	// Listen holds the traffic listener addresses. Default ["127.0.0.1:8080"].
 	Listen []string `yaml:"listen"`
+	// Listeners are traffic listeners with options: TLS, HTTP/2, a
+	// redirect to HTTPS (tls.go). Default none. When a file gives only
+	// these, the default plain listener is not added (in Go: set Listen to
+	// nil).
+	Listeners []Listener `yaml:"listeners,omitempty"`
 	// Admin is the admin listener (status page, metrics, actions).
 	Admin Admin `yaml:"admin"`
 	// Routes map a path prefix to a pool; the longest prefix wins.
@@ -15,6 +20,8 @@ type Config struct {
 	Pools map[string]*Pool `yaml:"pools"`
 	// Log configures logging. Default: transitions as text, no access log.
 	Log Log `yaml:"log"`
+	// Limits hold slow and oversized clients off the listeners.
+	Limits Limits `yaml:"limits"`
 	// ShutdownTimeout bounds how long in-flight requests may finish on
 	// SIGTERM/SIGINT. Default 10s.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
@@ -25,8 +32,10 @@ type Admin struct {
 	// Listen is the admin address; "off" disables it. Default "127.0.0.1:9901".
 	// A non-loopback address requires Token.
 	Listen string `yaml:"listen"`
-	// Token, when set, must be sent as "Authorization: Bearer TOKEN" on
-	// every changing request (POST). Default "" (none; loopback only).
+	// Token, when set, must be sent on every request but GET /ready, as
+	// "Authorization: Bearer TOKEN" (or Basic with TOKEN as password, for a
+	// browser). A reload applies a new token at once. Default "" (none;
+	// loopback only).
 	Token string `yaml:"token,omitempty"`
 }
 
@@ -70,6 +79,10 @@ type Pool struct {
 	// ErrorPage is an HTML file served with 503 when no member is usable.
 	// Default "" (a built-in page).
 	ErrorPage string `yaml:"error_page"`
+	// TLS is how https members are reached (tls.go). Default: the
+	// system's roots, each member's host as server name, no client
+	// certificate.
+	TLS *UpstreamTLS `yaml:"tls,omitempty"`
 }
 
 // Member is one upstream server.
@@ -113,17 +126,33 @@ type Health struct {
 	ExpectBody string `yaml:"expect_body"`
 }
 
-// Passive is failure detection from live traffic.
+// Passive is failure detection from live traffic. A failure the member
+// caused (a listed status, its refused or reset connection, its timeout)
+// makes it suspect and probes it at once; a failing probe ejects it.
 type Passive struct {
 	// Statuses that count as a failure. Default [500, 502, 503, 504].
 	Statuses []int `yaml:"statuses"`
-	// Failures within Window that put the member in error state. Default 1.
+	// Failures in a row (no good answer between them) within Window that
+	// eject the member whatever the probe says: health endpoints can lie.
+	// Default 3.
 	Failures int `yaml:"failures"`
 	// Window over which failures are counted. Default 10s.
 	Window time.Duration `yaml:"window"`
 	// HoldDown is how long the error state lasts before a synthetic probe
 	// (the health check) may readmit the member. Default 5s.
 	HoldDown time.Duration `yaml:"hold_down"`
+	// StallAfter: a request waiting this long for a member's response
+	// headers makes the member suspect (a probe at once); when the member
+	// is then ejected, the requests still waiting on it are re-sent.
+	// Default 1s.
+	StallAfter time.Duration `yaml:"stall_after"`
+	// EjectLast lets passive detection eject the last usable member of the
+	// pool; failed probes and checks always can. Default false.
+	EjectLast bool `yaml:"eject_last"`
+	// BlamePoison counts a failure against a member even when the same
+	// request had already failed on another member (a poison request).
+	// Default false.
+	BlamePoison bool `yaml:"blame_poison"`
 }
 
 // Retry governs re-sending a failed request to the next usable member.

@@ -24,7 +24,7 @@ pools:
       - {name: failover, url: "http://failover:8080", tier: standby}
     health:  {method: GET, path: /, interval: 5s, jitter: 0.1, down_interval: 1s, timeout: 2s,
               fails: 1, passes: 1, expect_status: ["200-399"], expect_body: ""}
-    passive: {statuses: [500, 502, 503, 504], failures: 1, window: 10s, hold_down: 5s}
+    passive: {statuses: [500, 502, 503, 504], failures: 3, window: 10s, hold_down: 5s, stall_after: 1s}
     retry:   {attempts: 3, body_limit: 64KiB, budget_ratio: 0.2, budget_floor: 3}
     timeouts: {dial: 2s, response_header: 10s, idle: 90s}
     slow_start: 0s

@@ -21,6 +21,7 @@ func Default() *Config {
 		Admin:           Admin{Listen: DefaultAdminListen},
 		Log:             Log{Format: "text", Level: "info"},
 		ShutdownTimeout: DefaultShutdownTimeout,
+		Limits:          DefaultLimits(),
 	}
 }
 
@@ -40,10 +41,11 @@ func DefaultPool() Pool {
 			ExpectStatus: []string{"200-399"},
 		},
 		Passive: Passive{
-			Statuses: []int{500, 502, 503, 504},
-			Failures: 1,
-			Window:   10 * time.Second,
-			HoldDown: 5 * time.Second,
+			Statuses:   []int{500, 502, 503, 504},
+			Failures:   3,
+			Window:     10 * time.Second,
+			HoldDown:   5 * time.Second,
+			StallAfter: time.Second,
 		},
 		Retry: Retry{Attempts: 3, BodyLimit: 64 * KiB, BudgetRatio: 0.2, BudgetFloor: 3},
 		Timeouts: Timeouts{
@@ -74,7 +76,7 @@ func (m *Member) UnmarshalYAML(unmarshal func(any) error) error {
 // adds the catch-all route when there is exactly one pool and no route.
 func (c *Config) ApplyDefaults() {
 	d := Default()
-	if len(c.Listen) == 0 {
+	if len(c.Listen) == 0 && len(c.Listeners) == 0 {
 		c.Listen = d.Listen
 	}
 	if c.Admin.Listen == "" {
@@ -83,6 +85,7 @@ func (c *Config) ApplyDefaults() {
 	setString(&c.Log.Format, d.Log.Format)
 	setString(&c.Log.Level, d.Log.Level)
 	setDuration(&c.ShutdownTimeout, d.ShutdownTimeout)
+	c.Limits.applyDefaults()
 	for name, p := range c.Pools {
 		if p == nil {
 			p = &Pool{}
@@ -118,6 +121,7 @@ func (p *Pool) applyDefaults() {
 	setInt(&ps.Failures, dp.Failures)
 	setDuration(&ps.Window, dp.Window)
 	setDuration(&ps.HoldDown, dp.HoldDown)
+	setDuration(&ps.StallAfter, dp.StallAfter)
 	r, dr := &p.Retry, d.Retry
 	setInt(&r.Attempts, dr.Attempts)
 	if r.BodyLimit == 0 {

@@ -50,6 +50,9 @@ func Parse(r io.Reader, filename string) (*Config, error) {
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
 		return nil, joined(strictyaml.Errors{strictyaml.SyntaxError(err)}, filename, nil)
 	}
+	if _, given := pos["listen"]; !given && len(cfg.Listeners) > 0 {
+		cfg.Listen = nil // listeners alone: no default plain listener
+	}
 	cfg.ApplyDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, joined(strictyaml.FromError(err), filename, pos)

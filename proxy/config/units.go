@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -31,8 +32,8 @@ var sizeUnits = []struct {
 }
 
 // ParseSize reads "64KiB", "1MiB", "65536" or "10kB".
-func ParseSize(s string) (Size, error) {
-	s = strings.TrimSpace(s)
+func ParseSize(in string) (Size, error) {
+	s := strings.TrimSpace(in)
 	mult := B
 	for _, u := range sizeUnits {
 		if strings.HasSuffix(s, u.suffix) {
@@ -43,6 +44,9 @@ func ParseSize(s string) (Size, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 {
 		return 0, errors.New(`want a size like "64KiB" or a byte count`)
+	}
+	if n > math.MaxInt64/int64(mult) {
+		return 0, fmt.Errorf("size %q is too large", in)
 	}
 	return Size(n) * mult, nil
 }

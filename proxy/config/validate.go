@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -17,7 +18,7 @@ var poolName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 // *FieldError), or nil. It does not apply defaults; Parse does.
 func (c *Config) Validate() error {
 	var p problems
-	if len(c.Listen) == 0 {
+	if len(c.Listen) == 0 && len(c.Listeners) == 0 {
 		p.add(ErrRequired, "listen", "at least one address is required")
 	}
 	for i, a := range c.Listen {
@@ -25,10 +26,12 @@ func (c *Config) Validate() error {
 			p.add(ErrInvalid, fmt.Sprintf("listen[%d]", i), "%v", err)
 		}
 	}
+	c.validateListeners(&p)
 	c.validateAdmin(&p)
 	c.validateLog(&p)
-	if c.ShutdownTimeout < 0 {
-		p.add(ErrInvalid, "shutdown_timeout", "must be ≥ 0 (got %s)", c.ShutdownTimeout)
+	c.Limits.validate(&p)
+	if c.ShutdownTimeout < 0 || c.ShutdownTimeout > MaxDuration {
+		p.add(ErrInvalid, "shutdown_timeout", "must be ≥ 0 and ≤ %s (got %s)", MaxDuration, c.ShutdownTimeout)
 	}
 	if len(c.Pools) == 0 {
 		p.add(ErrRequired, "pools", "at least one pool is required")
@@ -136,11 +139,12 @@ func (pl *Pool) validate(p *problems, path, name string) {
 	pl.Health.validate(p, path+".health")
 	pl.Passive.validate(p, path+".passive")
 	pl.Retry.validate(p, path+".retry")
+	pl.TLS.validate(p, path+".tls")
 	positive(p, path+".timeouts.dial", pl.Timeouts.Dial)
 	positive(p, path+".timeouts.response_header", pl.Timeouts.ResponseHeader)
 	positive(p, path+".timeouts.idle", pl.Timeouts.Idle)
-	if pl.SlowStart < 0 {
-		p.add(ErrInvalid, path+".slow_start", "must be ≥ 0 (got %s)", pl.SlowStart)
+	if pl.SlowStart < 0 || pl.SlowStart > MaxDuration {
+		p.add(ErrInvalid, path+".slow_start", "must be ≥ 0 and ≤ %s (got %s)", MaxDuration, pl.SlowStart)
 	}
 }
 
@@ -148,14 +152,18 @@ func (m Member) validate(p *problems, path string) {
 	if m.URL == "" {
 		p.add(ErrRequired, path+".url", "required")
 	} else if u, err := url.Parse(m.URL); err != nil {
-		p.add(ErrInvalid, path+".url", "not a URL: %v", err)
+		p.add(ErrInvalid, path+".url", "not a URL: %v", errors.Unwrap(err)) // url.Error repeats the URL, password and all
 	} else if u.Scheme != "http" && u.Scheme != "https" {
 		p.add(ErrInvalid, path+".url", "scheme must be http or https")
 	} else if u.Host == "" {
-		p.add(ErrInvalid, path+".url", "host is missing (got %q)", m.URL)
+		shown := m.URL
+		if u.User != nil {
+			shown = u.Redacted()
+		}
+		p.add(ErrInvalid, path+".url", "host is missing (got %q)", shown)
 	}
-	if m.Tier < 0 {
-		p.add(ErrInvalid, path+".tier", "must be ≥ 0 (got %d)", int(m.Tier))
+	if m.Tier < 0 || m.Tier > MaxTier {
+		p.add(ErrInvalid, path+".tier", "must be primary, standby or 0..%d (got %d)", MaxTier, int(m.Tier))
 	}
 	if m.Weight < 1 || m.Weight > 1000 {
 		p.add(ErrInvalid, path+".weight", "must be 1..1000 (got %d)", m.Weight)
@@ -163,16 +171,16 @@ func (m Member) validate(p *problems, path string) {
 }
 
 func (h Health) validate(p *problems, path string) {
-	if h.Method == "" || strings.ContainsAny(h.Method, " \t/") {
+	if !isToken(h.Method) {
 		p.add(ErrInvalid, path+".method", "not an HTTP method (got %q)", h.Method)
 	}
-	if !strings.HasPrefix(h.Path, "/") {
-		p.add(ErrInvalid, path+".path", "must start with / (got %q)", h.Path)
+	if err := checkHealthPath(h.Path); err != nil {
+		p.add(ErrInvalid, path+".path", "%v", err)
 	}
 	positive(p, path+".interval", h.Interval)
 	positive(p, path+".down_interval", h.DownInterval)
 	positive(p, path+".timeout", h.Timeout)
-	if h.Jitter < 0 || h.Jitter >= 1 {
+	if !finite(h.Jitter) || h.Jitter < 0 || h.Jitter >= 1 {
 		p.add(ErrInvalid, path+".jitter", "must be ≥ 0 and < 1 (got %g)", h.Jitter)
 	}
 	atLeastOne(p, path+".fails", h.Fails)
@@ -196,14 +204,15 @@ func (ps Passive) validate(p *problems, path string) {
 	atLeastOne(p, path+".failures", ps.Failures)
 	positive(p, path+".window", ps.Window)
 	positive(p, path+".hold_down", ps.HoldDown)
+	positive(p, path+".stall_after", ps.StallAfter)
 }
 
 func (r Retry) validate(p *problems, path string) {
 	atLeastOne(p, path+".attempts", r.Attempts)
-	if r.BodyLimit < 0 {
-		p.add(ErrInvalid, path+".body_limit", "must be ≥ 0 (got %s)", r.BodyLimit)
+	if r.BodyLimit < 0 || r.BodyLimit > MaxBodyLimit {
+		p.add(ErrInvalid, path+".body_limit", "must be 0..%s (got %s)", MaxBodyLimit, r.BodyLimit)
 	}
-	if r.BudgetRatio <= 0 || r.BudgetRatio > 1 {
+	if !finite(r.BudgetRatio) || r.BudgetRatio <= 0 || r.BudgetRatio > 1 {
 		p.add(ErrInvalid, path+".budget_ratio", "must be > 0 and ≤ 1 (got %g)", r.BudgetRatio)
 	}
 	if r.BudgetFloor < 0 {
@@ -225,11 +234,7 @@ func ParseStatusRange(s string) (lo, hi int, err error) {
 	return lo, hi, nil
 }
 
-func positive(p *problems, path string, d time.Duration) {
-	if d <= 0 {
-		p.add(ErrInvalid, path, "must be > 0 (got %s)", d)
-	}
-}
+func positive(p *problems, path string, d time.Duration) { inDuration(p, path, d) }
 
 func atLeastOne(p *problems, path string, n int) {
 	if n < 1 {

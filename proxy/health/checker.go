@@ -59,6 +59,7 @@ func (c *Checker) loop(ctx context.Context, m *member.Member) {
 	if m.Health() != member.Up {
 		next = next.Add(c.Delay(m, next))
 	}
+	m.Reprobe()
 	for {
 		m.SetNextCheck(next)
 		t := time.NewTimer(time.Until(next))
@@ -70,9 +71,12 @@ func (c *Checker) loop(ctx context.Context, m *member.Member) {
 			t.Stop()
 			next = time.Now().Add(c.Delay(m, time.Now()))
 			continue
+		case <-m.ProbeRequests():
+			t.Stop()
+			c.ConfirmOnce(ctx, m)
 		case <-t.C:
+			c.CheckOnce(ctx, m)
 		}
-		c.CheckOnce(ctx, m)
 		next = time.Now().Add(c.Delay(m, time.Now()))
 	}
 }
@@ -99,22 +103,58 @@ func jitter(d time.Duration, j float64) time.Duration {
 	return time.Duration(float64(d) * (1 + j*(2*rand.Float64()-1)))
 }
 
-// CheckOnce probes m once and applies the result.
+// CheckOnce probes m once and applies the result. A probe cut short
+// because ctx ended (reload, shutdown) says nothing about the member: it
+// is returned with Reason "canceled" and never applied.
 func (c *Checker) CheckOnce(ctx context.Context, m *member.Member) member.Check {
+	before := m.Health()
+	res, ok := c.run(ctx, m)
+	if !ok {
+		return res
+	}
+	h := c.Pool.Config.Health
+	m.CheckDone(res, h.Fails, h.Passes)
+	c.report(m, res, before)
+	return res
+}
+
+// ConfirmOnce is the out-of-schedule probe of a suspect member: failing,
+// it ejects the member for the passive hold-down; passing, it clears the
+// suspicion (and counts as a check).
+func (c *Checker) ConfirmOnce(ctx context.Context, m *member.Member) member.Check {
+	before := m.Health()
+	res, ok := c.run(ctx, m)
+	if !ok {
+		return res // the suspicion stays; the next checker (after a reload) probes it
+	}
+	if !m.ConfirmDone(res, c.Pool.Config.Passive.HoldDown) && res.Pass {
+		h := c.Pool.Config.Health
+		m.CheckDone(res, h.Fails, h.Passes)
+	}
+	c.report(m, res, before)
+	return res
+}
+
+// run probes m; ok is false when ctx ended during the probe.
+func (c *Checker) run(ctx context.Context, m *member.Member) (res member.Check, ok bool) {
 	if c.Client == nil {
 		c.Client = &http.Client{Transport: c.Pool.Transport, CheckRedirect: noRedirect}
 	}
-	before := m.Health()
-	res := c.probe(ctx, m)
-	h := c.Pool.Config.Health
-	m.CheckDone(res, h.Fails, h.Passes)
+	res = c.probe(ctx, m)
+	if ctx.Err() != nil {
+		res.Pass, res.Reason = false, "canceled"
+		return res, false
+	}
+	return res, true
+}
+
+func (c *Checker) report(m *member.Member, res member.Check, before member.Health) {
 	if c.OnCheck != nil {
 		c.OnCheck(c.Pool, m, res)
 	}
 	if c.Logger != nil && !res.Pass && before == member.Up {
 		c.Logger.Debug("check failed", "pool", c.Pool.Name, "member", m.Name, "reason", res.Reason)
 	}
-	return res
 }
 
 func (c *Checker) probe(ctx context.Context, m *member.Member) member.Check {
@@ -124,7 +164,8 @@ func (c *Checker) probe(ctx context.Context, m *member.Member) member.Check {
 	ctx, cancel := context.WithTimeout(ctx, h.Timeout)
 	defer cancel()
 	u := *m.URL
-	u.Path = strings.TrimSuffix(u.Path, "/") + h.Path
+	path, query, _ := strings.Cut(h.Path, "?") // a query is sent as one
+	u.Path, u.RawQuery = strings.TrimSuffix(u.Path, "/")+path, query
 	req, err := http.NewRequestWithContext(ctx, h.Method, u.String(), nil)
 	if err != nil {
 		res.Reason = "bad check request: " + err.Error()
@@ -164,6 +205,9 @@ func describe(err error, timeout time.Duration) string {
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		return fmt.Sprintf("timeout after %s", timeout)
+	}
+	if why := pool.TLSCause(err); why != "" {
+		return why
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) {

@@ -140,7 +140,7 @@ func TestHoldDownThenProbeDecides(t *testing.T) {
 		synctest.Wait() // the check at once passes
 		time.Sleep(time.Second)
 		f.status.Store(500)
-		m.PassiveFailure("500 on GET /cart", 1, 10*time.Second, 5*time.Second)
+		m.PassiveFailure("500 on GET /cart", member.Rule{Failures: 1, Window: 10 * time.Second, HoldDown: 5 * time.Second, MayEject: true})
 		synctest.Wait()
 		before := len(f.checks())
 		time.Sleep(5*time.Second - time.Millisecond)

@@ -6,7 +6,7 @@
 // that really happened is recorded, logged and counted exactly once, however
 // many requests saw the same failure at the same time.
 //
-//	         passive failure(s) in window
+//	  failed probe of a suspect, or failures in a row
 //	┌────┐ ───────────────────────────────▶ ┌───────┐
 //	│ up │                                  │ error │ hold-down, then probes
 //	└────┘ ◀─────────────────────────────── └───────┘ at down_interval
@@ -16,6 +16,12 @@
 //	 │  └───────────────────────────│ down │◀───┘
 //	 └─────────────────────────────▶└──────┘
 //	        check fails ≥ fails
+//
+// A passive failure first makes an up member suspect (a flag, not a state:
+// it stays usable) and asks its checker for a probe at once; a stalled one
+// (a request waited too long for headers) is also skipped by the pool while
+// another member is usable. Leaving up cancels the attempts still waiting
+// for the member's headers (ErrRescued), so the retrier re-sends them.
 //
 // The admin state (active, draining, disabled) is kept apart: a member is
 // usable only when it is active and up.

@@ -34,6 +34,16 @@ type Member struct {
 	wake     chan struct{}
 	hist     history
 
+	suspect  atomic.Pointer[string] // cause of the suspicion a probe must confirm
+	stalled  atomic.Bool            // suspect because a request waited too long for headers
+	probe    chan struct{}          // asks the checker for an out-of-schedule probe
+	nfailed  atomic.Int32           // len(failedAt), read without the lock
+	lastNote atomic.Int64           // unix nanos of the last poison/kept note
+	poisoned atomic.Uint64          // failures not counted: the request was poison
+	rescued  atomic.Uint64          // attempts cancelled because the member was ejected
+	keptLast atomic.Uint64          // ejections refused by the last-member rule
+	waiters  waiters
+
 	mu       sync.Mutex
 	failedAt []time.Time // passive failures inside the window
 	codes    [16]int     // recent status codes, ring
@@ -50,7 +60,7 @@ type Check struct {
 
 // New returns an active, up member.
 func New(name string, u *url.URL, tier, weight int) *Member {
-	m := &Member{Name: name, URL: u, wake: make(chan struct{}, 1)}
+	m := &Member{Name: name, URL: u, wake: make(chan struct{}, 1), probe: make(chan struct{}, 1)}
 	m.tier.Store(int32(tier))
 	m.weight.Store(int32(weight))
 	return m
@@ -92,6 +102,11 @@ func (m *Member) transition(from, to Health, cause string) bool {
 		return false
 	}
 	m.record(Status(adm, from), Status(adm, to), cause)
+	if from == Up {
+		m.suspect.Store(nil) // out: the suspicion is answered
+		m.stalled.Store(false)
+		m.rescue() // nobody will answer the attempts still waiting: re-send them
+	}
 	return true
 }
 
@@ -116,44 +131,6 @@ func (m *Member) SetAdmin(to Admin, cause string) bool {
 			return true
 		}
 	}
-}
-
-// PassiveFailure counts a failure seen on live traffic. When failures
-// reach the threshold within window, an up member enters error state for
-// holdDown; it reports whether that transition happened.
-func (m *Member) PassiveFailure(what string, failures int, window, holdDown time.Duration) bool {
-	now := time.Now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.Health() != Up {
-		return false
-	}
-	kept := m.failedAt[:0]
-	for _, t := range m.failedAt {
-		if now.Sub(t) < window {
-			kept = append(kept, t)
-		}
-	}
-	m.failedAt = append(kept, now)
-	if len(m.failedAt) < failures {
-		return false
-	}
-	cause := "passive: " + what
-	if failures > 1 {
-		cause = fmt.Sprintf("passive: %d failures in %s, last %s", len(m.failedAt), window, what)
-	}
-	m.errorUntil.Store(now.Add(holdDown).UnixNano())
-	if !m.transition(Up, Error, cause) {
-		return false
-	}
-	m.failedAt = m.failedAt[:0]
-	m.passes.Store(0)
-	m.fails.Store(0)
-	select {
-	case m.wake <- struct{}{}:
-	default:
-	}
-	return true
 }
 
 // HoldDownUntil is when the current passive error state may end.

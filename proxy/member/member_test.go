@@ -19,7 +19,7 @@ func TestCheckDuringHoldDownIgnored(t *testing.T) {
 		m := newMember()
 		started := time.Now()
 		time.Sleep(time.Millisecond)
-		m.PassiveFailure("500 on GET /", 1, 10*time.Second, 5*time.Second)
+		m.PassiveFailure("500 on GET /", member.Rule{Failures: 1, Window: 10 * time.Second, HoldDown: 5 * time.Second, MayEject: true})
 		// A check that started before the failure passes afterwards.
 		m.CheckDone(member.Check{At: started, Pass: true, Reason: "status 200"}, 1, 1)
 		if m.Health() != member.Error {
@@ -36,16 +36,16 @@ func TestCheckDuringHoldDownIgnored(t *testing.T) {
 func TestFailuresInWindow(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMember()
-		m.PassiveFailure("500 on GET /a", 3, 10*time.Second, time.Second)
+		m.PassiveFailure("500 on GET /a", member.Rule{Failures: 3, Window: 10 * time.Second, HoldDown: time.Second, MayEject: true})
 		time.Sleep(11 * time.Second) // the first failure leaves the window
-		m.PassiveFailure("500 on GET /b", 3, 10*time.Second, time.Second)
-		m.PassiveFailure("500 on GET /c", 3, 10*time.Second, time.Second)
+		m.PassiveFailure("500 on GET /b", member.Rule{Failures: 3, Window: 10 * time.Second, HoldDown: time.Second, MayEject: true})
+		m.PassiveFailure("500 on GET /c", member.Rule{Failures: 3, Window: 10 * time.Second, HoldDown: time.Second, MayEject: true})
 		if m.Health() != member.Up {
 			t.Fatalf("2 failures in the window: got %s, want up", m.Health())
 		}
-		m.PassiveFailure("502 on GET /d", 3, 10*time.Second, time.Second)
+		m.PassiveFailure("502 on GET /d", member.Rule{Failures: 3, Window: 10 * time.Second, HoldDown: time.Second, MayEject: true})
 		tr, _ := m.LastTransition()
-		if m.Health() != member.Error || tr.Cause != "passive: 3 failures in 10s, last 502 on GET /d" {
+		if m.Health() != member.Error || tr.Cause != "passive: 3 failures in a row within 10s, last 502 on GET /d" {
 			t.Errorf("3 failures: got %s %q", m.Health(), tr.Cause)
 		}
 	})

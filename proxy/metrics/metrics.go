@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/failover-lab/failover-lab/proxy"
+	"github.com/failover-lab/failover-lab/proxy/buildinfo"
 	"github.com/failover-lab/failover-lab/proxy/member"
 	"github.com/failover-lab/failover-lab/proxy/pool"
 )
@@ -24,41 +25,46 @@ const ns = "failover_proxy"
 type Metrics struct {
 	Registry *prometheus.Registry
 
-	requests, upstream      *prometheus.CounterVec
-	retries, budgetRefusals *prometheus.CounterVec
-	transitions, reloads    *prometheus.CounterVec
-	requestDur, upstreamDur *prometheus.HistogramVec
-	checkDur                *prometheus.HistogramVec
+	requests, responses, upstreamErrors *prometheus.CounterVec
+	retries, budgetRefusals             *prometheus.CounterVec
+	transitions, reloads                *prometheus.CounterVec
+	requestDur, upstreamDur, checkDur   *prometheus.HistogramVec
+	reloadOK, reloadAt                  prometheus.Gauge
 }
 
 // Attach creates the metrics of srv and sets its hooks; call it before
-// the server starts serving and checking.
+// the server starts serving and checking. Every series a pool or member
+// can have is created at zero here and after each reload, so rates and
+// alerts work from the first scrape.
 func Attach(srv *proxy.Server) *Metrics {
 	m := &Metrics{Registry: prometheus.NewRegistry()}
-	f := func(c prometheus.Collector) { m.Registry.MustRegister(c) }
-	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "requests_total",
-		Help: "Client requests answered, by pool and status class (proxy-generated answers included)."}, []string{"pool", "code"})
-	m.upstream = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "upstream_requests_total",
-		Help: "Attempts sent to members, by status class or error kind (connect, timeout)."}, []string{"pool", "member", "code"})
-	m.retries = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "retries_total",
-		Help: "Failed attempts re-sent to another member, by the member that failed."}, []string{"pool", "member"})
-	m.budgetRefusals = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "retry_budget_refusals_total",
-		Help: "Retries not made because the retry budget was spent."}, []string{"pool"})
-	m.transitions = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "member_transitions_total",
-		Help: "Member state transitions, by new state and cause kind (passive, active, admin)."}, []string{"pool", "member", "to", "cause"})
-	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "config_reloads_total",
-		Help: "Config reloads by result (ok, error)."}, []string{"result"})
-	m.requestDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "request_duration_seconds",
-		Help: "Client request duration until the handler returned.", Buckets: prometheus.DefBuckets}, []string{"pool"})
-	m.upstreamDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "upstream_duration_seconds",
-		Help: "Time from sending an attempt to its response headers (or error).", Buckets: prometheus.DefBuckets}, []string{"pool", "member"})
-	m.checkDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "check_duration_seconds",
-		Help: "Active check latency, by result (pass, fail).", Buckets: prometheus.DefBuckets}, []string{"pool", "member", "result"})
-	for _, c := range []prometheus.Collector{m.requests, m.upstream, m.retries, m.budgetRefusals, m.transitions,
-		m.reloads, m.requestDur, m.upstreamDur, m.checkDur, &live{srv: srv},
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
-		f(c)
+	counter := func(name, help string, labels ...string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: name, Help: help}, labels)
 	}
+	histogram := func(name, help string, labels ...string) *prometheus.HistogramVec {
+		return prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: name, Help: help, Buckets: prometheus.DefBuckets}, labels)
+	}
+	m.requests = counter("requests_total", "Client requests answered, by pool and status class (proxy-generated answers included).", "pool", "code")
+	m.responses = counter("upstream_responses_total", "Attempts sent to members that got response headers, by status class.", "pool", "member", "code")
+	m.upstreamErrors = counter("upstream_errors_total", "Attempts sent to members that got no response, by cause (dial, member-reset, member-timeout, client-body, client-gone, canceled).", "pool", "member", "cause")
+	m.retries = counter("retries_total", "Failed attempts re-sent to another member, by the member that failed.", "pool", "member")
+	m.budgetRefusals = counter("retry_budget_refusals_total", "Retries not made because the retry budget was spent.", "pool")
+	m.transitions = counter("member_transitions_total", "Member state transitions, by new state and cause kind (passive, active, admin).", "pool", "member", "to", "cause")
+	m.reloads = counter("config_reloads_total", "Config reloads by result (success, failure).", "result")
+	m.requestDur = histogram("request_duration_seconds", "Client request duration until the handler returned.", "pool")
+	m.upstreamDur = histogram("upstream_duration_seconds", "Time from sending an attempt to its response headers (or error).", "pool", "member")
+	m.checkDur = histogram("check_duration_seconds", "Active check latency, by result (pass, fail).", "pool", "member", "result")
+	m.reloadOK = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "config_last_reload_successful",
+		Help: "1 when the last config load (at start or by reload) succeeded, 0 when it failed and the previous config is in use."})
+	m.reloadAt = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "config_last_reload_success_timestamp_seconds",
+		Help: "Unix time of the last successful config load (at start or by reload)."})
+	for _, c := range []prometheus.Collector{m.requests, m.responses, m.upstreamErrors, m.retries, m.budgetRefusals,
+		m.transitions, m.reloads, m.requestDur, m.upstreamDur, m.checkDur, m.reloadOK, m.reloadAt,
+		&live{srv: srv}, buildInfo(buildinfo.Read()),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
+		m.Registry.MustRegister(c)
+	}
+	m.loaded(srv, time.Now())
 	m.hook(srv)
 	return m
 }
@@ -70,16 +76,16 @@ func (m *Metrics) Handler() http.Handler {
 
 func (m *Metrics) hook(srv *proxy.Server) {
 	// The per-request series go through caches (children.go).
-	upstream, upstreamDur := counters(m.upstream), observers(m.upstreamDur)
+	responses, upstreamErrors, upstreamDur := counters(m.responses), counters(m.upstreamErrors), observers(m.upstreamDur)
 	requests, requestDur := counters(m.requests), observers(m.requestDur)
 	retries := counters(m.retries)
 	srv.Handler.Hooks = proxy.Hooks{
-		Attempt: func(p, mem string, status int, kind string, d time.Duration) {
-			code := kind
-			if code == "" {
-				code = class(status)
+		Attempt: func(p, mem string, status int, cause string, d time.Duration) {
+			if cause != "" {
+				upstreamErrors.with(3, p, mem, cause).Inc()
+			} else {
+				responses.with(3, p, mem, class(status)).Inc()
 			}
-			upstream.with(3, p, mem, code).Inc()
 			upstreamDur.with(2, p, mem, "").Observe(d.Seconds())
 		},
 		Retry:         func(p, mem string) { retries.with(2, p, mem, "").Inc() },
@@ -101,11 +107,13 @@ func (m *Metrics) hook(srv *proxy.Server) {
 		m.checkDur.WithLabelValues(p.Name, mem.Name, res).Observe(c.Latency.Seconds())
 	}
 	srv.OnReload = func(err error) {
-		res := "ok"
 		if err != nil {
-			res = "error"
+			m.reloads.WithLabelValues("failure").Inc()
+			m.reloadOK.Set(0)
+			return
 		}
-		m.reloads.WithLabelValues(res).Inc()
+		m.reloads.WithLabelValues("success").Inc()
+		m.loaded(srv, time.Now())
 	}
 }
 

@@ -7,11 +7,14 @@ import (
 
 const (
 	budgetBuckets = 10
-	budgetBucket  = 100 * time.Millisecond // 10 × 100 ms = a sliding second
+	budgetBucket  = time.Second // 10 × 1 s = a sliding 10 s, as Finagle's RetryBudget
 )
 
 // Budget allows retries while they stay within ratio of the requests of
-// the last second, or within floor.
+// the last 10 s, or within floor per second over those 10 s. The window is
+// long enough that the requests rescued from a member ejected at once (a
+// hang: a few seconds of traffic) fit, short enough that a pool failing
+// for good stops doubling its load within seconds.
 type Budget struct {
 	ratio float64
 	floor int
@@ -41,7 +44,7 @@ func (b *Budget) TryRetry() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	req, tries := b.sums(now)
-	if tries+1 > max(b.floor, int(b.ratio*float64(req))) {
+	if tries+1 > max(b.floor*budgetBuckets, int(b.ratio*float64(req))) {
 		return false
 	}
 	b.bucket(now).tries++

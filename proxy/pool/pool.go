@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/failover-lab/failover-lab/proxy/config"
@@ -24,6 +25,7 @@ type Pool struct {
 	Transport http.RoundTripper // a keep-alive *http.Transport unless replaced (tests)
 	ErrorPage []byte            // nil: the built-in page
 
+	passiveMu  sync.Mutex // one passive ejection decision at a time (passive.go)
 	failStatus [600]bool
 	expect     [][2]int
 	expectBody *regexp.Regexp
@@ -82,7 +84,11 @@ func New(name string, cfg config.Pool, reuse Reuse) (*Pool, error) {
 		}
 		p.expectBody = re
 	}
-	p.Transport = NewTransport(cfg.Timeouts)
+	t := NewTransport(cfg.Timeouts)
+	if err := useTLS(t, cfg.TLS); err != nil {
+		return nil, fmt.Errorf("pool %s: tls: %w", name, err)
+	}
+	p.Transport = t
 	return p, nil
 }
 
@@ -141,16 +147,27 @@ func (p *Pool) Expected(status int) bool {
 func (p *Pool) ExpectBody() *regexp.Regexp { return p.expectBody }
 
 // Pick returns a usable member of the best tier that has one, skipping
-// tried, or nil when there is none. The common case, one usable member in
-// the best tier, returns it without building a candidate list.
+// tried, or nil when there is none. A stalled member (a request waited
+// past passive.stall_after for its headers; a probe is checking it) is
+// picked only when no other is usable, so requests stop piling onto a
+// member that may be hung. The common case,
+// one usable member in the best tier, returns it without building a
+// candidate list.
 func (p *Pool) Pick(r *http.Request, tried []*member.Member) *member.Member {
+	if m := p.pick(r, tried, false); m != nil {
+		return m
+	}
+	return p.pick(r, tried, true)
+}
+
+func (p *Pool) pick(r *http.Request, tried []*member.Member, stalled bool) *member.Member {
 	var only *member.Member
 	n, tier := 0, -1
 	for _, m := range p.Members {
 		if tier >= 0 && m.Tier() != tier {
 			break // members are sorted: the best tier with candidates wins
 		}
-		if !m.Usable() || slices.Contains(tried, m) {
+		if !candidate(m, tried, stalled) {
 			continue
 		}
 		tier, only = m.Tier(), m
@@ -159,14 +176,18 @@ func (p *Pool) Pick(r *http.Request, tried []*member.Member) *member.Member {
 	if n <= 1 {
 		return only
 	}
-	return p.selectIn(r, tried, tier, n)
+	return p.selectIn(r, tried, tier, n, stalled)
+}
+
+func candidate(m *member.Member, tried []*member.Member, stalled bool) bool {
+	return m.Usable() && (stalled || !m.IsStalled()) && !slices.Contains(tried, m)
 }
 
 // selectIn asks the selector among the usable members of tier.
-func (p *Pool) selectIn(r *http.Request, tried []*member.Member, tier, n int) *member.Member {
+func (p *Pool) selectIn(r *http.Request, tried []*member.Member, tier, n int, stalled bool) *member.Member {
 	c := make([]*member.Member, 0, n)
 	for _, m := range p.Members {
-		if m.Tier() == tier && m.Usable() && !slices.Contains(tried, m) {
+		if m.Tier() == tier && candidate(m, tried, stalled) {
 			c = append(c, m)
 		}
 	}

@@ -58,7 +58,7 @@ func TestTiersAndWeights(t *testing.T) {
 			p := newPool(t, config.PolicyRoundRobin, m("t2", 2, 1), m("s1", config.Standby, 1),
 				m("p1", config.Primary, 3), m("s2", config.Standby, 1), m("p2", config.Primary, 1))
 			for _, name := range tt.out {
-				p.Member(name).PassiveFailure("500 on GET /", 1, time.Second, time.Minute)
+				p.Member(name).PassiveFailure("500 on GET /", member.Rule{Failures: 1, Window: time.Second, HoldDown: time.Minute, MayEject: true})
 			}
 			got := counts(p, 400)
 			if len(got) != len(tt.want) {
@@ -109,7 +109,7 @@ func TestSlowStartRamps(t *testing.T) {
 		p := newPool(t, config.PolicyRoundRobin, m("a", 0, 1), m("b", 0, 1))
 		p.Selector = &pool.RoundRobin{SlowStart: 10 * time.Second}
 		a := p.Member("a")
-		a.PassiveFailure("500 on GET /", 1, time.Second, time.Second)
+		a.PassiveFailure("500 on GET /", member.Rule{Failures: 1, Window: time.Second, HoldDown: time.Second, MayEject: true})
 		time.Sleep(time.Second) // the hold-down ends; the probe passes
 		a.CheckDone(member.Check{At: time.Now(), Pass: true, Reason: "status 200"}, 1, 1)
 		if got := counts(p, 110)["a"]; got < 8 || got > 12 {
@@ -130,7 +130,9 @@ func TestTransitionRecordedOnce(t *testing.T) {
 	a.SetObserver(func(_ *member.Member, tr member.Transition) { mu.Lock(); seen = append(seen, tr); mu.Unlock() })
 	var wg sync.WaitGroup
 	for range 50 {
-		wg.Go(func() { a.PassiveFailure("500 on GET /", 1, time.Second, time.Minute) })
+		wg.Go(func() {
+			a.PassiveFailure("500 on GET /", member.Rule{Failures: 1, Window: time.Second, HoldDown: time.Minute, MayEject: true})
+		})
 	}
 	wg.Wait()
 	if len(seen) != 1 || len(a.Transitions()) != 1 {
@@ -141,23 +143,23 @@ func TestTransitionRecordedOnce(t *testing.T) {
 func TestBudget(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		b := pool.NewBudget(0.2, 3)
-		for range 100 {
+		for range 1000 {
 			b.Request()
 		}
 		n := 0
 		for b.TryRetry() {
 			n++
 		}
-		if n != 20 {
-			t.Errorf("100 requests at 20%%: got %d retries, want 20", n)
+		if n != 200 {
+			t.Errorf("1000 requests at 20%%: got %d retries, want 200", n)
 		}
-		time.Sleep(1100 * time.Millisecond) // the second slides past
+		time.Sleep(10100 * time.Millisecond) // the 10 s window slides past
 		n = 0
 		for b.TryRetry() {
 			n++
 		}
-		if n != 3 {
-			t.Errorf("no recent requests: got %d retries, want the floor 3", n)
+		if n != 30 {
+			t.Errorf("no recent requests: got %d retries, want the floor 3/s × 10 s", n)
 		}
 	})
 }

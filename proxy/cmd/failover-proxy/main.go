@@ -5,6 +5,7 @@
 //	failover-proxy -check proxy.yaml            validate, exit 1 on error
 //	failover-proxy -listen 127.0.0.1:8080 -primary http://127.0.0.1:9001 -standby http://127.0.0.1:9002
 //	failover-proxy healthcheck URL              container health check
+//	failover-proxy version                      module version, commit, Go version
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/failover-lab/failover-lab/proxy/buildinfo"
 	"github.com/failover-lab/failover-lab/proxy/config"
 )
 
@@ -34,6 +36,10 @@ func newFlagSet(o *options) *flag.FlagSet {
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return healthcheck(args[1:], stderr)
+	}
+	if len(args) > 0 && args[0] == "version" {
+		buildinfo.Read().Print(stdout, "failover-proxy")
+		return 0
 	}
 	var o options
 	fs := newFlagSet(&o)

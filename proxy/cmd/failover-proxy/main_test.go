@@ -96,11 +96,23 @@ func TestHealthcheckSubcommand(t *testing.T) {
 // the returned stop ends it and waits.
 func started(t *testing.T, cfg *config.Config, load func() (*config.Config, error), logs *syncBuffer) (traffic, admin string, stop func()) {
 	t.Helper()
+	all, admin, stop := startedAll(t, cfg, load, logs)
+	return all[0], admin, stop
+}
+
+// startedAll is started with every traffic address, in config order
+// (listen, then listeners).
+func startedAll(t *testing.T, cfg *config.Config, load func() (*config.Config, error), logs *syncBuffer) (traffic []string, admin string, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan [2]string, 1)
+	type addrs struct {
+		traffic []string
+		admin   string
+	}
+	ready := make(chan addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, cfg, load, logs, func(tr []string, adm string) { ready <- [2]string{tr[0], adm} })
+		done <- serve(ctx, cfg, load, logs, func(tr []string, adm string) { ready <- addrs{tr, adm} })
 	}()
 	select {
 	case a := <-ready:
@@ -111,7 +123,7 @@ func started(t *testing.T, cfg *config.Config, load func() (*config.Config, erro
 			}
 		}
 		t.Cleanup(func() { cancel() })
-		return a[0], a[1], stop
+		return a.traffic, a.admin, stop
 	case err := <-done:
 		cancel()
 		t.Fatalf("serve ended early: %v", err)
@@ -119,5 +131,5 @@ func started(t *testing.T, cfg *config.Config, load func() (*config.Config, erro
 		cancel()
 		t.Fatal("serve did not become ready")
 	}
-	return "", "", nil
+	return nil, "", nil
 }

@@ -36,9 +36,10 @@ func serve(ctx context.Context, cfg *config.Config, load func() (*config.Config,
 		return err
 	}
 	reg := newMetrics(srv) // hooks in place before the first request
-	reload := func() error { return srv.Reload(load) }
-	adm := admin.New(srv, admin.Options{Token: cfg.Admin.Token, Reload: reload, Metrics: reg})
-	traffic, admL, err := bind(cfg, srv.Handler, adm, logger)
+	front := &tlsFront{logger: logger}
+	reload := func() error { return front.reload(srv, load) } // certificates re-read too
+	adm := admin.New(srv, adminOptions(srv, cfg, reload, reg))
+	traffic, admL, err := bind(cfg, srv.Handler, adm, logger, front)
 	if err != nil {
 		return err
 	}
@@ -90,7 +91,7 @@ loop:
 
 // bind opens the traffic listeners and the admin one (nil when off),
 // refusing a non-loopback admin address without a token.
-func bind(cfg *config.Config, traffic, adm http.Handler, logger *slog.Logger) ([]listener, *listener, error) {
+func bind(cfg *config.Config, traffic, adm http.Handler, logger *slog.Logger, front *tlsFront) ([]listener, *listener, error) {
 	var out []listener
 	fail := func(err error) ([]listener, *listener, error) {
 		for _, l := range out {
@@ -99,14 +100,19 @@ func bind(cfg *config.Config, traffic, adm http.Handler, logger *slog.Logger) ([
 		return nil, nil, err
 	}
 	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
+	newServer := func(h http.Handler) *http.Server { return trafficServer(cfg.Limits, h, errLog) }
 	for _, addr := range cfg.Listen {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
 			return fail(fmt.Errorf("listen: %w", err))
 		}
-		out = append(out, listener{ln, &http.Server{Handler: traffic, ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout: 120 * time.Second, ErrorLog: errLog}})
+		out = append(out, listener{ln, newServer(traffic)})
 	}
+	more, err := front.bind(cfg, traffic, newServer) // cfg.Listeners: TLS, HTTP/2, redirect
+	if err != nil {
+		return fail(err)
+	}
+	out = append(out, more...)
 	a := cfg.Admin.Listen
 	if a == "" || a == "off" {
 		return out, nil, nil
@@ -118,7 +124,7 @@ func bind(cfg *config.Config, traffic, adm http.Handler, logger *slog.Logger) ([
 	if err != nil {
 		return fail(fmt.Errorf("admin listen: %w", err))
 	}
-	return out, &listener{ln, &http.Server{Handler: adm, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}}, nil
+	return out, &listener{ln, adminServer(cfg.Limits, adm, errLog)}, nil
 }
 
 // shutdown stops accepting and lets in-flight requests finish within

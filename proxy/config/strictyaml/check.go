@@ -301,11 +301,15 @@ func SyntaxError(err error) *Error {
 }
 
 // Parse reads data into a yaml.Node tree; a syntax error comes back as
-// Errors of one *Error at its line. An empty document is a nil root.
+// Errors of one *Error at its line, and so does a document whose aliases
+// expand past MaxExpandedNodes. An empty document is a nil root.
 func Parse(data []byte) (*yaml.Node, Errors) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, Errors{SyntaxError(err)}
+	}
+	if err := boundAliases(&doc); err != nil {
+		return nil, Errors{err}
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil

@@ -1,0 +1,161 @@
+package docs
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/failover-lab/failover-lab/fixtures/certs"
+)
+
+// binaries builds failover-proxy and lab once for the commands below.
+func binaries(t *testing.T) (proxy, lab string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binaries")
+	}
+	dir := t.TempDir()
+	for _, pkg := range []string{"../proxy/cmd/failover-proxy", "../labs/cmd/lab"} {
+		if out, err := exec.Command("go", "build", "-o", dir+"/", pkg).CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+		}
+	}
+	return filepath.Join(dir, "failover-proxy"), filepath.Join(dir, "lab")
+}
+
+// exampleCerts returns a temporary folder holding the certificate files
+// that docs/proxy.md's TLS example names (site, other, proxy-client and
+// the members' CA), so that its -check and Parse find real files.
+func exampleCerts(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	ca, err := certs.NewCA("docs example CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ca.WriteFile(dir, "members-ca"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"site", "other", "proxy-client"} {
+		pair, err := ca.Issue(certs.Leaf{Names: []string{name + ".example"}, Client: name == "proxy-client"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := pair.WriteFiles(dir, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// run runs a command in dir and returns its exit code and output.
+func run(t *testing.T, dir string, name string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("%s %v: %v", name, args, err)
+	}
+	return code, o.String(), e.String()
+}
+
+// TestCheckExamples runs `failover-proxy -check` on every whole config
+// of the docs (exit 0, "FILE: ok"), and on the broken variants whose
+// output README.md and docs/proxy.md quote, wanting exactly that output.
+func TestCheckExamples(t *testing.T) {
+	proxy, _ := binaries(t)
+	dir := exampleCerts(t)
+	var configs []example
+	for _, e := range yamlExamples(t) {
+		if e.kind() == "config" {
+			configs = append(configs, e)
+		}
+	}
+	for _, e := range configs {
+		if err := os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(e.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, out, errOut := run(t, dir, proxy, "-check", "lab.yaml"); code != 0 || out != "lab.yaml: ok\n" {
+			t.Errorf("%s:%d: failover-proxy -check: got exit %d %q %q, want 0 and \"lab.yaml: ok\"", e.file, e.line, code, out, errOut)
+		}
+	}
+	standby := `url: "http://127.0.0.1:9002"`
+	for _, tt := range []struct {
+		doc     string
+		replace []string // old, new, ...
+		want    string   // the line the doc quotes
+	}{
+		{"README.md", []string{standby, `url: "ftp://127.0.0.1:9002"`},
+			"lab.yaml:14:31: pools.web.members[1].url: scheme must be http or https"},
+		{"docs/proxy.md", []string{standby, `url: "ftp://127.0.0.1:9002"`},
+			"lab.yaml:33:14: pools.web.members[1].url: scheme must be http or https"},
+		{"docs/proxy.md", []string{"    health:", "    helth:"},
+			"lab.yaml:35:5: pools.web.helth: unknown field (did you mean \"health\"?)"},
+	} {
+		doc, err := os.ReadFile(filepath.Join(root, tt.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(doc, []byte(tt.want)) {
+			t.Errorf("%s no longer quotes %q: update this test with the doc", tt.doc, tt.want)
+		}
+		var body string
+		for _, e := range configs {
+			if e.file == filepath.Join(root, tt.doc) {
+				body = e.body
+				break // the first config of the doc is the one it quotes
+			}
+		}
+		if !strings.Contains(body, tt.replace[0]) {
+			t.Fatalf("%s: its config example lacks %q", tt.doc, tt.replace[0])
+		}
+		body = strings.Replace(body, tt.replace[0], tt.replace[1], 1)
+		if err := os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, errOut := run(t, dir, proxy, "-check", "lab.yaml"); code != 1 || errOut != tt.want+"\n" {
+			t.Errorf("%s: failover-proxy -check: got exit %d %q, want 1 and %q", tt.doc, code, errOut, tt.want)
+		}
+	}
+}
+
+// TestHelpAndVersion runs the help and version commands the docs name.
+func TestHelpAndVersion(t *testing.T) {
+	proxy, lab := binaries(t)
+	dir := t.TempDir()
+	if code, out, _ := run(t, dir, proxy, "version"); code != 0 || !strings.HasPrefix(out, "failover-proxy ") {
+		t.Errorf("failover-proxy version: got exit %d %q", code, out)
+	}
+	if code, out, _ := run(t, dir, lab, "version"); code != 0 || !strings.HasPrefix(out, "lab ") {
+		t.Errorf("lab version: got exit %d %q", code, out)
+	}
+	code, _, usage := run(t, dir, lab, "-h")
+	if code != 0 {
+		t.Errorf("lab -h: got exit %d, want 0", code)
+	}
+	for _, verb := range []string{"run", "watch", "up", "version"} {
+		if !regexp.MustCompile(`(?m)^  lab ` + verb + ` `).MatchString(usage) {
+			t.Errorf("lab -h does not list %s:\n%s", verb, usage)
+		}
+	}
+	// The flags README.md and docs/scenarios.md use with lab run. (Its
+	// exit code for -h is set with the lab's exit codes, issue 15 part 2.)
+	_, _, usage = run(t, dir, lab, "run", "-h")
+	for _, flag := range []string{"-driver", "-kind", "-report", "-quiet"} {
+		if !regexp.MustCompile(`(?m)^  ` + flag + `\b`).MatchString(usage) {
+			t.Errorf("lab run -h does not list %s:\n%s", flag, usage)
+		}
+	}
+}
