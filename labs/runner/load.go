@@ -7,7 +7,7 @@ import (
 	"github.com/failover-lab/failover-lab/labs/scenario"
 )
 
-// LoadSpec is the load of s aimed at the proxy at target, for the run's
+// loadSpec is the load of s aimed at the proxy at target, for the run's
 // whole length.
 func loadSpec(s *scenario.Scenario, target string) load.Spec {
 	l := s.Load
