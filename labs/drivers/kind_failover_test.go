@@ -125,7 +125,7 @@ func failoverTrial(t *testing.T, kind string) trial {
 	})
 	defer func() { stopLoad(); wg.Wait() }()
 
-	waitLedger(t, led, time.Now(), "traffic served by the primary", lastFrom("service", 5))
+	drivertest.WaitRowsWithin(t, led, time.Now(), "traffic served by the primary", 20*time.Second, lastFrom("service", 5))
 	a, err := r.Apply(ctx, vocab.Fault{Name: "500", Node: "service", HTTP: &app.Fault{Kind: app.KindStatus, Status: 500}})
 	if err != nil {
 		t.Fatal(err)
@@ -133,14 +133,14 @@ func failoverTrial(t *testing.T, kind string) trial {
 	// Long enough for a hold-down to run out and a check to see the 500s:
 	// a product that lets the primary back in too early leaks again here.
 	settled := a.At.Add(kindHoldDown + 2*kindInterval)
-	waitLedger(t, led, a.At, "the standby serving, the fault settled", func(rows []ledger.Row) bool {
+	drivertest.WaitRowsWithin(t, led, a.At, "the standby serving, the fault settled", 20*time.Second, func(rows []ledger.Row) bool {
 		return len(rows) > 0 && rows[len(rows)-1].Sent.After(settled) && lastFrom("failover", 10)(rows)
 	})
 	if err := r.Clear(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	clear, _ := led.FindMark("500", ledger.MarkClear)
-	waitLedger(t, led, clear.At, "traffic back on the primary", lastFrom("service", 5))
+	drivertest.WaitRowsWithin(t, led, clear.At, "traffic back on the primary", 20*time.Second, lastFrom("service", 5))
 
 	var tr trial
 	for _, row := range led.Rows() {
@@ -179,30 +179,5 @@ func lastFrom(node string, n int) func([]ledger.Row) bool {
 			}
 		}
 		return true
-	}
-}
-
-// waitLedger polls the rows sent since from until ok holds, for at most 20 s.
-func waitLedger(t *testing.T, led *ledger.Ledger, from time.Time, what string, ok func([]ledger.Row) bool) {
-	t.Helper()
-	deadline := time.NewTimer(20 * time.Second)
-	defer deadline.Stop()
-	tick := time.NewTicker(20 * time.Millisecond) // the load adds a row every 20 ms
-	defer tick.Stop()
-	for {
-		var rows []ledger.Row
-		for _, r := range led.Rows() {
-			if !r.Sent.Before(from) {
-				rows = append(rows, r)
-			}
-		}
-		if ok(rows) {
-			return
-		}
-		select {
-		case <-deadline.C:
-			t.Fatalf("no %s in the ledger after 20s; last rows: %s", what, drivertest.Summarize(rows))
-		case <-tick.C:
-		}
 	}
 }

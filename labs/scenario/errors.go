@@ -38,7 +38,7 @@ type Pos = strictyaml.Pos
 var checkOptions = strictyaml.Options{
 	Hidden: map[reflect.Type][]string{
 		reflect.TypeFor[config.Pool](): {"members", "tls"}, // the lab fills members from nodes, and how it reaches them
-		reflect.TypeFor[app.Fault]():   {"id"}, // the event's name
+		reflect.TypeFor[app.Fault]():   {"id"},             // the event's name
 	},
 	Custom: map[reflect.Type]func(*strictyaml.Checker, *yaml.Node, string) bool{
 		reflect.TypeFor[Nodes](): checkNodes,

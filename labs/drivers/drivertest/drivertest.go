@@ -87,6 +87,8 @@ func Recovered(rows []ledger.Row) bool {
 	return true
 }
 
+// FaultCases is every fault kind on node service, with the effect it must
+// show in the ledger while it is on.
 func FaultCases() []struct {
 	Fault  vocab.Fault
 	Effect Effect
@@ -187,7 +189,13 @@ func CheckRestart(t *testing.T, ctx context.Context, r labs.Run) {
 // WaitRows polls the ledger until the rows sent since from satisfy ok.
 func WaitRows(t *testing.T, led *ledger.Ledger, from time.Time, what string, ok Effect) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	WaitRowsWithin(t, led, from, what, 15*time.Second, ok)
+}
+
+// WaitRowsWithin is WaitRows with its own bound.
+func WaitRowsWithin(t *testing.T, led *ledger.Ledger, from time.Time, what string, within time.Duration, ok Effect) {
+	t.Helper()
+	deadline := time.Now().Add(within)
 	for {
 		var rows []ledger.Row
 		for _, r := range led.Rows() {
@@ -199,12 +207,13 @@ func WaitRows(t *testing.T, led *ledger.Ledger, from time.Time, what string, ok 
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no %s in the ledger after 15s; last rows: %s", what, Summarize(rows))
+			t.Fatalf("no %s in the ledger after %v; last rows: %s", what, within, Summarize(rows))
 		}
 		time.Sleep(50 * time.Millisecond) // the load fills the ledger at 50 rps
 	}
 }
 
+// Summarize writes the last ten rows, one a line, for failure messages.
 func Summarize(rows []ledger.Row) string {
 	if len(rows) > 10 {
 		rows = rows[len(rows)-10:]
@@ -216,6 +225,7 @@ func Summarize(rows []ledger.Row) string {
 	return s
 }
 
+// CheckServedBy wants a 200 from url/ served by want.
 func CheckServedBy(t *testing.T, url, want string) {
 	t.Helper()
 	resp, err := labs.ReadyClient.Get(url + "/")
@@ -256,6 +266,8 @@ func ChildPIDs(t *testing.T) []int {
 	return pids
 }
 
+// LastParen is the index of the last ')' of a /proc/PID/stat line (the
+// command name may hold parentheses).
 func LastParen(s string) int {
 	for i := len(s) - 1; i >= 0; i-- {
 		if s[i] == ')' {
@@ -349,6 +361,7 @@ func BenchStart(b *testing.B, ctx context.Context, d labs.Driver) {
 	}
 }
 
+// RequireDocker skips the test when no Docker daemon answers.
 func RequireDocker(t testing.TB) {
 	t.Helper()
 	if err := docker.Available(context.Background()); err != nil {

@@ -1,0 +1,62 @@
+package runner
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/failover-lab/failover-lab/labs/scenario"
+)
+
+const file = `name: x
+about: the runner's own conversions
+nodes:
+  service: {fixture: app}
+load: {rate: 20/s, method: POST, path: /pay, body: "{}", headers: {X-Test: "1"}, idempotency_key: true, timeout: 2s}
+streams:
+  - {name: abuse, rate: 2/s, method: POST, path: /upload, malformed: chunked}
+timeline:
+  - {at: 1s, name: broken, fault: {node: service, http: {status: 500}}}
+  - {at: 2s, clear: broken}
+  - {at: 3s, name: look, probe: /}
+  - {at: 4s, end: true}
+expect:
+  - client_errors: 0
+`
+
+func TestLoadSpecs(t *testing.T) {
+	s, err := scenario.Parse("x.yaml", strings.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := loadSpecs(s, "http://127.0.0.1:1")
+	if len(specs) != 2 {
+		t.Fatalf("got %d load specs, want 2 (the load and one stream)", len(specs))
+	}
+	if abuse := specs[1]; abuse.Stream != "abuse" || abuse.Rate != 2 || abuse.Malformed != "chunked" ||
+		abuse.Path != "/upload" || abuse.Duration != 4*time.Second {
+		t.Errorf("stream: got %+v, want abuse at 2/s with a chunked broken body for the run's 4s", abuse)
+	}
+	spec := specs[0]
+	if spec.Stream != "" || spec.Target != "http://127.0.0.1:1" || spec.Rate != 20 || spec.Duration != 4*time.Second ||
+		spec.Method != "POST" || spec.Path != "/pay" || string(spec.Body) != "{}" ||
+		spec.Header.Get("X-Test") != "1" || !spec.IdempotencyKey || spec.Timeout != 2*time.Second {
+		t.Errorf("got %+v, want the scenario's load aimed at the target for the run's 4s", spec)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	s, err := scenario.Parse("x.yaml", strings.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"service: http status 500", "clear broken", "probe GET /", "end"}
+	for i, e := range s.Timeline {
+		if got := describe(e); got != want[i] {
+			t.Errorf("event %d: got %q, want %q", i, got, want[i])
+		}
+	}
+	if f := s.Timeline[0].NamedFault(); f.Name != "broken" || f.HTTP.ID != "broken" || s.Timeline[0].Fault.HTTP.ID != "" {
+		t.Errorf("NamedFault: got %+v, want named after the event without changing the scenario", f)
+	}
+}
