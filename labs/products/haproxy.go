@@ -90,9 +90,10 @@ func haproxyBackend(c *conf, p config.Pool, members []member) {
 	c.d("default-server inter %s fastinter %s downinter %s fall %d rise %d observe layer7 error-limit %d on-error mark-down",
 		"health.interval, health.down_interval (while changing state and while down), health.fails, health.passes;\n"+
 			"observe layer7: live answers count too, every 5xx but 501 and 505 (the statuses are fixed):\n"+
-			"passive.failures consecutive errors mark the server down. There is no passive.window and no\n"+
+			"the first error marks the server down (failover-proxy probes a member at its first failure;\n"+
+			"HAProxy cannot, so it counts that failure). There is no passive.window and no\n"+
 			"passive.hold_down: a server marked down comes back by its checks (rise).",
-		ms(h.Interval), ms(h.DownInterval), ms(h.DownInterval), h.Fails, h.Passes, p.Passive.Failures)
+		ms(h.Interval), ms(h.DownInterval), ms(h.DownInterval), h.Fails, h.Passes, failuresToEject)
 	for _, m := range members {
 		if m.standby {
 			c.d("server %s %s weight %d check backup", "Member "+m.name+" (standby): backup serves only when no primary is up.", m.name, m.addr, min(m.weight, 256))

@@ -66,7 +66,7 @@ func nginxConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab
 
 func nginxUpstream(c *conf, p config.Pool, members []member) {
 	// nginx reads fail_timeout in whole seconds.
-	fails, holdDown := p.Passive.Failures, fmt.Sprintf("%ds", ceilSeconds(p.Passive.HoldDown))
+	fails, holdDown := failuresToEject, fmt.Sprintf("%ds", ceilSeconds(p.Passive.HoldDown))
 	c.open("upstream "+vocab.PoolName+" {", "The pool: members in tier order.")
 	if p.Policy == config.PolicyLeastRequests {
 		c.d("least_conn;", "pool.policy least_requests.")
@@ -74,7 +74,7 @@ func nginxUpstream(c *conf, p config.Pool, members []member) {
 		c.note("pool.policy round_robin: nginx's default (weighted round-robin).")
 	}
 	c.note(fmt.Sprintf("No active health check: nginx OSS has none (health_check is nginx Plus); health.* is not rendered.\n"+
-		"max_fails=%d: passive.failures. fail_timeout is nginx's window AND its hold-down in one knob:\n"+
+		"max_fails=%d: the first failure (failover-proxy probes a member at its first failure; nginx cannot). fail_timeout is nginx's window AND its hold-down in one knob:\n"+
 		"passive.hold_down, in whole seconds (%s).", fails, holdDown))
 	for _, m := range members {
 		if m.standby {

@@ -64,15 +64,15 @@ func TestKindConfigs(t *testing.T) {
 			"PidFile httpd.pid\n", "ErrorLog error.log\n", "User www-data\n",
 		}},
 		{vocab.ProxyNginx, []string{
-			"server 127.0.0.1:18090 weight=1 max_fails=3 fail_timeout=5s;\n",
-			"server 127.0.0.1:18091 weight=1 max_fails=3 fail_timeout=5s backup;\n",
+			"server 127.0.0.1:18090 weight=1 max_fails=1 fail_timeout=5s;\n",
+			"server 127.0.0.1:18091 weight=1 max_fails=1 fail_timeout=5s backup;\n",
 			"proxy_next_upstream error timeout http_500 http_502 http_503 http_504;\n",
 			"proxy_next_upstream_tries 3;\n", "No active health check: nginx OSS has none",
 			"location = /ready",
 		}},
 		{vocab.ProxyHAProxy, []string{
 			"option httpchk GET /health\n", "http-check expect status 200-399\n",
-			"default-server inter 5s fastinter 1s downinter 1s fall 1 rise 1 observe layer7 error-limit 3 on-error mark-down\n",
+			"default-server inter 5s fastinter 1s downinter 1s fall 1 rise 1 observe layer7 error-limit 1 on-error mark-down\n",
 			"server service 127.0.0.1:18090 weight 1 check\n",
 			"server failover 127.0.0.1:18091 weight 1 check backup\n",
 			"retry-on 500 502 503 504 conn-failure empty-response response-timeout\n",

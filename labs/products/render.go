@@ -148,3 +148,12 @@ func (k Product) Path(ctx context.Context, build func(context.Context, string) (
 	}
 	return build(ctx, k.Binary)
 }
+
+// failuresToEject is how many consecutive live failures take a member out
+// in the products. failover-proxy's first passive failure makes the member
+// suspect and probes it at once, ejecting it when the probe fails; nginx
+// and HAProxy have no probe on error, so their closest match is to count
+// the first failure (as the seed story's Apache does). passive.failures,
+// failover-proxy's threshold for ejecting without a probe's word, has no
+// equivalent in them.
+const failuresToEject = 1
