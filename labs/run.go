@@ -75,19 +75,24 @@ func (c *Core) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
 	n, _ := c.topo.Node(f.Node)
 	t := c.ops.Target(n)
 	// The apply mark is when the action was issued: a stopping node stops
-	// accepting at SIGTERM, before the stop returns.
-	a := Applied{Fault: f, At: time.Now()}
+	// accepting at SIGTERM, before the stop returns. Kinds whose effect is
+	// certain only on return (faults.InForceOnReturn) are marked then.
+	issued := time.Now()
+	a := Applied{Fault: f, At: issued}
 	var err error
 	if f.HTTP != nil {
 		a.ID, a.undo, err = faults.ApplyHTTP(ctx, t, *f.HTTP)
 	} else {
 		k, p, _ := f.Kind() // ValidateFault found it
 		a.undo, err = k.Apply(ctx, t, p)
+		if _, onReturn := k.(faults.InForceOnReturn); onReturn {
+			a.At = time.Now()
+		}
 	}
 	if err != nil {
 		return Applied{}, fmt.Errorf("apply %s (%s): %w", f.Name, f.Describe(), err)
 	}
-	c.mark(a.At, f, ledger.MarkApply, time.Since(a.At))
+	c.mark(a.At, f, ledger.MarkApply, time.Since(issued))
 	return a, nil
 }
 

@@ -11,6 +11,7 @@ type disconnect struct{}
 
 func init() { registerContainer(disconnect{}) }
 
+func (disconnect) InForceOnReturn()        {}
 func (disconnect) Name() string            { return "disconnect" }
 func (disconnect) Check(p Params) *Problem { return noSignal("disconnect", p) }
 func (disconnect) Describe(Params) string  { return "disconnect" }

@@ -54,6 +54,15 @@ type Kind interface {
 	Apply(ctx context.Context, t Target, p Params) (Undo, error)
 }
 
+// InForceOnReturn is implemented by kinds whose effect is certain only once
+// Apply returns: a SIGKILL, a freeze or a disconnect goes through the Docker
+// daemon, which can take most of a second on a loaded 2-core machine, and
+// the node keeps answering until then. The lab marks such a fault when
+// Apply returns, so a scenario's "within" counts from when the node was
+// really gone, not from when the daemon was asked. (A stop is marked when
+// issued: the node stops accepting at SIGTERM, before the stop returns.)
+type InForceOnReturn interface{ InForceOnReturn() }
+
 // Undo reverts an applied fault.
 type Undo func(ctx context.Context) error
 

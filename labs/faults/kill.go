@@ -10,6 +10,7 @@ type kill struct{}
 
 func init() { registerContainer(kill{}) }
 
+func (kill) InForceOnReturn()        {}
 func (kill) Name() string            { return "kill" }
 func (kill) Check(p Params) *Problem { return checkSignal(p) }
 

@@ -10,6 +10,7 @@ type pause struct{}
 
 func init() { registerContainer(pause{}) }
 
+func (pause) InForceOnReturn()        {}
 func (pause) Name() string            { return "pause" }
 func (pause) Check(p Params) *Problem { return noSignal("pause", p) }
 func (pause) Describe(Params) string  { return "pause" }
