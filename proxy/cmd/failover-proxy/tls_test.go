@@ -243,8 +243,8 @@ func TestCheckCertificates(t *testing.T) {
 		want string
 	}{
 		{"good", file(crt, key), 0, ": ok"},
-		{"missing", file(filepath.Join(c.dir, "nope.crt"), key), 1, ":3: listeners[0].tls.certificates[0]: " + filepath.Join(c.dir, "nope.crt") + ": no such file or directory"},
-		{"expired", file(oldCrt, oldKey), 1, ":3: listeners[0].tls.certificates[0]: " + oldCrt + ": certificate expired at "},
+		{"missing", file(filepath.Join(c.dir, "nope.crt"), key), 1, ":3:26: listeners[0].tls.certificates[0]: " + filepath.Join(c.dir, "nope.crt") + ": no such file or directory"},
+		{"expired", file(oldCrt, oldKey), 1, ":3:26: listeners[0].tls.certificates[0]: " + oldCrt + ": certificate expired at "},
 		{"mismatched", file(crt, oldKey), 1, ": tls: private key does not match public key"},
 	}
 	for _, tt := range tests {
