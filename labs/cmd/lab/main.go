@@ -1,5 +1,6 @@
-// Command lab drives the failover lab from a terminal: run a scenario, watch
-// a URL second by second, bring the demo up without Docker.
+// Command lab drives the failover lab from a terminal: run scenarios, check
+// scenario files, watch a URL second by second, bring the demo up without
+// Docker.
 //
 // Each verb lives in its own file and registers itself in verbs from an
 // init function:
