@@ -39,6 +39,7 @@ func TestExitCodes(t *testing.T) {
 		{"missing file", []string{"run", "testdata/nope.yaml"}, 2, "", "no such file"},
 		{"no file", []string{"run", "-quiet"}, 2, "", "lab run: bad usage: no scenario file\nusage: lab run "},
 		{"unknown flag", []string{"run", "-nope", "testdata/tiny.yaml"}, 2, "", "flag provided but not defined: -nope"},
+		{"unknown proxy kind", []string{"run", "-kind", "caddy", "testdata/tiny.yaml"}, 2, "", `-kind: must be one of [apache builtin haproxy nginx] (got "caddy")`},
 		{"unknown driver", []string{"run", "-driver", "nope", "testdata/tiny.yaml"}, 2, "", `LAB_DRIVER: must be one of`},
 		{"-report with two files", []string{"run", "-report", report("two"), "testdata/tiny.yaml", "testdata/tiny-fails.yaml"}, 2, "", "-report is the directory of one scenario's report"},
 		{"check", []string{"check", "testdata/tiny.yaml", "testdata/tiny-fails.yaml"}, 0,

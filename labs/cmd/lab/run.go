@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -46,6 +47,8 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: no scenario file", errUsage)
 	case *dir != "" && fs.NArg() > 1:
 		return fmt.Errorf("%w: -report is the directory of one scenario's report (got %d files)", errUsage, fs.NArg())
+	case *kind != "" && !slices.Contains(vocab.ProxyKinds, vocab.ProxyKind(*kind)):
+		return fmt.Errorf("%w: -kind: must be one of %v (got %q)", errUsage, vocab.ProxyKinds, *kind)
 	}
 	var ss []*scenario.Scenario
 	var invalid []error
