@@ -145,7 +145,7 @@ func TestHelpAndVersion(t *testing.T) {
 	if code != 0 {
 		t.Errorf("lab -h: got exit %d, want 0", code)
 	}
-	for _, verb := range []string{"run", "watch", "up", "version"} {
+	for _, verb := range []string{"run", "check", "watch", "up", "version"} {
 		if !regexp.MustCompile(`(?m)^  lab ` + verb + ` `).MatchString(usage) {
 			t.Errorf("lab -h does not list %s:\n%s", verb, usage)
 		}
