@@ -145,17 +145,42 @@ func TestHelpAndVersion(t *testing.T) {
 	if code != 0 {
 		t.Errorf("lab -h: got exit %d, want 0", code)
 	}
-	for _, verb := range []string{"run", "watch", "up", "version"} {
+	for _, verb := range []string{"run", "check", "watch", "up", "version"} {
 		if !regexp.MustCompile(`(?m)^  lab ` + verb + ` `).MatchString(usage) {
 			t.Errorf("lab -h does not list %s:\n%s", verb, usage)
 		}
 	}
-	// The flags README.md and docs/scenarios.md use with lab run. (Its
-	// exit code for -h is set with the lab's exit codes, issue 15 part 2.)
-	_, _, usage = run(t, dir, lab, "run", "-h")
+	// The flags README.md and docs/scenarios.md use with lab run.
+	code, _, usage = run(t, dir, lab, "run", "-h")
+	if code != 0 {
+		t.Errorf("lab run -h: got exit %d, want 0", code)
+	}
 	for _, flag := range []string{"-driver", "-kind", "-report", "-quiet"} {
 		if !regexp.MustCompile(`(?m)^  ` + flag + `\b`).MatchString(usage) {
 			t.Errorf("lab run -h does not list %s:\n%s", flag, usage)
 		}
+	}
+}
+
+// TestLabCheck runs `lab check scenarios/*.yaml` from the repository root,
+// as README.md and docs/scenarios.md show it: every file of the library is
+// valid.
+func TestLabCheck(t *testing.T) {
+	_, lab := binaries(t)
+	files, err := filepath.Glob(filepath.Join(root, "scenarios", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenarios: %v", err)
+	}
+	args := []string{"check"}
+	for _, f := range files {
+		rel, err := filepath.Rel(root, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, rel)
+	}
+	code, out, errOut := run(t, root, lab, args...)
+	if code != 0 || errOut != "" || strings.Count(out, ": ok\n") != len(files) {
+		t.Errorf("lab check scenarios/*.yaml: got exit %d, %d of %d files ok\n%s%s", code, strings.Count(out, ": ok\n"), len(files), out, errOut)
 	}
 }

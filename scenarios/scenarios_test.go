@@ -7,15 +7,18 @@
 //	LAB_PARALLEL=2 go test ./scenarios/...                # at most 2 runs at once (default 3)
 //	LAB_DRIVER=process LAB_PROXY_KIND=nginx go test ./scenarios/...   # the same outages in front of nginx
 //
-// A failing scenario prints which expectation failed, its line, the measured
-// value and an ASCII timeline of its window, and writes an HTML report to
-// reports/<scenario>/index.html at the repository root.
+// Each expectation is a subtest of its scenario, named after the
+// expectation (or expect[i] when it has no name), so go test -json and
+// gotestsum show one case per expectation. A failing one prints its line,
+// the measured value and an ASCII timeline of its window. Every scenario
+// run writes reports/<scenario>/ at the repository root (index.html,
+// results.json, junit.xml, the ledger), and reports/index.html lists the
+// scenarios of the last go test run.
 package scenarios
 
 import (
 	"context"
 	"fmt"
-	"github.com/failover-lab/failover-lab/labs/drivers"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -24,6 +27,7 @@ import (
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/drivers"
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/report"
 	"github.com/failover-lab/failover-lab/labs/runner"
@@ -43,6 +47,22 @@ func parallelism() int {
 		return n
 	}
 	return defaultParallel
+}
+
+// reports collects the runs of this go test for reports/index.html.
+var reports = &report.Reports{Root: reportRoot()}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	path, err := reports.WriteIndex(time.Now())
+	switch {
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "write reports index: %v\n", err)
+		code = max(code, 1)
+	case path != "":
+		fmt.Printf("reports: %s\n", path)
+	}
+	os.Exit(code)
 }
 
 func TestScenarios(t *testing.T) {
@@ -87,38 +107,48 @@ func parse(file string) (*scenario.Scenario, error) {
 	return scenario.Parse(filepath.Join("scenarios", file), f)
 }
 
-// runOne runs one scenario and reports on it.
+// runOne runs one scenario, judges each expectation in a subtest and
+// writes its report.
 func runOne(t *testing.T, s *scenario.Scenario, driver labs.Driver) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.EndAt()+2*time.Minute)
 	defer cancel()
 	r := runner.Run(ctx, s, driver, runner.Options{Progress: func(line string) { t.Log(line) }})
-	for _, res := range r.Results {
-		if res.HasFigure {
-			t.Logf("%s: %s", res.Name(), res.Measured)
-		}
-	}
-	if r.Pass() && os.Getenv("LAB_REPORTS") != "all" {
-		return
-	}
 	if r.Err != nil {
 		t.Errorf("%s: %v", s.File, r.Err)
 	}
-	for _, res := range expect.Failed(r.Results) {
-		t.Error("\n" + report.Failure(s, r.Ledger, res))
+	for _, res := range r.Results {
+		t.Run(subtestName(res), func(t *testing.T) {
+			if !res.Pass {
+				t.Error("\n" + report.Failure(s, r.Ledger, res))
+				return
+			}
+			t.Logf("%s:%d: %s", s.File, res.Pos.Line, res.Measured)
+		})
 	}
-	path, err := report.WriteDir(reportDir(s.Name), r)
+	path, err := reports.Write(r)
 	if err != nil {
 		t.Errorf("write report: %v", err)
 		return
 	}
-	t.Log(fmt.Sprintf("report: %s", path))
+	if !r.Pass() {
+		t.Logf("report: %s", path)
+	}
 }
 
-// reportDir is reports/<scenario> at the repository root (gitignored).
-func reportDir(name string) string {
+// subtestName is the expectation's name, else its place in the file's
+// expect list: "failover time", "expect[0]".
+func subtestName(res expect.Result) string {
+	if res.Expectation.Name != "" {
+		return res.Expectation.Name
+	}
+	return fmt.Sprintf("expect[%d]", res.Index)
+}
+
+// reportRoot is reports/ at the repository root (gitignored).
+func reportRoot() string {
 	root, err := filepath.Abs("..")
 	if err != nil {
 		root = ".."
 	}
-	return filepath.Join(root, "reports", name)
+	return filepath.Join(root, "reports")
 }

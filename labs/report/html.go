@@ -27,24 +27,31 @@ type Run struct {
 // Pass says whether the run completed and met every expectation.
 func (r Run) Pass() bool { return r.Err == nil && len(expect.Failed(r.Results)) == 0 }
 
-// WriteDir writes dir/index.html, dir/ledger.csv and dir/ledger.jsonl and
-// returns the path of index.html.
+// WriteDir writes dir/index.html, dir/ledger.csv, dir/ledger.jsonl and,
+// for machines, dir/results.json and dir/junit.xml; it returns the path
+// of index.html.
 func WriteDir(dir string, r Run) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
-	var csv, jsonl bytes.Buffer
+	var csv, jsonl, page, results, junit bytes.Buffer
 	if err := r.Ledger.WriteCSV(&csv); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
 	if err := r.Ledger.WriteJSONL(&jsonl); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
-	var page bytes.Buffer
 	if err := HTML(&page, r); err != nil {
 		return "", err
 	}
-	files := map[string][]byte{"ledger.csv": csv.Bytes(), "ledger.jsonl": jsonl.Bytes(), "index.html": page.Bytes()}
+	if err := WriteResults(&results, r); err != nil {
+		return "", err
+	}
+	if err := JUnit(&junit, r); err != nil {
+		return "", err
+	}
+	files := map[string][]byte{"ledger.csv": csv.Bytes(), "ledger.jsonl": jsonl.Bytes(), "index.html": page.Bytes(),
+		"results.json": results.Bytes(), "junit.xml": junit.Bytes()}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			return "", fmt.Errorf("report: %w", err)

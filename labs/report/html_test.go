@@ -39,7 +39,7 @@ func TestWriteDir(t *testing.T) {
 			t.Errorf("index.html should be self-contained, has %q", bad)
 		}
 	}
-	for _, f := range []string{"ledger.csv", "ledger.jsonl"} {
+	for _, f := range []string{"ledger.csv", "ledger.jsonl", "results.json", "junit.xml"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}

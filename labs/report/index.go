@@ -1,10 +1,16 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -54,3 +60,50 @@ td, th { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; ver
 {{end}}</table>
 </body></html>
 `))
+
+// Reports writes the reports of one invocation (go test ./scenarios/...,
+// lab run) under Root: each run's files in Root/<scenario>/ (WriteDir),
+// and Root/index.html across them. Safe for concurrent use: scenarios run
+// in parallel.
+type Reports struct {
+	Root string // "reports"
+
+	mu      sync.Mutex
+	entries []IndexEntry
+}
+
+// Write writes r's report to Root/<scenario>/, keeps it for the index and
+// returns the path of its index.html. A scenario written twice (go test
+// -count=2) is listed once, as last written.
+func (rs *Reports) Write(r Run) (string, error) {
+	path, err := WriteDir(filepath.Join(rs.Root, r.Scenario.Name), r)
+	if err != nil {
+		return "", err
+	}
+	e := IndexEntry{Results: ResultsOf(r), Dir: r.Scenario.Name}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.entries = slices.DeleteFunc(rs.entries, func(old IndexEntry) bool { return old.Dir == e.Dir })
+	rs.entries = append(rs.entries, e)
+	return path, nil
+}
+
+// WriteIndex writes Root/index.html listing every run written so far, by
+// scenario name, and returns its path; nothing when none was written.
+func (rs *Reports) WriteIndex(generated time.Time) (string, error) {
+	rs.mu.Lock()
+	entries := slices.SortedFunc(slices.Values(rs.entries), func(a, b IndexEntry) int { return strings.Compare(a.Dir, b.Dir) })
+	rs.mu.Unlock()
+	if len(entries) == 0 {
+		return "", nil
+	}
+	var page bytes.Buffer
+	if err := Index(&page, generated, entries); err != nil {
+		return "", err
+	}
+	path := filepath.Join(rs.Root, "index.html")
+	if err := os.WriteFile(path, page.Bytes(), 0o644); err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	return path, nil
+}

@@ -2,6 +2,8 @@ package report
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,6 +38,50 @@ func TestIndex(t *testing.T) {
 	for _, bad := range []string{"<script", "src=", "<link", "<b>no"} {
 		if strings.Contains(page, bad) {
 			t.Errorf("index has %q", bad)
+		}
+	}
+}
+
+func TestReports(t *testing.T) {
+	s, l := lateFailback(t)
+	rs := &Reports{Root: t.TempDir()}
+	if path, err := rs.WriteIndex(t0); err != nil || path != "" {
+		t.Errorf("index of no run: got %q, %v, want nothing written", path, err)
+	}
+	passing := *s
+	passing.Name = "all-good"
+	runs := []Run{
+		{Scenario: s, Ledger: l, Driver: "process", Err: errors.New("start: no docker")},
+		{Scenario: &passing, Ledger: l, Driver: "process"},
+		{Scenario: s, Ledger: l, Results: expect.Evaluate(s, l), Driver: "process"}, // the same scenario again: listed once, as last
+	}
+	for _, r := range runs {
+		path, err := rs.Write(r)
+		if want := filepath.Join(rs.Root, r.Scenario.Name, "index.html"); err != nil || path != want {
+			t.Fatalf("Write: got %q, %v, want %q", path, err, want)
+		}
+	}
+	path, err := rs.WriteIndex(t0)
+	if want := filepath.Join(rs.Root, "index.html"); err != nil || path != want {
+		t.Fatalf("WriteIndex: got %q, %v, want %q", path, err, want)
+	}
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Count(string(page), `">report</a>`), 2; got != want {
+		t.Errorf("index lists %d runs, want %d", got, want)
+	}
+	good, late := strings.Index(string(page), "all-good/index.html"), strings.Index(string(page), "late-failback/index.html")
+	if good < 0 || late < good {
+		t.Errorf("index should list all-good, then late-failback:\n%s", page)
+	}
+	if !strings.Contains(string(page), "1 passed, 1 failed") || strings.Contains(string(page), "no docker") {
+		t.Errorf("index should hold the last run of late-failback (failed expectations, no run error):\n%s", page)
+	}
+	for _, f := range []string{"all-good/results.json", "late-failback/junit.xml"} {
+		if _, err := os.Stat(filepath.Join(rs.Root, f)); err != nil {
+			t.Error(err)
 		}
 	}
 }

@@ -69,11 +69,11 @@ func TestResultsJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, doc, _ := bytes.Cut(md, []byte("\n## results.json"))
+	_, doc, _ := bytes.Cut(md, []byte("\n## Results for CI"))
 	doc, _, _ = bytes.Cut(doc, []byte("\n## "))
 	for _, key := range jsonKeys(reflect.TypeFor[Results]()) {
 		if !bytes.Contains(doc, []byte("`"+key+"`")) {
-			t.Errorf("docs/scenarios.md, section results.json, does not document key %q", key)
+			t.Errorf("docs/scenarios.md, section \"Results for CI\", does not document key %q", key)
 		}
 	}
 }

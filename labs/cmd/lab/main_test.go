@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"testing"
@@ -14,8 +15,14 @@ func TestDispatch(t *testing.T) {
 		switch {
 		case len(args) == 0:
 			return fmt.Errorf("%w: missing ARG", errUsage)
-		case args[0] == "fail":
+		case args[0] == "broke":
 			return errors.New("it broke")
+		case args[0] == "fail":
+			return fmt.Errorf("x: 1 of 2 %w", errFailed)
+		case args[0] == "invalid":
+			return invalidError{errors.New("x.yaml:1:1: name: required")}
+		case args[0] == "-h":
+			return flag.ErrHelp
 		}
 		return nil
 	}}
@@ -29,7 +36,10 @@ func TestDispatch(t *testing.T) {
 	}{
 		{"ok", []string{"test-verb", "x"}, 0, ""},
 		{"usage error", []string{"test-verb"}, 2, "lab test-verb: bad usage: missing ARG\nusage: lab test-verb ARG"},
-		{"failure", []string{"test-verb", "fail"}, 1, "lab test-verb: it broke"},
+		{"an expectation failed", []string{"test-verb", "fail"}, 1, "lab test-verb: x: 1 of 2 expectations failed\n"},
+		{"invalid file", []string{"test-verb", "invalid"}, 2, "lab test-verb: x.yaml:1:1: name: required\n"},
+		{"could not run", []string{"test-verb", "broke"}, 3, "lab test-verb: it broke"},
+		{"verb help", []string{"test-verb", "-h"}, 0, ""},
 		{"unknown verb", []string{"nope"}, 2, `unknown verb "nope"`},
 		{"no verb", nil, 2, "lab watch"},
 		{"help", []string{"help"}, 0, "lab up"},

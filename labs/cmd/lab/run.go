@@ -1,67 +1,111 @@
 package main
 
 import (
-	"github.com/failover-lab/failover-lab/labs/drivers"
-	"github.com/failover-lab/failover-lab/labs/vocab"
-
+	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/drivers"
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/report"
 	"github.com/failover-lab/failover-lab/labs/runner"
 	"github.com/failover-lab/failover-lab/labs/scenario"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 func init() {
-	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-kind KIND] [-report DIR] [-quiet] FILE  run one scenario: progress, verdict, HTML report (default reports/NAME/index.html)"}
+	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-kind KIND] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
 }
-
-// errFailed is returned when the run completed but expectations failed.
-var errFailed = errors.New("expectations failed")
 
 func runRun(ctx context.Context, args []string) error {
 	return runTo(ctx, args, os.Stdout, os.Stderr)
 }
 
+// runTo checks every file first (an invalid one runs nothing), then runs
+// them one after the other. A run the lab could not make outweighs failed
+// expectations in the exit code.
 func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("run", stderr)
 	driverName := fs.String("driver", "", "docker, process, auto or compose:PROJECT (default: $LAB_DRIVER, else auto)")
-	dir := fs.String("report", "", "directory of the HTML report (default reports/NAME)")
+	dir := fs.String("report", "", "directory of the report of one FILE (default reports/NAME, listed in reports/index.html)")
 	quiet := fs.Bool("quiet", false, "no per-second lines while the load runs")
 	kind := fs.String("kind", "", "run in front of this proxy kind instead of the file's: builtin, apache, nginx, haproxy (process driver)")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		return errUsage
-	}
-	s, err := scenario.ParseFile(fs.Arg(0))
-	if err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if *kind != "" {
-		s.Proxy.Kind = vocab.ProxyKind(*kind)
+	switch {
+	case fs.NArg() == 0:
+		return fmt.Errorf("%w: no scenario file", errUsage)
+	case *dir != "" && fs.NArg() > 1:
+		return fmt.Errorf("%w: -report is the directory of one scenario's report (got %d files)", errUsage, fs.NArg())
+	case *kind != "" && !slices.Contains(vocab.ProxyKinds, vocab.ProxyKind(*kind)):
+		return fmt.Errorf("%w: -kind: must be one of %v (got %q)", errUsage, vocab.ProxyKinds, *kind)
 	}
-	if *driverName != "" {
-		os.Setenv("LAB_DRIVER", *driverName)
+	var ss []*scenario.Scenario
+	var invalid []error
+	for _, file := range fs.Args() {
+		s, err := scenario.ParseFile(file)
+		if err != nil {
+			invalid = append(invalid, err)
+			continue
+		}
+		if *kind != "" {
+			s.Proxy.Kind = vocab.ProxyKind(*kind)
+		}
+		ss = append(ss, s)
 	}
-	d, err := drivers.FromEnv(drivers.Options{})
+	if len(invalid) > 0 {
+		return invalidError{errors.Join(invalid...)}
+	}
+	d, err := drivers.For(ctx, cmp.Or(*driverName, os.Getenv("LAB_DRIVER")), drivers.Options{})
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", errUsage, err) // only a name it does not know
 	}
-	if *dir == "" {
-		*dir = filepath.Join("reports", s.Name)
+	reports := &report.Reports{Root: "reports"}
+	write := reports.Write
+	if *dir != "" {
+		write = func(r report.Run) (string, error) { return report.WriteDir(*dir, r) }
 	}
-	fmt.Fprintf(stdout, "%s: %s\n", s.Name, s.About)
+	var failed, cannotRun []error
+	for i, s := range ss {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		err := runScenario(ctx, s, d, *quiet, write, stdout)
+		switch {
+		case errors.Is(err, errFailed):
+			failed = append(failed, err)
+		case err != nil:
+			cannotRun = append(cannotRun, err)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if path, err := reports.WriteIndex(time.Now()); err != nil {
+		cannotRun = append(cannotRun, err)
+	} else if path != "" && len(ss) > 1 {
+		fmt.Fprintf(stdout, "\nindex: %s\n", path)
+	}
+	if len(cannotRun) > 0 {
+		return errors.Join(cannotRun...)
+	}
+	return errors.Join(failed...)
+}
 
+// runScenario runs s with its live lines, then prints its verdict and
+// writes its report.
+func runScenario(ctx context.Context, s *scenario.Scenario, d labs.Driver, quiet bool, write func(report.Run) (string, error), stdout io.Writer) error {
+	fmt.Fprintf(stdout, "%s: %s\n", s.Name, s.About)
 	l := ledger.New(time.Now())
 	var out sync.Mutex // progress and live lines come from two goroutines
 	say := func(line string) {
@@ -71,17 +115,17 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	liveCtx, stopLive := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	if !*quiet {
+	if !quiet {
 		wg.Go(func() { live(liveCtx, s, l, say) })
 	}
 	r := runner.Run(ctx, s, d, runner.Options{Progress: say, Ledger: l})
 	stopLive()
 	wg.Wait()
-	return verdict(r, *dir, stdout)
+	return verdict(r, write, stdout)
 }
 
 // verdict prints every result and writes the report.
-func verdict(r report.Run, dir string, w io.Writer) error {
+func verdict(r report.Run, write func(report.Run) (string, error), w io.Writer) error {
 	s, l, runErr := r.Scenario, r.Ledger, r.Err
 	fmt.Fprintln(w)
 	for _, res := range r.Results {
@@ -94,7 +138,7 @@ func verdict(r report.Run, dir string, w io.Writer) error {
 	for _, res := range expect.Failed(r.Results) {
 		fmt.Fprintln(w, "\n"+report.Failure(s, l, res))
 	}
-	path, err := report.WriteDir(dir, r)
+	path, err := write(r)
 	if err != nil {
 		return err
 	}

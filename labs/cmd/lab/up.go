@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"github.com/failover-lab/failover-lab/labs/vocab"
@@ -31,12 +30,12 @@ type upOpts struct {
 
 func runUp(ctx context.Context, args []string) error {
 	var o upOpts
-	fs := flag.NewFlagSet("up", flag.ContinueOnError)
+	fs := newFlags("up", os.Stderr)
 	fs.StringVar(&o.proxy, "proxy", "127.0.0.1:8080", "address of the proxy's traffic port")
 	fs.StringVar(&o.admin, "admin", "127.0.0.1:9901", "address of the proxy's admin page")
 	fs.StringVar(&o.control, "control", "127.0.0.1:8081", "address of the service's fault-control API")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %w", errUsage, err)
+	if err := fs.parse(args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: no arguments expected (got %q)", errUsage, fs.Args())

@@ -13,8 +13,12 @@ func init() {
 }
 
 func runVersion(_ context.Context, args []string) error {
-	if len(args) > 0 {
-		return fmt.Errorf("%w: no arguments expected (got %q)", errUsage, args)
+	fs := newFlags("version", os.Stderr)
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: no arguments expected (got %q)", errUsage, fs.Args())
 	}
 	buildinfo.Read().Print(os.Stdout, "lab")
 	return nil

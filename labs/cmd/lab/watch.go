@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -35,33 +34,35 @@ type watchOpts struct {
 
 func parseWatch(args []string, stderr io.Writer) (watchOpts, error) {
 	var o watchOpts
-	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("watch", stderr)
 	fs.IntVar(&o.rate, "rate", 20, "requests per second")
 	fs.DurationVar(&o.dur, "for", 0, "stop after this long (default: until Ctrl-C)")
 	fs.DurationVar(&o.timeout, "timeout", time.Second, "per-request timeout")
 	nodes := fs.String("nodes", "service,failover,proxy", "columns shown from the start (others appear when they answer)")
 	fs.StringVar(&o.ledger, "ledger", "", "write every request as JSON lines to this file at the end")
 	// Flags may come before or after the URL.
-	if err := fs.Parse(args); err != nil {
-		return o, fmt.Errorf("%w: %w", errUsage, err)
+	if err := fs.parse(args); err != nil {
+		return o, err
 	}
 	if fs.NArg() == 0 {
 		return o, fmt.Errorf("%w: missing URL", errUsage)
 	}
 	o.url = fs.Arg(0)
-	if err := fs.Parse(fs.Args()[1:]); err != nil || fs.NArg() > 0 {
+	if err := fs.parse(fs.Args()[1:]); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
 		return o, fmt.Errorf("%w: one URL, flags before or after it", errUsage)
 	}
 	u, err := url.Parse(o.url)
 	if err != nil {
-		return o, fmt.Errorf("url: %w", err)
+		return o, fmt.Errorf("%w: url: %w", errUsage, err)
 	}
 	if err := load.CheckLoopback(u); err != nil {
-		return o, err
+		return o, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if o.rate <= 0 {
-		return o, fmt.Errorf("-rate: must be > 0 (got %d)", o.rate)
+		return o, fmt.Errorf("%w: -rate: must be > 0 (got %d)", errUsage, o.rate)
 	}
 	for n := range strings.SplitSeq(*nodes, ",") {
 		if n = strings.TrimSpace(n); n != "" {
