@@ -22,7 +22,7 @@ func seedTopology() vocab.Topology {
 func TestProxyConfigRoundTrip(t *testing.T) {
 	top := seedTopology()
 	top.Proxy.Pool = config.Pool{Health: config.Health{Interval: 500_000_000}}
-	b, err := proxyConfig(top, "127.0.0.1:8080", "127.0.0.1:9901", "", func(n vocab.Node) string { return "http://" + n.Name + ":8080" })
+	b, err := proxyConfig(top, "127.0.0.1:8080", "127.0.0.1:9901", "", func(n vocab.Node) string { return "http://" + n.Name + ":8080" }, TLSFiles{})
 	if err != nil {
 		t.Fatal(err)
 	}

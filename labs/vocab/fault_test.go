@@ -24,7 +24,7 @@ func TestFaultValidate(t *testing.T) {
 		{"latency", vocab.Fault{Node: "service", Network: &vocab.NetworkFault{Toxic: "latency", Latency: 200 * time.Millisecond, Jitter: 50 * time.Millisecond}}, ""},
 		{"down", vocab.Fault{Node: "service", Network: &vocab.NetworkFault{Toxic: "down"}}, ""},
 		{"no node", vocab.Fault{Container: &vocab.ContainerFault{Action: "stop"}}, "node: required"},
-		{"none set", vocab.Fault{Node: "service"}, "exactly one of http, container, network must be set (got 0)"},
+		{"none set", vocab.Fault{Node: "service"}, "exactly one of http, container, network, tls must be set (got 0)"},
 		{"two set", vocab.Fault{Node: "service", Container: &vocab.ContainerFault{Action: "stop"}, Network: &vocab.NetworkFault{Toxic: "down"}}, "(got 2)"},
 		{"bad action", vocab.Fault{Node: "service", Container: &vocab.ContainerFault{Action: "freeze"}}, `container.action: must be one of `},
 		{"bad action names it", vocab.Fault{Node: "service", Container: &vocab.ContainerFault{Action: "freeze"}}, `(got "freeze")`},
