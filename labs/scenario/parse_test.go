@@ -78,7 +78,7 @@ func TestParseBroken(t *testing.T) {
 		{"unknown key", [2]string{"health: {interval", "helth: {interval"},
 			`scenarios/x.yaml:4:3: proxy.helth: unknown field (did you mean "health"?)`, ErrUnknownField},
 		{"unknown key far from any", [2]string{"load: {rate: 50/s, path: /}", "load: {rate: 50/s, zzz: /}"},
-			`scenarios/x.yaml:8:20: load.zzz: unknown field; known: body, fresh_conns, headers, idempotency_key, malformed, method, path, rate, timeout`, ErrUnknownField},
+			`scenarios/x.yaml:8:20: load.zzz: unknown field; known: body, fresh_conns, headers, http2, idempotency_key, malformed, method, path, rate, timeout`, ErrUnknownField},
 		{"members are the lab's", [2]string{"  health: {interval", "  members: []\n  health: {interval"},
 			`scenarios/x.yaml:4:3: proxy.members: unknown field; known:`, ErrUnknownField},
 		{"duration without unit", [2]string{"within: 1500ms", "within: 1500"},
@@ -110,7 +110,7 @@ func TestParseBroken(t *testing.T) {
 		{"header needs a probe", [2]string{"- {flaps: {max: 2}}", "- {flaps: 2, header: Retry-After}"},
 			`scenarios/x.yaml:17:24: expect[3].header: only with probe (the ledger keeps no headers)`, ErrInvalid},
 		{"probe of no probe event", [2]string{"- {flaps: {max: 2}}", "- {probe: broken, status: 503}"},
-			`scenarios/x.yaml:17:13: expect[3].probe: no probe event named "broken"`, ErrUnknownName},
+			`scenarios/x.yaml:17:13: expect[3].probe: no probe or why event named "broken"`, ErrUnknownName},
 		{"syntax", [2]string{"nodes:\n", "nodes:\n  - ]\n"},
 			`scenarios/x.yaml:5:1: did not find expected node content`, ErrSyntax},
 	}
