@@ -34,6 +34,8 @@ func TestFaultValidate(t *testing.T) {
 		{"latency zero", vocab.Fault{Node: "service", Network: &vocab.NetworkFault{Toxic: "latency"}}, "network.latency: must be > 0 (got 0s)"},
 		{"bandwidth zero", vocab.Fault{Node: "service", Network: &vocab.NetworkFault{Toxic: "bandwidth"}}, "network.rate: must be > 0 KB/s (got 0)"},
 		{"http invalid", vocab.Fault{Node: "service", HTTP: &app.Fault{Kind: app.KindStatus, Status: 42}}, "http.status: must be 100-599 (got 42)"},
+		{"tls expired", vocab.Fault{Node: "service", TLS: &vocab.TLSFault{Cert: "expired"}}, ""},
+		{"tls bad cert", vocab.Fault{Node: "service", TLS: &vocab.TLSFault{Cert: "stale"}}, `tls.cert: must be one of expired, unknown-ca, wrong-name (got "stale")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
