@@ -51,17 +51,24 @@ func (r *RunTLS) ClientConfig() *tls.Config {
 	return &tls.Config{RootCAs: r.ca.Pool(), MinVersion: tls.VersionTLS12}
 }
 
-// Cert is the certificate node name serves, for the tls fault.
-func (r *RunTLS) Cert(name string) faults.Cert { return nodeCert{r: r, name: name} }
+// Cert is the certificate node name serves, for the tls fault: a swap
+// writes the files, then reload tells the node (the fixtures read them
+// again and close their open connections on SIGHUP).
+func (r *RunTLS) Cert(name string, reload func() error) faults.Cert {
+	return nodeCert{r: r, name: name, reload: reload}
+}
 
 type nodeCert struct {
-	r    *RunTLS
-	name string
+	r      *RunTLS
+	name   string
+	reload func() error
 }
 
 func (c nodeCert) Serve(_ context.Context, kind string) error {
-	_, _, err := c.r.write(c.name, kind)
-	return err
+	if _, _, err := c.r.write(c.name, kind); err != nil {
+		return err
+	}
+	return c.reload()
 }
 
 // write issues a leaf of kind ("" good, or one of faults.CertKinds) for

@@ -43,7 +43,7 @@ func TestRunTLSCertKinds(t *testing.T) {
 			}
 		})
 	}
-	if err := run.Cert("service").Serve(t.Context(), "stale"); err == nil {
+	if err := run.Cert("service", func() error { return nil }).Serve(t.Context(), "stale"); err == nil {
 		t.Error("Serve(stale): got nil, want an error")
 	}
 }

@@ -8,13 +8,14 @@ import (
 )
 
 // cert swaps the certificate of a node that serves HTTPS for a bad one
-// (Target.Cert), then drops the link's open connections, as a server
-// restarting on a new certificate would: a certificate is checked only at
+// (Target.Cert): the node reloads it and closes its open connections, as a
+// server reloading its certificate does; a certificate is checked only at
 // the handshake, and the proxy's keep-alive connections would otherwise
-// carry on under the old one. Clearing puts the good certificate back; the
-// node serves it from its next handshake.
+// carry on under the old one. New connections are never refused meanwhile,
+// so what the proxy meets is the certificate. Clearing puts the good one
+// back the same way.
 //
-//	proxy ─▶ link (open connections dropped) ─▶ node: expired / unknown-ca / wrong-name certificate
+//	proxy ─▶ link ─▶ node (reloaded, open connections closed): expired / unknown-ca / wrong-name certificate
 type cert struct{}
 
 // CertSwap is the tls fault's kind; the vocabulary's `tls: {cert: ...}`.
@@ -28,7 +29,7 @@ var CertKinds = []string{"expired", "unknown-ca", "wrong-name"}
 // Cert is the certificate a node serves over HTTPS.
 type Cert interface {
 	// Serve makes the node serve a certificate of kind (one of CertKinds),
-	// or its good one for "", from its next handshake.
+	// or its good one for "", and close its open connections.
 	Serve(ctx context.Context, kind string) error
 }
 
@@ -46,19 +47,8 @@ func (cert) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
 	if t.Cert == nil {
 		return nil, fmt.Errorf("%w: node %s serves no HTTPS (https: true) under this driver", ErrUnsupported, t.Node)
 	}
-	l, err := link(t)
-	if err != nil {
-		return nil, err
-	}
 	if err := t.Cert.Serve(ctx, p.Cert); err != nil {
 		return nil, err
 	}
-	undo := func(ctx context.Context) error { return t.Cert.Serve(ctx, "") }
-	if err := l.SetEnabled(ctx, false); err != nil {
-		return nil, fmt.Errorf("drop open connections: %w", err)
-	}
-	if err := l.SetEnabled(ctx, true); err != nil {
-		return nil, fmt.Errorf("drop open connections: %w", err)
-	}
-	return undo, nil
+	return func(ctx context.Context) error { return t.Cert.Serve(ctx, "") }, nil
 }

@@ -14,7 +14,7 @@
 // Container kinds (stop, kill, pause, restart, restart-loop, disconnect) act
 // through Target.Container, network kinds (latency, bandwidth, reset_peer,
 // timeout, down) through Target.Link; HTTP faults go to Target.Control;
-// the tls fault (cert.go) swaps Target.Cert and drops the link's connections.
+// the tls fault (cert.go) swaps the certificate of Target.Cert.
 // A kind registers itself by name in its file's init; the vocabulary
 // (labs/vocab) validates fault settings against this registry, and the
 // scenario schema lists its names.

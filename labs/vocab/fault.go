@@ -21,7 +21,7 @@ type Fault struct {
 	HTTP      *app.Fault      `yaml:"http,omitempty" doc:"A fault of the app's control API (app nodes only)."`
 	Container *ContainerFault `yaml:"container,omitempty" doc:"An action on the node's container, or its process under the process driver."`
 	Network   *NetworkFault   `yaml:"network,omitempty" doc:"A Toxiproxy toxic on the link from the node to the proxy."`
-	TLS       *TLSFault       `yaml:"tls,omitempty" doc:"Swap the certificate of a node with https for a bad one; the proxy meets it on its next connection (open ones are dropped, as a server restarting on a new certificate would). Clearing puts the good one back."`
+	TLS       *TLSFault       `yaml:"tls,omitempty" doc:"Swap the certificate of a node with https for a bad one; the node reloads it and closes its open connections, as a server reloading its certificate does, so the proxy meets it on its next connection. Clearing puts the good one back."`
 }
 
 // TLSFault makes a node that serves HTTPS serve a bad certificate.

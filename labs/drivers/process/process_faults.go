@@ -20,7 +20,7 @@ func (r *processRun) Target(n vocab.Node) faults.Target {
 	c := procContainer{r: r, p: r.nodes[n.Name], node: n.Name, link: link}
 	t := faults.Target{Node: n.Name, Container: c, Link: link, Control: labs.Control(n, r.ControlURL(n.Name))}
 	if n.HTTPS {
-		t.Cert = r.tls.Cert(n.Name)
+		t.Cert = r.tls.Cert(n.Name, func() error { return c.p.signal(syscall.SIGHUP) })
 	}
 	return t
 }
