@@ -2,6 +2,7 @@ package labs
 
 import (
 	"context"
+	"crypto/tls"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 
 	"github.com/failover-lab/failover-lab/labs/ledger"
@@ -21,8 +22,12 @@ type Driver interface {
 type Run interface {
 	// ID is the run id, the value of the failover-lab.run label.
 	ID() string
-	// ProxyURL is the proxy's traffic listener: http://127.0.0.1:PORT.
+	// ProxyURL is the proxy's traffic listener: http://127.0.0.1:PORT, or
+	// https:// with proxy.https.
 	ProxyURL() string
+	// ClientTLS is how clients trust the proxy's listener when ProxyURL is
+	// https:// (the run's own CA); nil when it is plain HTTP.
+	ClientTLS() *tls.Config
 	// AdminURL is the proxy's admin listener: http://127.0.0.1:PORT.
 	AdminURL() string
 	// AdminToken is the bearer token the admin wants on POSTs ("" = none).

@@ -2,6 +2,7 @@ package labs
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,10 +25,23 @@ const ReadyTimeout = 30 * time.Second
 // out the deadline. ok nil accepts any answer: an errorpage node answers
 // 503 by design and is ready all the same.
 func WaitHTTP(ctx context.Context, url string, ok func(int) bool, failed func(context.Context) error) error {
+	return WaitHTTPWith(ctx, ReadyClient, url, ok, failed)
+}
+
+// ReadyClientTLS is ReadyClient for https:// URLs signed by cfg's roots.
+func ReadyClientTLS(cfg *tls.Config) *http.Client {
+	return &http.Client{
+		Timeout:   ReadyClient.Timeout,
+		Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil, TLSClientConfig: cfg},
+	}
+}
+
+// WaitHTTPWith is WaitHTTP polling with client.
+func WaitHTTPWith(ctx context.Context, client *http.Client, url string, ok func(int) bool, failed func(context.Context) error) error {
 	backoff := 10 * time.Millisecond
 	var last error
 	for {
-		status, err := get(ctx, url)
+		status, err := get(ctx, client, url)
 		switch {
 		case err == nil && (ok == nil || ok(status)):
 			return nil
@@ -50,12 +64,12 @@ func WaitHTTP(ctx context.Context, url string, ok func(int) bool, failed func(co
 	}
 }
 
-func get(ctx context.Context, url string) (int, error) {
+func get(ctx context.Context, client *http.Client, url string) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
 	}
-	resp, err := ReadyClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err
 	}

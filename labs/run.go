@@ -2,6 +2,7 @@ package labs
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"sync"
@@ -47,6 +48,8 @@ type Core struct {
 	led  *ledger.Ledger
 	ops  Targets
 
+	clientTLS *tls.Config // nil: the proxy listens in plain HTTP
+
 	mu     sync.Mutex
 	closed bool
 
@@ -64,6 +67,12 @@ func NewCore(id string, t vocab.Topology, l *ledger.Ledger, ops Targets) *Core {
 func (c *Core) Topology() vocab.Topology { return c.topo }
 
 func (c *Core) ID() string { return c.id }
+
+// UseClientTLS sets what ClientTLS returns: the driver's run serves its
+// proxy over HTTPS, signed by cfg's roots. Call it before Start returns.
+func (c *Core) UseClientTLS(cfg *tls.Config) { c.clientTLS = cfg }
+
+func (c *Core) ClientTLS() *tls.Config { return c.clientTLS }
 
 func (c *Core) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
 	if err := c.topo.ValidateFault(f); err != nil {

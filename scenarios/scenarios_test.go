@@ -88,6 +88,9 @@ func TestScenarios(t *testing.T) {
 			if k := os.Getenv("LAB_PROXY_KIND"); k != "" {
 				s.Proxy.Kind = vocab.ProxyKind(k) // expectations tuned to failover-proxy may fail: that is the comparison
 			}
+			if err := drivers.Supports(driver, s.Topology()); err != nil {
+				t.Skipf("the %s driver cannot run it: %v", driver.Name(), err)
+			}
 			t.Parallel()
 			slots <- struct{}{}
 			defer func() { <-slots }()

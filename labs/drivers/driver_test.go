@@ -2,8 +2,11 @@ package drivers
 
 import (
 	"context"
+	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/drivers/compose"
 	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/drivers/process"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"strings"
 	"testing"
 )
@@ -39,5 +42,25 @@ func TestComposeDriverFromEnv(t *testing.T) {
 	t.Setenv("LAB_DRIVER", "compose:")
 	if _, err := FromEnv(Options{}); err == nil || !strings.Contains(err.Error(), "compose needs a project") {
 		t.Errorf("LAB_DRIVER=compose: got %v, want an error asking for a project", err)
+	}
+}
+
+// TLS runs only on the process driver: the others refuse it up front,
+// naming the field, so a scenario test can skip it.
+func TestSupportsTLS(t *testing.T) {
+	top := vocab.Topology{Name: "x", Proxy: vocab.ProxySpec{HTTPS: true}, Nodes: []vocab.Node{{Name: "service", Fixture: vocab.FixtureApp}}}
+	tests := []struct {
+		driver labs.Driver
+		want   string // "" = supported
+	}{
+		{&process.Driver{}, ""},
+		{docker.New(), "proxy.https: runs only with the process driver"},
+		{&compose.Driver{Project: "p"}, "https: the compose demo serves plain HTTP"},
+	}
+	for _, tt := range tests {
+		err := Supports(tt.driver, top)
+		if (tt.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want %q", tt.driver.Name(), err, tt.want)
+		}
 	}
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/failover-lab/failover-lab/labs/drivers/compose"
 	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/drivers/process"
+	"github.com/failover-lab/failover-lab/labs/products"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 // Auto is the default LAB_DRIVER: Docker when a daemon answers, else
@@ -63,4 +65,23 @@ func For(ctx context.Context, name string, o Options) (labs.Driver, error) {
 		return processDriver, nil
 	}
 	return nil, fmt.Errorf("LAB_DRIVER: must be one of docker, process, auto, compose:<project> (got %q)", name)
+}
+
+// Supports says why d cannot run t (nil when it can), before anything
+// starts, for a test that skips what its driver refuses: the packaged
+// proxies and TLS run only on the process driver, and a kind set from the
+// environment may not take TLS.
+func Supports(d labs.Driver, t vocab.Topology) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	switch d.(type) {
+	case *docker.Driver:
+		return products.CheckDocker(t)
+	case *compose.Driver:
+		if t.UsesTLS() {
+			return fmt.Errorf("%w: https: the compose demo serves plain HTTP", labs.ErrUnsupported)
+		}
+	}
+	return nil
 }

@@ -39,6 +39,9 @@ func probe(res *Result, s *scenario.Scenario, l *ledger.Ledger) {
 		if e.Header != "" && a.Header[http.CanonicalHeaderKey(e.Header)] == "" {
 			misses = append(misses, "want header "+e.Header)
 		}
+		if e.Cause != "" && !strings.Contains(a.Cause, e.Cause) {
+			misses = append(misses, fmt.Sprintf("want a cause containing %q", e.Cause))
+		}
 	}
 	res.Pass = len(misses) == 0
 	res.Measured = got
@@ -54,6 +57,9 @@ const probeWindow = 100 * time.Millisecond
 func describeProbe(a ledger.ProbeAnswer, header string) string {
 	if a.Err != "" {
 		return "probe got no answer: " + a.Err
+	}
+	if a.State != "" {
+		return fmt.Sprintf("member %s, cause %q", a.State, a.Cause)
 	}
 	s := fmt.Sprintf("probe answered %d from %s", a.Status, a.ServedBy)
 	if header != "" {

@@ -6,13 +6,15 @@
 //	                 Target (per node, from the driver)
 //	                 ├─ Container  stop, signal, pause, restart, start again, (dis)connect
 //	client ─▶ proxy ─┼─ Link ─────▶ Toxiproxy link between the proxy and the node
-//	                 └─ Control ──▶ the app fixture's fault-control API
+//	                 ├─ Control ──▶ the app fixture's fault-control API
+//	                 └─ Cert ─────▶ the certificate an HTTPS node serves
 //
 //	Kind.Apply(ctx, target, params) ──▶ in force ──▶ Undo(ctx)
 //
 // Container kinds (stop, kill, pause, restart, restart-loop, disconnect) act
 // through Target.Container, network kinds (latency, bandwidth, reset_peer,
-// timeout, down) through Target.Link; HTTP faults go to Target.Control.
+// timeout, down) through Target.Link; HTTP faults go to Target.Control;
+// the tls fault (cert.go) swaps the certificate of Target.Cert.
 // A kind registers itself by name in its file's init; the vocabulary
 // (labs/vocab) validates fault settings against this registry, and the
 // scenario schema lists its names.
@@ -37,6 +39,7 @@ type Params struct {
 	Jitter  time.Duration // latency toxic
 	Rate    int64         // bandwidth toxic, KB/s
 	Timeout time.Duration // reset_peer and timeout toxics
+	Cert    string        // cert: which bad certificate (CertKinds)
 }
 
 // Kind is one way to break a node.
@@ -87,6 +90,7 @@ type Target struct {
 	Container Container
 	Link      Link
 	Control   Control
+	Cert      Cert // nil unless the node serves HTTPS
 }
 
 // Container acts on a node's container, or on its process under the

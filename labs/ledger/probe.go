@@ -10,6 +10,10 @@ type ProbeAnswer struct {
 	ServedBy string            `json:"served_by,omitempty"`
 	Header   map[string]string `json:"header,omitempty"` // first value of each header
 	Err      string            `json:"error,omitempty"`
+	// State and Cause are what a why event read from the proxy's admin:
+	// the member's state and the cause of its last transition.
+	State string `json:"state,omitempty"`
+	Cause string `json:"cause,omitempty"`
 }
 
 // ParseProbe reads the answer a probe mark holds.

@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -300,7 +301,9 @@ func TestRunRefusesBadSpecs(t *testing.T) {
 	}{
 		{"other host", Spec{Target: "http://10.0.0.1:8080", Rate: 1}, ErrNotLoopback},
 		{"localhost by name", Spec{Target: "http://localhost:8080", Rate: 1}, ErrNotLoopback},
-		{"https", Spec{Target: "https://127.0.0.1:8443", Rate: 1}, ErrNotLoopback},
+		{"https without tls", Spec{Target: "https://127.0.0.1:8443", Rate: 1}, ErrNotLoopback},
+		{"https elsewhere", Spec{Target: "https://10.0.0.1:8443", Rate: 1, TLS: &tls.Config{}}, ErrNotLoopback},
+		{"http2 without tls", Spec{Target: "http://127.0.0.1:8080", Rate: 1, HTTP2: true}, ErrInvalidSpec},
 		{"no port", Spec{Target: "http://127.0.0.1", Rate: 1}, ErrNotLoopback},
 		{"path is a URL", Spec{Target: "http://127.0.0.1:8080", Path: "http://example.com/", Rate: 1}, ErrInvalidSpec},
 		{"no rate", Spec{Target: "http://127.0.0.1:8080"}, ErrInvalidSpec},

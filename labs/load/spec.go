@@ -1,6 +1,7 @@
 package load
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"math"
@@ -14,6 +15,9 @@ import (
 var (
 	ErrInvalidSpec = errors.New("invalid load spec")
 	ErrNotLoopback = errors.New("only http://127.0.0.1 targets are allowed (the lab never sends load elsewhere)")
+	// ErrNotHTTP2 is a request's error when Spec.HTTP2 is set and the
+	// answer came in another protocol.
+	ErrNotHTTP2 = errors.New("answer not in HTTP/2")
 )
 
 // IdempotencyKeyHeader is the header Spec.IdempotencyKey fills.
@@ -22,8 +26,16 @@ const IdempotencyKeyHeader = "Idempotency-Key"
 // Spec describes one stream of load. The zero value of every optional field
 // has the default stated on it.
 type Spec struct {
-	// Target is the base URL, http://127.0.0.1:PORT[/path]. Required.
+	// Target is the base URL, http://127.0.0.1:PORT[/path], or https://
+	// with TLS. Required.
 	Target string
+	// TLS is how an https Target is trusted (the run's CA). Default nil:
+	// http only.
+	TLS *tls.Config
+	// HTTP2 speaks HTTP/2 (over TLS, chosen by ALPN) and counts an answer
+	// in another protocol as an error, so a run cannot pass on HTTP/1.1
+	// unnoticed. Needs TLS. Default false (HTTP/1.1).
+	HTTP2 bool
 	// Path is resolved against Target (it may carry a query). Default: Target's own path.
 	Path string
 	// Method. Default GET.
@@ -87,13 +99,16 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("%w: max_workers: must be > 0 (got %d)", ErrInvalidSpec, s.MaxWorkers)
 	case s.FreshConns < 0 || s.FreshConns > 1 || math.IsNaN(s.FreshConns):
 		return fmt.Errorf("%w: fresh_conns: must be in [0, 1] (got %v)", ErrInvalidSpec, s.FreshConns)
+	case s.HTTP2 && s.TLS == nil:
+		return fmt.Errorf("%w: http2: needs an https target and its tls config", ErrInvalidSpec)
 	case s.Malformed != "" && !slices.Contains(MalformedKinds, s.Malformed):
 		return fmt.Errorf("%w: malformed: must be one of %v (got %q)", ErrInvalidSpec, MalformedKinds, s.Malformed)
 	}
 	return nil
 }
 
-// url is Target with Path resolved, checked to be http on 127.0.0.1.
+// url is Target with Path resolved, checked to be http on 127.0.0.1, or
+// https with TLS set.
 func (s Spec) url() (*url.URL, error) {
 	base, err := url.Parse(s.Target)
 	if err != nil {
@@ -110,8 +125,12 @@ func (s Spec) url() (*url.URL, error) {
 		}
 		u = base.ResolveReference(ref)
 	}
-	if err := CheckLoopback(u); err != nil {
-		return nil, err
+	check := *u
+	if u.Scheme == "https" && s.TLS != nil {
+		check.Scheme = "http" // the same loopback rule; TLS says how to trust it
+	}
+	if err := CheckLoopback(&check); err != nil {
+		return nil, fmt.Errorf("target %q: %w", u.Redacted(), ErrNotLoopback)
 	}
 	return u, nil
 }

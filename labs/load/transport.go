@@ -20,6 +20,7 @@ type transport struct {
 	ctx     context.Context
 	timeout time.Duration
 	fresh   float64
+	http2   bool            // an answer in another protocol is an error
 	keep    *http.Transport // reuses connections
 	once    *http.Transport // DisableKeepAlives: a new connection per request
 
@@ -43,10 +44,12 @@ func newTransport(ctx context.Context, s Spec) *transport {
 			DisableCompression:  true,
 			MaxIdleConnsPerHost: s.MaxWorkers,
 			IdleConnTimeout:     90 * time.Second,
+			TLSClientConfig:     s.TLS,
+			ForceAttemptHTTP2:   s.HTTP2, // a custom dialer turns HTTP/2 off otherwise
 		}
 	}
 	return &transport{
-		ctx: ctx, timeout: s.Timeout, fresh: s.FreshConns,
+		ctx: ctx, timeout: s.Timeout, fresh: s.FreshConns, http2: s.HTTP2,
 		keep: base(true), once: base(false),
 		errs: map[uint64]error{},
 	}
@@ -63,6 +66,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := rt.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		cancel()
+		t.setErr(seq, err)
+		return nil, err
+	}
+	if t.http2 && resp.ProtoMajor != 2 {
+		resp.Body.Close()
+		cancel()
+		err := fmt.Errorf("%w: got %s", ErrNotHTTP2, resp.Proto)
 		t.setErr(seq, err)
 		return nil, err
 	}

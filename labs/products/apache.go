@@ -52,7 +52,7 @@ var apacheModules = [][2]string{
 // apacheModuleDir is where Debian's apache2 keeps its modules.
 const apacheModuleDir = "/usr/lib/apache2/modules"
 
-func apacheConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string) ([]byte, error) {
+func apacheConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string, _ TLSFiles) ([]byte, error) {
 	p, members, err := resolvedPool(t, memberURL)
 	if err != nil {
 		return nil, err

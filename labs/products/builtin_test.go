@@ -1,6 +1,7 @@
 package products
 
 import (
+	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ func seedTopology() vocab.Topology {
 func TestProxyConfigRoundTrip(t *testing.T) {
 	top := seedTopology()
 	top.Proxy.Pool = config.Pool{Health: config.Health{Interval: 500_000_000}}
-	b, err := proxyConfig(top, "127.0.0.1:8080", "127.0.0.1:9901", "", func(n vocab.Node) string { return "http://" + n.Name + ":8080" })
+	b, err := proxyConfig(top, "127.0.0.1:8080", "127.0.0.1:9901", "", func(n vocab.Node) string { return "http://" + n.Name + ":8080" }, TLSFiles{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,5 +49,49 @@ func TestProxyConfigRoundTrip(t *testing.T) {
 	}
 	if p.Passive.HoldDown == 0 {
 		t.Errorf("passive.hold_down: got 0, want the proxy's default")
+	}
+}
+
+// With proxy.https and an HTTPS node, the listener serves the run's pair
+// and the pool trusts the run's CA; the proxy's own validation reads the
+// files, so they must exist.
+func TestProxyConfigTLS(t *testing.T) {
+	dir := t.TempDir()
+	run, err := labs.NewRunTLS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crt, key, err := run.Issue("proxy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := seedTopology()
+	top.Proxy.HTTPS = true
+	top.Nodes[0].HTTPS = true
+	b, err := proxyConfig(top, "127.0.0.1:8443", "127.0.0.1:9901", "", func(n vocab.Node) string { return "https://127.0.0.1:1" }, TLSFiles{CA: run.CAFile, Cert: crt, Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(strings.NewReader(string(b)), "proxy.yaml")
+	if err != nil {
+		t.Fatalf("parse generated config: %v\n%s", err, b)
+	}
+	ls := cfg.TrafficListeners()
+	if len(ls) != 1 || ls[0].Addr != "127.0.0.1:8443" || ls[0].TLS == nil || ls[0].TLS.Certificates[0].Cert != crt {
+		t.Errorf("listeners: got %+v, want one TLS listener on 127.0.0.1:8443 with %s", ls, crt)
+	}
+	if p := cfg.Pools[vocab.PoolName]; p.TLS == nil || p.TLS.CA != run.CAFile {
+		t.Errorf("pool tls: got %+v, want ca %s", p.TLS, run.CAFile)
+	}
+}
+
+// The docker driver makes no certificates: it refuses TLS, naming the field.
+func TestDockerRefusesTLS(t *testing.T) {
+	top := seedTopology()
+	top.Nodes[1].HTTPS = true
+	err := CheckDocker(top)
+	want := "nodes.failover.https: runs only with the process driver (LAB_DRIVER=process)"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want an error containing %q", err, want)
 	}
 }

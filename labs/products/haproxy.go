@@ -27,7 +27,7 @@ var haProduct = Product{
 // haproxyRetryStatuses are the statuses retry-on accepts (HAProxy 2.6).
 var haproxyRetryStatuses = []int{401, 403, 404, 408, 425, 500, 501, 502, 503, 504}
 
-func haproxyConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string) ([]byte, error) {
+func haproxyConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string, _ TLSFiles) ([]byte, error) {
 	p, members, err := resolvedPool(t, memberURL)
 	if err != nil {
 		return nil, err

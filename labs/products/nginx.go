@@ -32,7 +32,7 @@ var nginxKind = Product{
 // nginxStatuses are the statuses proxy_next_upstream can act on.
 var nginxStatuses = []int{500, 502, 503, 504, 403, 404, 429}
 
-func nginxConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string) ([]byte, error) {
+func nginxConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string, _ TLSFiles) ([]byte, error) {
 	p, members, err := resolvedPool(t, memberURL)
 	if err != nil {
 		return nil, err

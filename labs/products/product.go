@@ -25,8 +25,10 @@ type Product struct {
 	// file is the config file's name in the run directory. Default "proxy.yaml".
 	File string
 	// config renders the proxy's configuration: traffic on listen, admin on
-	// admin (with token when not on loopback), members at memberURL.
-	Config func(t vocab.Topology, listen, admin, token string, memberURL func(vocab.Node) string) ([]byte, error)
+	// admin (with token when not on loopback), members at memberURL, the
+	// run's certificates in files when the topology uses TLS (builtin only:
+	// the vocabulary refuses TLS with the other kinds).
+	Config func(t vocab.Topology, listen, admin, token string, memberURL func(vocab.Node) string, files TLSFiles) ([]byte, error)
 	// args is the command line after the binary, reading the config file.
 	// The config file's directory is the run's own, for pid files and logs.
 	Args  func(configFile string) []string
@@ -57,12 +59,29 @@ func Has(k vocab.ProxyKind) bool {
 	return ok
 }
 
-// CheckDocker refuses, before anything starts, a kind that has no image.
+// TLSFiles are the run's certificate files (labs.RunTLS) a config names:
+// the CA that signs the nodes' certificates, and the proxy listener's pair.
+type TLSFiles struct{ CA, Cert, Key string }
+
+// CheckDocker refuses, before anything starts, a kind that has no image,
+// and TLS, which the Docker driver does not set up (yet).
 func CheckDocker(t vocab.Topology) error {
-	if For(t.Proxy.Kind).Image != "" {
-		return nil
+	if For(t.Proxy.Kind).Image == "" {
+		return fmt.Errorf("%w: proxy.kind: %q runs only with the process driver (LAB_DRIVER=process): there is no image for it", vocab.ErrInvalid, t.Proxy.Kind)
 	}
-	return fmt.Errorf("%w: proxy.kind: %q runs only with the process driver (LAB_DRIVER=process): there is no image for it", vocab.ErrInvalid, t.Proxy.Kind)
+	field := ""
+	if t.Proxy.HTTPS {
+		field = "proxy.https"
+	}
+	for _, n := range t.Nodes {
+		if field == "" && n.HTTPS {
+			field = "nodes." + n.Name + ".https"
+		}
+	}
+	if field != "" {
+		return fmt.Errorf("%w: %s: runs only with the process driver (LAB_DRIVER=process): the docker driver makes no certificates", vocab.ErrInvalid, field)
+	}
+	return nil
 }
 
 // Image and binary names of the builtin proxy (fixtures/images).

@@ -23,7 +23,7 @@ func renderKind(t *testing.T, kind vocab.ProxyKind, pool config.Pool) (string, [
 	top.Proxy.Pool = pool
 	ports := map[string]string{"service": "127.0.0.1:18090", "failover": "127.0.0.1:18091"}
 	k := registry[kind]
-	b, err := k.Config(top, "127.0.0.1:18080", "127.0.0.1:18081", "", func(n vocab.Node) string { return "http://" + ports[n.Name] })
+	b, err := k.Config(top, "127.0.0.1:18080", "127.0.0.1:18081", "", func(n vocab.Node) string { return "http://" + ports[n.Name] }, TLSFiles{})
 	if err != nil {
 		t.Fatal(err)
 	}

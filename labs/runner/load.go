@@ -1,28 +1,29 @@
 package runner
 
 import (
+	"crypto/tls"
 	"net/http"
 
 	"github.com/failover-lab/failover-lab/labs/load"
 	"github.com/failover-lab/failover-lab/labs/scenario"
 )
 
-// loadSpecs are the loads of s aimed at the proxy at target, for the run's
-// whole length: the scenario's load first, then one per stream, its rows
-// tagged with the stream's name.
-func loadSpecs(s *scenario.Scenario, target string) []load.Spec {
-	specs := []load.Spec{loadSpec(s, target, s.Load)}
+// loadSpecs are the loads of s aimed at the proxy at target (trusted with
+// tc when it is https), for the run's whole length: the scenario's load
+// first, then one per stream, its rows tagged with the stream's name.
+func loadSpecs(s *scenario.Scenario, target string, tc *tls.Config) []load.Spec {
+	specs := []load.Spec{loadSpec(s, target, tc, s.Load)}
 	for _, st := range s.Streams {
-		spec := loadSpec(s, target, st.Load)
+		spec := loadSpec(s, target, tc, st.Load)
 		spec.Stream = st.Name
 		specs = append(specs, spec)
 	}
 	return specs
 }
 
-func loadSpec(s *scenario.Scenario, target string, l scenario.Load) load.Spec {
+func loadSpec(s *scenario.Scenario, target string, tc *tls.Config, l scenario.Load) load.Spec {
 	spec := load.Spec{
-		Target: target, Path: l.Path, Method: l.Method, IdempotencyKey: l.IdempotencyKey,
+		Target: target, TLS: tc, HTTP2: l.HTTP2, Path: l.Path, Method: l.Method, IdempotencyKey: l.IdempotencyKey,
 		Rate: int(l.Rate), Duration: s.EndAt(), Timeout: l.Timeout, FreshConns: l.FreshConns,
 		Malformed: l.Malformed,
 	}

@@ -26,7 +26,7 @@ func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger
 
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
-	specs := loadSpecs(s, run.ProxyURL())
+	specs := loadSpecs(s, run.ProxyURL(), run.ClientTLS())
 	loaded := make(chan error, 1)
 	go func() {
 		errs := make([]error, len(specs))
@@ -85,9 +85,11 @@ func step(ctx context.Context, run labs.Run, l *ledger.Ledger, e scenario.Event,
 		}
 		delete(applied, e.Clear)
 	case "probe":
-		probe(ctx, run.ProxyURL(), e.Name, e.Probe, l)
+		probe(ctx, clientOf(run), run.ProxyURL(), e.Name, e.Probe, l)
 	case "reload":
 		return reload(ctx, run, l, e.Name)
+	case "why":
+		why(ctx, run, e.Name, e.Why, l)
 	default: // mark, end
 		l.Mark(ledger.Mark{At: time.Now(), Name: e.Name, Kind: ledger.MarkEvent})
 	}
@@ -104,6 +106,8 @@ func describe(e scenario.Event) string {
 		return "probe GET " + e.Probe
 	case "reload":
 		return "reload the proxy's config"
+	case "why":
+		return "why is " + e.Why + " in its state (admin /status)"
 	}
 	return e.Kind()
 }
@@ -125,10 +129,9 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 
 // awaitPrimary polls the proxy until a primary answers, so that the run
 // starts from the steady state its expectations assume.
-func awaitPrimary(ctx context.Context, s *scenario.Scenario, url string) error {
+func awaitPrimary(ctx context.Context, s *scenario.Scenario, client *http.Client, url string) error {
 	ctx, cancel := context.WithTimeout(ctx, warmUp)
 	defer cancel()
-	client := &http.Client{Timeout: 2 * time.Second}
 	last := errors.New("no answer yet")
 	for {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)

@@ -2,7 +2,9 @@ package runner
 
 import (
 	"context"
+
 	"encoding/json"
+	"github.com/failover-lab/failover-lab/labs"
 	"net/http"
 	"time"
 
@@ -13,21 +15,21 @@ import (
 const probeTimeout = 2 * time.Second
 
 // probe sends one GET of path to the proxy and marks the answer.
-func probe(ctx context.Context, proxyURL, name, path string, l *ledger.Ledger) {
+func probe(ctx context.Context, client *http.Client, proxyURL, name, path string, l *ledger.Ledger) {
 	at := time.Now()
-	a := ask(ctx, proxyURL+path)
+	a := ask(ctx, client, proxyURL+path)
 	detail, _ := json.Marshal(a) // strings and ints always marshal
 	l.Mark(ledger.Mark{At: at, Name: name, Kind: ledger.MarkEvent, Detail: string(detail)})
 }
 
-func ask(ctx context.Context, url string) ledger.ProbeAnswer {
+func ask(ctx context.Context, client *http.Client, url string) ledger.ProbeAnswer {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return ledger.ProbeAnswer{Err: err.Error()}
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return ledger.ProbeAnswer{Err: err.Error()}
 	}
@@ -40,4 +42,12 @@ func ask(ctx context.Context, url string) ledger.ProbeAnswer {
 		a.Header[k] = vs[0]
 	}
 	return a
+}
+
+// clientOf is the warm-up's and the probes' client: it trusts the run's CA
+// when the proxy listens over TLS, and speaks HTTP/2 there when the server
+// offers it (as browsers do).
+func clientOf(run labs.Run) *http.Client {
+	tr := &http.Transport{Proxy: nil, TLSClientConfig: run.ClientTLS(), ForceAttemptHTTP2: true, DisableKeepAlives: true}
+	return &http.Client{Timeout: 2 * time.Second, Transport: tr}
 }

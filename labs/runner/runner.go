@@ -68,7 +68,7 @@ func play(ctx context.Context, s *scenario.Scenario, d labs.Driver, l *ledger.Le
 			say("close: %v", err)
 		}
 	}()
-	if err := awaitPrimary(ctx, s, run.ProxyURL()+s.Load.Path); err != nil {
+	if err := awaitPrimary(ctx, s, clientOf(run), run.ProxyURL()+s.Load.Path); err != nil {
 		return fmt.Errorf("run %s: %w", s.Name, err)
 	}
 	return timeline(ctx, s, run, l, say)

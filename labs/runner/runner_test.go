@@ -29,7 +29,7 @@ func TestLoadSpecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	specs := loadSpecs(s, "http://127.0.0.1:1")
+	specs := loadSpecs(s, "http://127.0.0.1:1", nil)
 	if len(specs) != 2 {
 		t.Fatalf("got %d load specs, want 2 (the load and one stream)", len(specs))
 	}

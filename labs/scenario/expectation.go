@@ -29,6 +29,7 @@ type Expectation struct {
 	Requests     *Bound        `yaml:"requests,omitempty" doc:"Count of requests sent in the window: N (at most N) or {min, max}."`
 	Probe        string        `yaml:"probe,omitempty" doc:"The answer to the probe event of this name meets served_by, status and header."`
 	Header       string        `yaml:"header,omitempty" doc:"With probe: the answer carries this header, e.g. Retry-After."`
+	Cause        string        `yaml:"cause,omitempty" doc:"With probe of a why event: the cause of the node's last transition contains this text, e.g. \"tls: certificate\"."`
 	Stream       string        `yaml:"stream,omitempty" doc:"Judge only the rows of this load stream (main = the scenario's load). Default: every stream."`
 	NeverEjected string        `yaml:"never_ejected,omitempty" doc:"This node kept serving: no request of the window was answered by another node, nor by the proxy's 503 (nothing usable)."`
 }

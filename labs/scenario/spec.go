@@ -42,6 +42,7 @@ type Load struct {
 	Timeout        time.Duration     `yaml:"timeout,omitempty" doc:"Client timeout per request, from send to the end of the body. Default 5s."`
 	FreshConns     float64           `yaml:"fresh_conns,omitempty" doc:"Fraction of requests, in [0, 1], sent on a new connection; the rest reuse keep-alive ones. Default 0."`
 	Malformed      string            `yaml:"malformed,omitempty" enum:"chunked,short" doc:"Send a broken body, a client fault: chunked (chunking breaks half way) or short (shorter than its Content-Length, then the client closes its side). Default none."`
+	HTTP2          bool              `yaml:"http2,omitempty" doc:"Speak HTTP/2 to the proxy (needs proxy.https); an answer in another protocol counts as a client error. Default false: HTTP/1.1, over TLS with proxy.https."`
 }
 
 // Event is one moment of the timeline. At most one of Fault, Clear, Probe
@@ -54,10 +55,11 @@ type Event struct {
 	Probe  string        `yaml:"probe,omitempty" doc:"Send one GET of this path through the proxy and keep its status and headers, for an expectation {probe: NAME, ...}."`
 	End    bool          `yaml:"end,omitempty" doc:"The run ends here: the load stops; must be the last event."`
 	Reload bool          `yaml:"reload,omitempty" doc:"POST the proxy's admin /reload: it re-reads its (unchanged) config file. Builtin proxy only."`
+	Why    string        `yaml:"why,omitempty" doc:"Read this node's member state and the cause of its last transition from the proxy's admin /status (its why-timeline), for an expectation {probe: NAME, cause: TEXT}. Builtin proxy only."`
 }
 
 // Kind names what the event does: "fault", "clear", "probe", "end",
-// "reload" or "mark".
+// "reload", "why" or "mark".
 func (e Event) Kind() string {
 	switch {
 	case e.Fault != nil:
@@ -70,6 +72,8 @@ func (e Event) Kind() string {
 		return "end"
 	case e.Reload:
 		return "reload"
+	case e.Why != "":
+		return "why"
 	}
 	return "mark"
 }

@@ -123,6 +123,9 @@ func (v v) load(path string, l Load) {
 	if l.Timeout < 0 {
 		v.add(path+".timeout", ErrInvalid, "must be ≥ 0 (got %s)", l.Timeout)
 	}
+	if l.HTTP2 && !v.s.Proxy.HTTPS {
+		v.add(path+".http2", ErrInvalid, "needs proxy.https: true (HTTP/2 is chosen by ALPN over TLS)")
+	}
 	if l.Malformed != "" && !slices.Contains(load.MalformedKinds, l.Malformed) {
 		v.add(path+".malformed", ErrInvalid, "must be one of %s (got %q)", strings.Join(load.MalformedKinds, ", "), l.Malformed)
 	}

@@ -98,18 +98,27 @@ func (v v) probe(path string, e Expectation) {
 		return
 	}
 	var probes []string
+	why := false
 	for _, ev := range v.s.Timeline {
-		if ev.Kind() == "probe" {
+		if k := ev.Kind(); k == "probe" || k == "why" {
 			probes = append(probes, ev.Name)
+			why = why || ev.Name == e.Probe && k == "why"
 		}
 	}
 	if !slices.Contains(probes, e.Probe) {
-		v.add(path+".probe", ErrUnknownName, "no probe event named %q%s", e.Probe, strictyaml.DidYouMean(e.Probe, probes))
+		v.add(path+".probe", ErrUnknownName, "no probe or why event named %q%s", e.Probe, strictyaml.DidYouMean(e.Probe, probes))
 	}
 	if e.After != "" || e.Until != "" || e.Within != 0 || e.For != 0 || e.Fraction != 0 {
 		v.add(path+".probe", ErrInvalid, "a probe is one answer: after, until, within, for and fraction do not apply")
 	}
-	if e.ServedBy == "" && e.Status == 0 && e.Header == "" {
+	switch {
+	case why && (e.ServedBy != "" || e.Status != 0 || e.Header != ""):
+		v.add(path+".probe", ErrInvalid, "a why event reads the proxy's status, not an answer: only cause applies")
+	case why && e.Cause == "":
+		v.add(path+".cause", ErrRequired, "say what the cause must contain")
+	case !why && e.Cause != "":
+		v.add(path+".cause", ErrInvalid, "only with the probe of a why event")
+	case !why && e.ServedBy == "" && e.Status == 0 && e.Header == "":
 		v.add(path+".probe", ErrRequired, "say what the answer must be: served_by, status and/or header")
 	}
 }

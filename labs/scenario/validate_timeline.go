@@ -28,13 +28,13 @@ func (v v) timeline() {
 			v.add(path+".at", ErrInvalid, "events must be in time order (%s comes after %s)", fmtDuration(e.At), fmtDuration(s.Timeline[i-1].At))
 		}
 		set := 0
-		for _, on := range []bool{e.Fault != nil, e.Clear != "", e.Probe != "", e.End, e.Reload} {
+		for _, on := range []bool{e.Fault != nil, e.Clear != "", e.Probe != "", e.End, e.Reload, e.Why != ""} {
 			if on {
 				set++
 			}
 		}
 		if set > 1 {
-			v.add(path, ErrInvalid, "an event does one thing: fault, clear, probe, reload or end")
+			v.add(path, ErrInvalid, "an event does one thing: fault, clear, probe, reload, why or end")
 		}
 		switch {
 		case e.Name == "" && e.Fault != nil:
@@ -59,6 +59,12 @@ func (v v) timeline() {
 			v.add(path+".probe", ErrInvalid, "must be a path starting with / (got %q)", e.Probe)
 		case e.Reload && s.Proxy.Kind != "" && s.Proxy.Kind != "builtin":
 			v.add(path+".reload", ErrInvalid, "only the builtin proxy has an admin /reload (proxy.kind is %q)", s.Proxy.Kind)
+		case e.Why != "" && s.Proxy.Kind != "" && s.Proxy.Kind != "builtin":
+			v.add(path+".why", ErrInvalid, "only the builtin proxy has an admin /status (proxy.kind is %q)", s.Proxy.Kind)
+		case e.Why != "":
+			if _, ok := s.Node(e.Why); !ok {
+				v.add(path+".why", ErrUnknownName, "no node named %q%s", e.Why, strictyaml.DidYouMean(e.Why, s.Topology().NodeNames()))
+			}
 		case e.End:
 			ends++
 			if i != len(s.Timeline)-1 {

@@ -21,7 +21,19 @@ type Fault struct {
 	HTTP      *app.Fault      `yaml:"http,omitempty" doc:"A fault of the app's control API (app nodes only)."`
 	Container *ContainerFault `yaml:"container,omitempty" doc:"An action on the node's container, or its process under the process driver."`
 	Network   *NetworkFault   `yaml:"network,omitempty" doc:"A Toxiproxy toxic on the link from the node to the proxy."`
+	TLS       *TLSFault       `yaml:"tls,omitempty" doc:"Swap the certificate of a node with https for a bad one; the node reloads it and closes its open connections, as a server reloading its certificate does, so the proxy meets it on its next connection. Clearing puts the good one back."`
 }
+
+// TLSFault makes a node that serves HTTPS serve a bad certificate.
+type TLSFault struct {
+	Cert CertFault `yaml:"cert" doc:"expired, unknown-ca (signed by a CA the proxy does not trust) or wrong-name (for another host)."`
+}
+
+// CertFault names a bad certificate (labs/faults CertKinds).
+type CertFault string
+
+// Enum lists the bad certificates, for the scenario schema.
+func (CertFault) Enum() []string { return faults.CertKinds }
 
 // Action names a container fault kind (labs/faults registers them).
 type Action string
@@ -62,6 +74,8 @@ func (f Fault) Kind() (faults.Kind, faults.Params, bool) {
 		n := f.Network
 		k, ok := faults.NetworkKind(string(n.Toxic))
 		return k, faults.Params{Latency: n.Latency, Jitter: n.Jitter, Rate: n.Rate, Timeout: n.Timeout}, ok
+	case f.TLS != nil:
+		return faults.CertSwap, faults.Params{Cert: string(f.TLS.Cert)}, true
 	}
 	return nil, faults.Params{}, false
 }
@@ -77,13 +91,13 @@ func (f Fault) Check(report Report) {
 		report.add("node", ErrRequired, "required: the node to break")
 	}
 	set := 0
-	for _, on := range []bool{f.HTTP != nil, f.Container != nil, f.Network != nil} {
+	for _, on := range []bool{f.HTTP != nil, f.Container != nil, f.Network != nil, f.TLS != nil} {
 		if on {
 			set++
 		}
 	}
 	if set != 1 {
-		report.add("", ErrInvalid, "exactly one of http, container, network must be set (got %d)", set)
+		report.add("", ErrInvalid, "exactly one of http, container, network, tls must be set (got %d)", set)
 		return
 	}
 	switch {
@@ -96,6 +110,8 @@ func (f Fault) Check(report Report) {
 			report.add("network", ErrInvalid, "jitter and timeout must be ≥ 0")
 		}
 		checkKind(f, "network", "toxic", string(f.Network.Toxic), faults.NetworkKinds(), report)
+	case f.TLS != nil:
+		checkKind(f, "tls", "cert", string(f.TLS.Cert), faults.CertKinds, report)
 	}
 }
 
@@ -142,6 +158,8 @@ func (t Topology) CheckFault(f Fault, report Report) {
 		report.add("node", ErrUnknownName, "no node named %q%s", f.Node, didYouMean(f.Node, t.NodeNames()))
 	case f.HTTP != nil && n.Fixture != FixtureApp:
 		report.add("http", ErrInvalid, "http faults need an app node; %s runs %s", n.Name, n.Fixture)
+	case f.TLS != nil && !n.HTTPS:
+		report.add("tls", ErrInvalid, "tls faults need a node with https: true; %s serves plain HTTP", n.Name)
 	}
 }
 
@@ -172,6 +190,8 @@ func (f Fault) Describe() string {
 		return f.Node + ": container " + string(f.Container.Action)
 	case f.Network != nil:
 		return f.Node + ": network " + string(f.Network.Toxic)
+	case f.TLS != nil:
+		return f.Node + ": tls cert " + string(f.TLS.Cert)
 	}
 	return f.Node
 }

@@ -24,7 +24,7 @@ func TestFaultValidate(t *testing.T) {
 		{"latency", vocab.Fault{Node: "service", Network: &vocab.NetworkFault{Toxic: "latency", Latency: 200 * time.Millisecond, Jitter: 50 * time.Millisecond}}, ""},
 		{"down", vocab.Fault{Node: "service", Network: &vocab.NetworkFault{Toxic: "down"}}, ""},
 		{"no node", vocab.Fault{Container: &vocab.ContainerFault{Action: "stop"}}, "node: required"},
-		{"none set", vocab.Fault{Node: "service"}, "exactly one of http, container, network must be set (got 0)"},
+		{"none set", vocab.Fault{Node: "service"}, "exactly one of http, container, network, tls must be set (got 0)"},
 		{"two set", vocab.Fault{Node: "service", Container: &vocab.ContainerFault{Action: "stop"}, Network: &vocab.NetworkFault{Toxic: "down"}}, "(got 2)"},
 		{"bad action", vocab.Fault{Node: "service", Container: &vocab.ContainerFault{Action: "freeze"}}, `container.action: must be one of `},
 		{"bad action names it", vocab.Fault{Node: "service", Container: &vocab.ContainerFault{Action: "freeze"}}, `(got "freeze")`},
@@ -34,6 +34,8 @@ func TestFaultValidate(t *testing.T) {
 		{"latency zero", vocab.Fault{Node: "service", Network: &vocab.NetworkFault{Toxic: "latency"}}, "network.latency: must be > 0 (got 0s)"},
 		{"bandwidth zero", vocab.Fault{Node: "service", Network: &vocab.NetworkFault{Toxic: "bandwidth"}}, "network.rate: must be > 0 KB/s (got 0)"},
 		{"http invalid", vocab.Fault{Node: "service", HTTP: &app.Fault{Kind: app.KindStatus, Status: 42}}, "http.status: must be 100-599 (got 42)"},
+		{"tls expired", vocab.Fault{Node: "service", TLS: &vocab.TLSFault{Cert: "expired"}}, ""},
+		{"tls bad cert", vocab.Fault{Node: "service", TLS: &vocab.TLSFault{Cert: "stale"}}, `tls.cert: must be one of expired, unknown-ca, wrong-name (got "stale")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

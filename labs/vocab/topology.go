@@ -20,7 +20,8 @@ type Topology struct {
 // ProxySpec says which proxy runs and how its pool behaves. A scenario file
 // writes it as its `proxy:` mapping: kind plus the pool settings inline.
 type ProxySpec struct {
-	Kind ProxyKind `yaml:"kind,omitempty" enum:"apache,builtin,haproxy,nginx" doc:"The proxy implementation: builtin (failover-proxy, the default), or apache, nginx, haproxy (process driver only)."`
+	Kind  ProxyKind `yaml:"kind,omitempty" enum:"apache,builtin,haproxy,nginx" doc:"The proxy implementation: builtin (failover-proxy, the default), or apache, nginx, haproxy (process driver only)."`
+	HTTPS bool      `yaml:"https,omitempty" doc:"The proxy's listener terminates TLS (HTTP/2 and HTTP/1.1 by ALPN) with a certificate made for the run by its own CA, which the load trusts. Builtin proxy, process driver. Default false."`
 	// Pool holds the pool settings (health, passive, retry, timeouts, ...).
 	// The lab fills Members from the topology's Nodes: any members set here
 	// are replaced. Zero-valued settings take the proxy's defaults.
@@ -37,6 +38,13 @@ type Node struct {
 	Role    Role     `yaml:"role,omitempty" enum:"primary,standby" doc:"primary (default) or standby."`
 	Weight  int      `yaml:"weight,omitempty" doc:"Round-robin weight, 1..1000. Default 1."`
 	Args    []string `yaml:"args,omitempty" doc:"Extra flags for the fixture binary, e.g. [-status, \"200\"] for an errorpage."`
+	HTTPS   bool     `yaml:"https,omitempty" doc:"The node serves HTTPS with a certificate made for the run by its own CA, which the proxy's pool trusts (its tls.ca). Builtin proxy, process driver. Default false."`
+}
+
+// UsesTLS says whether the run needs certificates: the proxy's listener or
+// a node serves HTTPS.
+func (t Topology) UsesTLS() bool {
+	return t.Proxy.HTTPS || slices.ContainsFunc(t.Nodes, func(n Node) bool { return n.HTTPS })
 }
 
 // IsStandby says whether the node serves only when no primary can ("" is
@@ -54,6 +62,13 @@ func (t Topology) Check(report Report) {
 		report.add("name", ErrInvalid, "must be lowercase letters, digits and '-', at most 32 (got %q)", t.Name)
 	}
 	t.Proxy.Kind.check(report.under("proxy.kind"))
+	tlsOnBuiltin := func(path string) {
+		report.add(path, ErrInvalid, "only with proxy kind builtin (got %s): the lab renders no TLS for the other products", t.Proxy.Kind)
+	}
+	other := t.Proxy.Kind.OrDefault() != ProxyBuiltin
+	if other && t.Proxy.HTTPS {
+		tlsOnBuiltin("proxy.https")
+	}
 	if len(t.Nodes) == 0 {
 		report.add("nodes", ErrRequired, "at least one node is needed")
 		return
@@ -63,6 +78,9 @@ func (t Topology) Check(report Report) {
 	for i, n := range t.Nodes {
 		path := fmt.Sprintf("nodes[%d]", i)
 		n.Check(report.under(path))
+		if other && n.HTTPS {
+			tlsOnBuiltin(path + ".https")
+		}
 		if j, dup := seen[n.Name]; dup {
 			report.add(path+".name", ErrInvalid, "duplicate %q (also nodes[%d])", n.Name, j)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"net"
@@ -32,6 +33,7 @@ func (r *fakeRun) ID() string                 { return "demo-test" }
 func (r *fakeRun) ProxyURL() string           { return r.proxy.URL }
 func (r *fakeRun) AdminURL() string           { return r.admin.URL }
 func (r *fakeRun) AdminToken() string         { return "" }
+func (r *fakeRun) ClientTLS() *tls.Config     { return nil }
 func (r *fakeRun) NodeURL(name string) string { return "http://127.0.0.1:1" }
 func (r *fakeRun) Apply(ctx context.Context, f vocab.Fault) (labs.Applied, error) {
 	r.mu.Lock()

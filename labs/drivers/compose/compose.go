@@ -75,6 +75,9 @@ func (d *Driver) attach(ctx context.Context, t vocab.Topology, l *ledger.Ledger)
 	if k := t.Proxy.Kind; k != "" && k != vocab.ProxyBuiltin {
 		return nil, fmt.Errorf("%w: proxy.kind: the compose demo runs its own failover-proxy, only %s is accepted (got %q)", labs.ErrUnsupported, vocab.ProxyBuiltin, k)
 	}
+	if t.UsesTLS() {
+		return nil, fmt.Errorf("%w: https: the compose demo serves plain HTTP; TLS runs on the process driver (LAB_DRIVER=process)", labs.ErrUnsupported)
+	}
 	if d.Project == "" {
 		return nil, fmt.Errorf("%w: project: required", vocab.ErrInvalid)
 	}

@@ -184,7 +184,7 @@ func fakeCompose(t *testing.T, ctx context.Context, project string, top vocab.To
 		t.Fatal(err)
 	}
 	token := "fake-" + project
-	cfg, err := products.For(vocab.ProxyBuiltin).Config(top, ":8080", "0.0.0.0:9901", token, func(n vocab.Node) string { return "http://" + n.Name + ":8080" })
+	cfg, err := products.For(vocab.ProxyBuiltin).Config(top, ":8080", "0.0.0.0:9901", token, func(n vocab.Node) string { return "http://" + n.Name + ":8080" }, products.TLSFiles{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	kind := products.For(t.Proxy.Kind)
 	proxyCfg, err := kind.Config(t, ":8080", ":9901", r.token, func(n vocab.Node) string {
 		return fmt.Sprintf("http://%s:%d", nameToxiproxy, toxiLinkFirst+nodeIndex(t, n.Name))
-	})
+	}, products.TLSFiles{}) // CheckDocker refused TLS
 	if err != nil {
 		return err
 	}

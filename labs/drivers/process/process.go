@@ -69,8 +69,9 @@ type processRun struct {
 	controls   map[string]int // app control ports
 	proxyURL   string
 	adminURL   string
-	proxyReady string // the proxy kind's readiness path
-	direct     bool   // the proxy reaches the nodes without Toxiproxy
+	proxyReady string       // the proxy kind's readiness path
+	direct     bool         // the proxy reaches the nodes without Toxiproxy
+	tls        *labs.RunTLS // the run's certificates; nil when nothing uses TLS
 }
 
 var _ labs.Run = (*processRun)(nil)
@@ -97,6 +98,18 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 			r.sp = newSpawner()
 			r.dir, err = os.MkdirTemp("", cleanup.RunDirPattern(r.ID()))
 			return err
+		},
+		func(context.Context) (err error) {
+			if !t.UsesTLS() {
+				return nil
+			}
+			if r.tls, err = labs.NewRunTLS(r.dir); err != nil {
+				return err
+			}
+			if t.Proxy.HTTPS {
+				r.UseClientTLS(r.tls.ClientConfig())
+			}
+			return nil
 		},
 		func(context.Context) (err error) {
 			if r.ts, err = toxi.StartServer(); err != nil {
@@ -152,6 +165,13 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]string) error 
 			args = append(args, "-control", hostPort(ctl))
 			r.controls[n.Name] = ctl
 		}
+		if n.HTTPS {
+			cert, key, err := r.tls.Issue(n.Name)
+			if err != nil {
+				return err
+			}
+			args = append(args, "-tls-cert", cert, "-tls-key", key)
+		}
 		p := newProc(n.Name, bins[string(n.Fixture)], append(args, n.Args...)...)
 		r.nodes[n.Name], r.ports[n.Name] = p, port
 		if err := p.start(r.sp); err != nil {
@@ -178,12 +198,21 @@ func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error 
 	if err != nil {
 		return err
 	}
+	var files products.TLSFiles
+	if r.tls != nil {
+		files.CA = r.tls.CAFile
+		if t.Proxy.HTTPS {
+			if files.Cert, files.Key, err = r.tls.Issue(vocab.ServedByProxy); err != nil {
+				return err
+			}
+		}
+	}
 	cfg, err := kind.Config(t, hostPort(listen), hostPort(admin), "", func(n vocab.Node) string {
 		if r.direct {
 			return r.NodeURL(n.Name)
 		}
-		return "http://" + links[n.Name]
-	})
+		return scheme(n.HTTPS) + links[n.Name]
+	}, files)
 	if err != nil {
 		return err
 	}
@@ -191,7 +220,7 @@ func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error 
 	if err := os.WriteFile(file, cfg, 0o644); err != nil {
 		return fmt.Errorf("write proxy config: %w", err)
 	}
-	r.proxyURL, r.adminURL = "http://"+hostPort(listen), "http://"+hostPort(admin)
+	r.proxyURL, r.adminURL = scheme(t.Proxy.HTTPS)+hostPort(listen), "http://"+hostPort(admin)
 	r.proxy = newProc("proxy", bins[kind.Binary], kind.Args(file)...)
 	if r.proxy.cred, err = kind.Credential(r.dir); err != nil {
 		return err
@@ -220,7 +249,11 @@ func (r *processRun) waitReady(ctx context.Context) error {
 // on its control API.
 func (r *processRun) waitNode(ctx context.Context, name string) error {
 	p := r.nodes[name]
-	if err := labs.WaitHTTP(ctx, r.NodeURL(name)+"/health", nil, p.failed); err != nil {
+	client := labs.ReadyClient
+	if n, _ := r.Topology().Node(name); n.HTTPS {
+		client = labs.ReadyClientTLS(r.tls.ClientConfig())
+	}
+	if err := labs.WaitHTTPWith(ctx, client, r.NodeURL(name)+"/health", nil, p.failed); err != nil {
 		return err
 	}
 	if ctl, ok := r.controls[name]; ok {
@@ -240,7 +273,16 @@ func (r *processRun) NodeURL(name string) string {
 	if !ok {
 		return ""
 	}
-	return "http://" + hostPort(port)
+	n, _ := r.Topology().Node(name)
+	return scheme(n.HTTPS) + hostPort(port)
+}
+
+// scheme is the URL scheme of a listener with or without TLS.
+func scheme(https bool) string {
+	if https {
+		return "https://"
+	}
+	return "http://"
 }
 
 func (r *processRun) ControlURL(name string) string {

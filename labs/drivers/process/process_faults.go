@@ -18,7 +18,11 @@ import (
 func (r *processRun) Target(n vocab.Node) faults.Target {
 	link := r.toxi.NodeLink(n.Name)
 	c := procContainer{r: r, p: r.nodes[n.Name], node: n.Name, link: link}
-	return faults.Target{Node: n.Name, Container: c, Link: link, Control: labs.Control(n, r.ControlURL(n.Name))}
+	t := faults.Target{Node: n.Name, Container: c, Link: link, Control: labs.Control(n, r.ControlURL(n.Name))}
+	if n.HTTPS {
+		t.Cert = r.tls.Cert(n.Name, func() error { return c.p.signal(syscall.SIGHUP) })
+	}
+	return t
 }
 
 type procContainer struct {

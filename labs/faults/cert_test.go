@@ -1,0 +1,41 @@
+package faults
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+)
+
+// fakeCert records what the cert fault asked of the node.
+type fakeCert struct{ calls *[]string }
+
+func (c fakeCert) Serve(_ context.Context, kind string) error {
+	*c.calls = append(*c.calls, "serve "+kind)
+	return nil
+}
+
+// Applying serves the bad certificate; clearing serves the good one.
+func TestCertSwap(t *testing.T) {
+	if p := CertSwap.Check(Params{Cert: "stale"}); p == nil || p.Field != "cert" {
+		t.Errorf("Check(stale): got %v, want a cert problem", p)
+	}
+	var calls []string
+	undo, err := CertSwap.Apply(t.Context(), Target{Node: "service", Cert: fakeCert{&calls}}, Params{Cert: "expired"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := undo(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"serve expired", "serve "}; !slices.Equal(calls, want) {
+		t.Errorf("got %v, want %v", calls, want)
+	}
+}
+
+func TestCertSwapNeedsHTTPSNode(t *testing.T) {
+	_, err := CertSwap.Apply(t.Context(), Target{Node: "failover"}, Params{Cert: "expired"})
+	if !errors.Is(err, ErrUnsupported) {
+		t.Errorf("got %v, want ErrUnsupported", err)
+	}
+}
