@@ -25,8 +25,10 @@ func testStartFailsFast(t *testing.T, d labs.Driver, leftovers func(t *testing.T
 		t.Fatal("Start: got no error, want the errorpage's exit")
 	}
 	t.Logf("Start failed after %v: %v", time.Since(began).Round(time.Millisecond), err)
-	if took := time.Since(began); took > 15*time.Second {
-		t.Errorf("Start took %v to fail, want it to fail fast (not wait out the deadline)", took)
+	// Failing fast means on the exit, not on the readiness deadline; how
+	// long creating the network and containers takes is the machine's.
+	if took := time.Since(began); took >= labs.ReadyTimeout {
+		t.Errorf("Start took %v to fail, want it to fail on the exit, before the %v readiness deadline", took, labs.ReadyTimeout)
 	}
 	for _, want := range []string{"failover", "exit", "no-such-flag"} {
 		if !strings.Contains(err.Error(), want) {

@@ -119,8 +119,9 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 			return nil
 		},
 		func(context.Context) error { return r.startNodes(t, bins) },
+		r.waitNodes,
 		func(context.Context) error { return r.startProxy(t, bins) },
-		r.waitReady,
+		r.waitProxy,
 	)
 }
 
@@ -229,20 +230,29 @@ func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error 
 	return r.proxy.start(r.sp)
 }
 
-// waitReady waits for every node to answer HTTP and the proxy's /ready.
-func (r *processRun) waitReady(ctx context.Context) error {
+// waitNodes waits for every node to answer HTTP. The proxy starts after
+// them: its first check runs at once, and a member not yet listening would
+// be put down for a check interval, so the run's first requests would not
+// find the primary.
+func (r *processRun) waitNodes(ctx context.Context) error {
 	ctx, cancel := labs.WithReadyTimeout(ctx)
 	defer cancel()
-	errs := make(chan error, len(r.nodes)+1)
+	errs := make(chan error, len(r.nodes))
 	for name := range r.nodes {
 		go func() { errs <- r.waitNode(ctx, name) }()
 	}
-	go func() { errs <- labs.WaitHTTP(ctx, r.adminURL+r.proxyReady, labs.Is2xx, r.proxy.failed) }()
 	var all []error
-	for range len(r.nodes) + 1 {
+	for range len(r.nodes) {
 		all = append(all, <-errs)
 	}
 	return errors.Join(all...)
+}
+
+// waitProxy waits for the proxy kind's readiness path.
+func (r *processRun) waitProxy(ctx context.Context) error {
+	ctx, cancel := labs.WithReadyTimeout(ctx)
+	defer cancel()
+	return labs.WaitHTTP(ctx, r.adminURL+r.proxyReady, labs.Is2xx, r.proxy.failed)
 }
 
 // waitNode waits until a node answers on its traffic port and, for an app,
