@@ -75,7 +75,9 @@ func conformTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(invalid) > 0 {
 		return invalidError{errors.Join(invalid...)}
 	}
-	d, err := drivers.For(ctx, cmp.Or(*driverName, os.Getenv("LAB_DRIVER")), drivers.Options{})
+	// Ctrl-C cancels ctx (main): the runs close themselves and the matrix
+	// is still written, which the drivers' own handler would prevent.
+	d, err := drivers.For(ctx, cmp.Or(*driverName, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true})
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
@@ -129,14 +131,16 @@ func conform(ctx context.Context, m *conformance.Matrix, ss []*scenario.Scenario
 	for i, s := range ss {
 		m.Rows[i] = conformance.Row{Scenario: s.Name, About: s.About, Cells: make([]conformance.Cell, len(m.Kinds))}
 		for j, kind := range m.Kinds {
-			k := *s // a copy per kind; the runner only reads it
-			k.Proxy.Kind = kind
 			cell := &m.Rows[i].Cells[j]
-			if err := drivers.Supports(d, k.Topology()); err != nil {
+			k, err := s.WithKind(kind)
+			if err == nil {
+				err = drivers.Supports(d, k.Topology())
+			}
+			if err != nil {
 				*cell = conformance.Skip(err)
 				continue
 			}
-			jobs = append(jobs, job{&k, cell})
+			jobs = append(jobs, job{k, cell})
 		}
 	}
 	var out sync.Mutex
