@@ -26,7 +26,8 @@ func (m *Matrix) HTML(w io.Writer) error {
 }
 
 var matrixPage = template.Must(template.New("matrix").Funcs(template.FuncMap{
-	"href": func(rel string) string { return (&url.URL{Path: path.Clean(rel)}).EscapedPath() },
+	"errorCount": errorCount,
+	"href":       func(rel string) string { return (&url.URL{Path: path.Clean(rel)}).EscapedPath() },
 	"class": func(v Verdict) string {
 		return map[Verdict]string{Pass: "pass", Fail: "fail", Error: "error", Skipped: "skipped"}[v]
 	},
@@ -46,7 +47,7 @@ td.pass { background: #e3f4e6; } td.fail { background: #fbe3e0; } td.error { bac
 {{range .M.Rows}}<tr><td>{{.Scenario}}<br><small>{{.About}}</small></td>
 {{range .Cells}}<td class="{{class .Verdict}}">{{if .Report}}<a class="verdict" href="{{href .Report}}">{{.Verdict}}</a>{{else}}<span class="verdict">{{.Verdict}}</span>{{end}}
 {{- if eq .Verdict "FAIL"}} {{.Failed}} of {{.Expectations}}{{end}}
-{{- if or (eq .Verdict "pass") (eq .Verdict "FAIL")}}<br>{{.ClientErrors}} errors{{if .Failover.Measured}}<br>failover {{.Failover}}{{end}}{{if .Failback.Measured}}<br>failback {{.Failback}}{{end}}{{end}}
+{{- if or (eq .Verdict "pass") (eq .Verdict "FAIL")}}<br>{{errorCount .ClientErrors}}{{if .Failover.Measured}}<br>failover {{.Failover}}{{end}}{{if .Failback.Measured}}<br>failback {{.Failback}}{{end}}{{end}}
 {{- with .Why}}<br><small>{{.}}</small>{{end}}</td>
 {{end}}</tr>
 {{end}}<tr><th>total</th>{{range .Tallies}}<th>{{.}}</th>{{end}}</tr>

@@ -43,8 +43,8 @@ func (m *Matrix) Markdown(w io.Writer, base string) error {
 const legend = "A cell: the verdict, linked to the run's report (FAIL n of m: n of its m expectations failed; " +
 	"error: the run could not be made; skipped: the driver or kind refuses the scenario); " +
 	"errors: requests a client saw fail over the whole run (no answer, or a 5xx not from a standby); " +
-	"failover and failback: when the answers settled on the target after the first fault and the first clear, " +
-	"as the scenario's served_by expectations measured them (never: they did not settle in the window)."
+	"failover: how long after a fault the answers settled away from the broken node, failback: how long after a clear they settled back, " +
+	"as the scenario's first such served_by expectations measured them (never: they did not settle within the window; absent: the scenario measures none)."
 
 // markdown is one cell: "[pass](crash/index.html) · 0 errors · failover 12ms · failback 1.21s".
 func (c Cell) markdown(base string) string {
@@ -58,7 +58,7 @@ func (c Cell) markdown(base string) string {
 	if c.Verdict == Skipped || c.Verdict == Error {
 		return verdict + ": " + escapeMD(c.Why)
 	}
-	parts := []string{verdict, fmt.Sprintf("%d errors", c.ClientErrors)}
+	parts := []string{verdict, errorCount(c.ClientErrors)}
 	if c.Failover.Measured {
 		parts = append(parts, "failover "+c.Failover.String())
 	}
@@ -76,3 +76,11 @@ func link(base, rel string) string {
 
 // escapeMD keeps text from breaking the table or turning into markup.
 var escapeMD = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "*", `\*`, "_", `\_`, "`", "'", "[", `\[`, "]", `\]`).Replace
+
+// errorCount is "1 error", "37 errors".
+func errorCount(n int) string {
+	if n == 1 {
+		return "1 error"
+	}
+	return fmt.Sprintf("%d errors", n)
+}

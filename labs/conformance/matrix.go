@@ -15,6 +15,7 @@ package conformance
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -76,19 +77,26 @@ type Figure struct {
 
 // String is "—" (not measured), "never" or the time: "12ms", "1.21s".
 func (f Figure) String() string {
+	ms := f.Time.Round(time.Millisecond)
 	switch {
 	case !f.Measured:
 		return "—"
 	case !f.Settled:
 		return "never"
-	case f.Time < time.Second:
-		return fmt.Sprintf("%dms", f.Time.Round(time.Millisecond).Milliseconds())
+	case ms < time.Second:
+		return fmt.Sprintf("%dms", ms.Milliseconds())
 	}
 	return fmt.Sprintf("%.2fs", f.Time.Seconds())
 }
 
-// Skip is the cell of a scenario the driver or kind refuses.
-func Skip(reason error) Cell { return Cell{Verdict: Skipped, Why: firstLine(reason.Error())} }
+// Skip is the cell of a scenario the driver or kind refuses. A position in
+// the file ("scenarios/x.yaml:5:10: ") is left out: the row names the file.
+func Skip(reason error) Cell {
+	return Cell{Verdict: Skipped, Why: filePos.ReplaceAllString(firstLine(reason.Error()), "")}
+}
+
+// filePos is the "file:line:col: " that starts an error of a scenario file.
+var filePos = regexp.MustCompile(`^\S+:\d+:\d+: `)
 
 // CellOf is the cell of a finished run whose report is at reportPath
 // (relative to the matrix's folder).
@@ -110,14 +118,16 @@ func CellOf(r report.Run, reportPath string) Cell {
 	return c
 }
 
-// figures picks the failover and failback times of a run: the figure of
-// the first served_by expectation (to a node or role, not the proxy's own
-// answers) measured after a fault event, and of the first measured after
-// a clear event.
+// figures picks the failover and failback times of a run. Failover: the
+// figure of the first served_by expectation measured after a fault event
+// whose target is not the broken node itself; failback: of the first
+// measured after a clear event. Only expectations that want every answer
+// from a node or role count: a fraction never settles on one target, and
+// the proxy's own answers are no failover.
 func figures(s *scenario.Scenario, results []expect.Result) (failover, failback Figure) {
 	for _, res := range results {
 		e := res.Expectation
-		if e.Kind() != "served_by" || e.ServedBy == "" || e.ServedBy == "proxy" {
+		if e.Kind() != "served_by" || e.ServedBy == "" || e.ServedBy == "proxy" || (e.Fraction != 0 && e.Fraction != 1) {
 			continue
 		}
 		ev, ok := s.Event(e.After)
@@ -125,10 +135,10 @@ func figures(s *scenario.Scenario, results []expect.Result) (failover, failback 
 			continue
 		}
 		var f *Figure
-		switch ev.Kind() {
-		case "fault":
+		switch {
+		case ev.Kind() == "fault" && ev.Fault.Node != e.ServedBy:
 			f = &failover
-		case "clear":
+		case ev.Kind() == "clear":
 			f = &failback
 		default:
 			continue

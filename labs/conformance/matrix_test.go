@@ -34,7 +34,13 @@ expect:
 // 400 ms after the fix: failback and failover hold, client_errors fails.
 func storyRun(t *testing.T, failbackAt time.Duration) report.Run {
 	t.Helper()
-	s, err := scenario.Parse("scenarios/story.yaml", strings.NewReader(story))
+	return runOf(t, story, failbackAt)
+}
+
+// runOf is a run of the scenario src with story's answers.
+func runOf(t *testing.T, src string, failbackAt time.Duration) report.Run {
+	t.Helper()
+	s, err := scenario.Parse("scenarios/story.yaml", strings.NewReader(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +93,31 @@ func TestCellOf(t *testing.T) {
 	}
 }
 
+// TestFigures: the answers settle on the standby 100 ms after the fault
+// and back on the service 400 ms after the fix; expectations that do not
+// measure a failover or failback come first and must be passed over.
+func TestFigures(t *testing.T) {
+	src := strings.Replace(story, `expect:
+  - client_errors: 0
+  - {name: failover time, after: broken, within: 300ms, served_by: failover}
+  - {name: failback time, after: fixed, within: 500ms, served_by: service}
+`, `expect:
+  - {after: broken, served_by: service}                   # the broken node itself: its recovery, no failover (4.4 s)
+  - {after: broken, served_by: primary, fraction: 0.01}   # a share, not where answers settle (4.4 s)
+  - {after: fixed, served_by: proxy, status: 503}         # the proxy's own answers (never)
+  - {name: failover time, after: broken, within: 300ms, served_by: failover}
+  - {name: failback time, after: fixed, within: 500ms, served_by: service}
+`, 1)
+	if src == story {
+		t.Fatal("the story's expectations changed: update this test")
+	}
+	c := CellOf(runOf(t, src, 400*time.Millisecond), "")
+	want := [2]Figure{{true, true, 100 * time.Millisecond}, {true, true, 400 * time.Millisecond}}
+	if got := [2]Figure{c.Failover, c.Failback}; got != want {
+		t.Errorf("failover, failback: got %+v, want %+v", got, want)
+	}
+}
+
 // sample is a matrix with one cell of each verdict.
 func sample() *Matrix {
 	return &Matrix{
@@ -95,14 +126,14 @@ func sample() *Matrix {
 		Kinds:     []vocab.ProxyKind{vocab.ProxyBuiltin, vocab.ProxyNginx},
 		Rows: []Row{
 			{Scenario: "crash", About: "The service is killed <hard>.", Cells: []Cell{
-				{Verdict: Pass, Expectations: 3, Failover: Figure{true, true, 12 * time.Millisecond},
+				{Verdict: Pass, Expectations: 3, ClientErrors: 1, Failover: Figure{true, true, 12 * time.Millisecond},
 					Failback: Figure{true, true, 1210 * time.Millisecond}, Report: "builtin/crash/index.html"},
 				{Verdict: Fail, Why: "failback time", Failed: 1, Expectations: 3, ClientErrors: 37,
 					Failover: Figure{true, true, 40 * time.Millisecond}, Failback: Figure{Measured: true}, Report: "nginx/crash/index.html"},
 			}},
 			{Scenario: "seed-story-tls", Cells: []Cell{
 				{Verdict: Error, Why: "run seed-story-tls: service exited | badly", Report: "builtin/seed-story-tls/index.html"},
-				Skip(errors.New("proxy.https: only with proxy kind builtin (got nginx)")),
+				Skip(errors.New("scenarios/seed-story-tls.yaml:5:10: proxy.https: only with proxy kind builtin (got nginx)\nscenarios/seed-story-tls.yaml:7:3: more")),
 			}},
 		},
 	}
@@ -116,7 +147,7 @@ func TestMarkdown(t *testing.T) {
 	want := "Conformance on the process driver, 2026-12-02: `lab conform -kinds builtin,nginx`\n\n" +
 		"| scenario | builtin | nginx |\n" +
 		"| --- | --- | --- |\n" +
-		"| crash | [pass](reports/conformance/builtin/crash/index.html) · 0 errors · failover 12ms · failback 1.21s | " +
+		"| crash | [pass](reports/conformance/builtin/crash/index.html) · 1 error · failover 12ms · failback 1.21s | " +
 		"[FAIL 1 of 3](reports/conformance/nginx/crash/index.html) · 37 errors · failover 40ms · failback never |\n" +
 		"| seed-story-tls | [error](reports/conformance/builtin/seed-story-tls/index.html): run seed-story-tls: service exited \\| badly | " +
 		"skipped: proxy.https: only with proxy kind builtin (got nginx) |\n" +
@@ -142,7 +173,7 @@ func TestHTML(t *testing.T) {
 	for _, want := range []string{
 		"<th>scenario</th><th>builtin</th><th>nginx</th></tr>",
 		"<code>lab conform -kinds builtin,nginx</code>",
-		`<td class="pass"><a class="verdict" href="builtin/crash/index.html">pass</a><br>0 errors<br>failover 12ms<br>failback 1.21s</td>`,
+		`<td class="pass"><a class="verdict" href="builtin/crash/index.html">pass</a><br>1 error<br>failover 12ms<br>failback 1.21s</td>`,
 		`<td class="fail"><a class="verdict" href="nginx/crash/index.html">FAIL</a> 1 of 3<br>37 errors<br>failover 40ms<br>failback never<br><small>failback time</small></td>`,
 		`<td class="error"><a class="verdict" href="builtin/seed-story-tls/index.html">error</a><br><small>run seed-story-tls: service exited | badly</small></td>`,
 		`<td class="skipped"><span class="verdict">skipped</span><br><small>proxy.https: only with proxy kind builtin (got nginx)</small></td>`,
@@ -169,6 +200,7 @@ func TestFigureString(t *testing.T) {
 		{Figure{Measured: true}, "never"},
 		{Figure{true, true, 0}, "0ms"},
 		{Figure{true, true, 999400 * time.Microsecond}, "999ms"},
+		{Figure{true, true, 999600 * time.Microsecond}, "1.00s"},
 		{Figure{true, true, 6004 * time.Millisecond}, "6.00s"},
 	} {
 		if got := tt.f.String(); got != tt.want {
