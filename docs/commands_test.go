@@ -145,19 +145,24 @@ func TestHelpAndVersion(t *testing.T) {
 	if code != 0 {
 		t.Errorf("lab -h: got exit %d, want 0", code)
 	}
-	for _, verb := range []string{"run", "check", "watch", "up", "version"} {
+	for _, verb := range []string{"run", "check", "conform", "watch", "up", "version"} {
 		if !regexp.MustCompile(`(?m)^  lab ` + verb + ` `).MatchString(usage) {
 			t.Errorf("lab -h does not list %s:\n%s", verb, usage)
 		}
 	}
-	// The flags README.md and docs/scenarios.md use with lab run.
-	code, _, usage = run(t, dir, lab, "run", "-h")
-	if code != 0 {
-		t.Errorf("lab run -h: got exit %d, want 0", code)
-	}
-	for _, flag := range []string{"-driver", "-kind", "-report", "-quiet"} {
-		if !regexp.MustCompile(`(?m)^  ` + flag + `\b`).MatchString(usage) {
-			t.Errorf("lab run -h does not list %s:\n%s", flag, usage)
+	// The flags README.md and docs/scenarios.md use with lab run and lab conform.
+	for verb, flags := range map[string][]string{
+		"run":     {"-driver", "-kind", "-report", "-quiet"},
+		"conform": {"-driver", "-kinds", "-parallel", "-report"},
+	} {
+		code, _, usage = run(t, dir, lab, verb, "-h")
+		if code != 0 {
+			t.Errorf("lab %s -h: got exit %d, want 0", verb, code)
+		}
+		for _, flag := range flags {
+			if !regexp.MustCompile(`(?m)^  ` + flag + `\b`).MatchString(usage) {
+				t.Errorf("lab %s -h does not list %s:\n%s", verb, flag, usage)
+			}
 		}
 	}
 }

@@ -23,12 +23,13 @@ func TestWriteDir(t *testing.T) {
 	}
 	for _, want := range []string{
 		"<title>late-failback — FAIL</title>",
-		"<svg",                       // the plot is inline
-		"fixed (clear broken)",       // fault marks are labelled
-		"data:text/csv;base64,",      // the ledger travels with the page
-		"settled 1.797s after fixed", // measured values
-		"✗ first miss",               // the failure's ASCII window
-		`<td>13</td>`,                // the expectation's line
+		"<svg",                               // the plot is inline
+		"fixed (clear broken)",               // fault marks are labelled
+		"data:text/csv;base64,",              // the ledger travels with the page
+		"settled 1.797s after fixed",         // measured values
+		"✗ first miss",                       // the failure's ASCII window
+		`<td>13</td>`,                        // the expectation's line
+		"· proxy builtin · driver process ·", // what ran it
 	} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("index.html lacks %q", want)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/ledger"
+	"github.com/failover-lab/failover-lab/labs/scenario"
 )
 
 // ResultsVersion names the shape of results.json; it changes only when a
@@ -40,6 +41,7 @@ type RequestSummary struct {
 	ByStatus        map[string]int `json:"by_status"`        // "200": n, answers only
 	ByServedBy      map[string]int `json:"by_served_by"`     // node name or "proxy": n, answers only
 	TransportErrors int            `json:"transport_errors"` // requests that got no answer
+	ClientErrors    int            `json:"client_errors"`    // what a client saw fail: no answer, or a 5xx not from a standby (expect.IsClientError)
 	Latency         LatencySummary `json:"latency_seconds"`  // over every request, answered or not
 }
 
@@ -79,7 +81,7 @@ func ResultsOf(r Run) Results {
 	out := Results{
 		Version: ResultsVersion, Scenario: s.Name, File: s.File, About: s.About,
 		ProxyKind: string(s.Proxy.Kind.OrDefault()), Driver: r.Driver, Started: t.Start.UTC(),
-		Pass: r.Pass(), Requests: summarise(rows), Expectations: []Expectation{},
+		Pass: r.Pass(), Requests: summarise(s, rows), Expectations: []Expectation{},
 	}
 	if end := lastTime(rows, r.Ledger.Marks()); end.After(t.Start) {
 		out.Seconds = end.Sub(t.Start).Seconds()
@@ -112,10 +114,13 @@ func WriteResults(w io.Writer, r Run) error {
 	return nil
 }
 
-// kindOf names the proxy under test; the file's "" is the builtin proxy.
-func summarise(rows []ledger.Row) RequestSummary {
+// summarise counts the rows of a run of s.
+func summarise(s *scenario.Scenario, rows []ledger.Row) RequestSummary {
 	sum := RequestSummary{Total: len(rows), ByStatus: map[string]int{}, ByServedBy: map[string]int{}}
 	for _, r := range rows {
+		if expect.IsClientError(s, r) {
+			sum.ClientErrors++
+		}
 		if r.Err != "" || r.Status == 0 {
 			sum.TransportErrors++
 			continue

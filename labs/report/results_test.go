@@ -24,7 +24,7 @@ func TestResultsOf(t *testing.T) {
 		t.Errorf("started: got %v, want %v", got.Started, t0)
 	}
 	r := got.Requests
-	if r.Total != 1000 || r.TransportErrors != 0 || r.ByStatus["200"]+r.ByStatus["503"] != 1000 ||
+	if r.Total != 1000 || r.TransportErrors != 0 || r.ClientErrors != 0 || r.ByStatus["200"]+r.ByStatus["503"] != 1000 ||
 		r.ByServedBy["service"]+r.ByServedBy["failover"] != 1000 || r.ByStatus["503"] != r.ByServedBy["failover"] {
 		t.Errorf("requests: got %+v, want 1000 answered, 503s from failover", r)
 	}

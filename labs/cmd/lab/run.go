@@ -59,7 +59,10 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		if *kind != "" {
-			s.Proxy.Kind = vocab.ProxyKind(*kind)
+			if s, err = s.WithKind(vocab.ProxyKind(*kind)); err != nil {
+				invalid = append(invalid, err)
+				continue
+			}
 		}
 		ss = append(ss, s)
 	}
