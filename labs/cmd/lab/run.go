@@ -69,7 +69,9 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(invalid) > 0 {
 		return invalidError{errors.Join(invalid...)}
 	}
-	d, err := drivers.For(ctx, cmp.Or(*driverName, os.Getenv("LAB_DRIVER")), drivers.Options{})
+	// Ctrl-C cancels ctx (main): the run closes itself and its report is
+	// still written, which the drivers' own handler would prevent.
+	d, err := drivers.For(ctx, cmp.Or(*driverName, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true})
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err) // only a name it does not know
 	}
