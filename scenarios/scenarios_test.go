@@ -107,7 +107,7 @@ func parse(file string) (*scenario.Scenario, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return scenario.Parse(filepath.Join("scenarios", file), f)
+	return scenario.ParseIn(".", filepath.Join("scenarios", file), f)
 }
 
 // runOne runs one scenario, judges each expectation in a subtest and

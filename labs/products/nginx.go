@@ -17,6 +17,7 @@ import (
 // has no active health check (that is nginx Plus): a member taken out
 // comes back when fail_timeout has passed and a client request succeeds.
 var nginxKind = Product{
+	Image:  ImageProducts,
 	Binary: "nginx",
 	Pkg:    "nginx",
 	File:   "nginx.conf",

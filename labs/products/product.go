@@ -14,7 +14,10 @@ var ErrNotInstalled = errors.New("not installed")
 // and a binary, a config generated from the topology, a command line, and
 // an admin path that answers 2xx once the proxy serves.
 type Product struct {
-	Image  string // fixtures/images name; "" = no image: process driver only
+	// Image is the fixtures/images name of the image that holds it: the
+	// builtin proxy's own, or the products image (Debian's packages) for
+	// apache, nginx and haproxy.
+	Image  string
 	Binary string // fixtures/images binary name, or the system binary
 	// pkg is the Debian package of a system binary; "" = built from source
 	// by fixtures/images.
@@ -63,12 +66,23 @@ func Has(k vocab.ProxyKind) bool {
 // the CA that signs the nodes' certificates, and the proxy listener's pair.
 type TLSFiles struct{ CA, Cert, Key string }
 
-// CheckDocker refuses, before anything starts, a kind that has no image,
-// and TLS, which the Docker driver does not set up (yet).
-func CheckDocker(t vocab.Topology) error {
-	if For(t.Proxy.Kind).Image == "" {
-		return fmt.Errorf("%w: proxy.kind: %q runs only with the process driver (LAB_DRIVER=process): there is no image for it", vocab.ErrInvalid, t.Proxy.Kind)
+// Command is the proxy's command line in its container, reading the
+// config at file: the builtin image's entrypoint is the proxy, the
+// products image has none.
+func (k Product) Command(file string) []string {
+	if k.Pkg == "" {
+		return k.Args(file)
 	}
+	return append([]string{k.Binary}, k.Args(file)...)
+}
+
+// ImageProducts is the fixtures/images name of the image holding Debian's
+// apache2 (+ mod_php), nginx and haproxy.
+const ImageProducts = "products"
+
+// CheckDocker refuses, before anything starts, TLS, which the Docker
+// driver does not set up (yet).
+func CheckDocker(t vocab.Topology) error {
 	field := ""
 	if t.Proxy.HTTPS {
 		field = "proxy.https"
@@ -80,6 +94,22 @@ func CheckDocker(t vocab.Topology) error {
 	}
 	if field != "" {
 		return fmt.Errorf("%w: %s: runs only with the process driver (LAB_DRIVER=process): the docker driver makes no certificates", vocab.ErrInvalid, field)
+	}
+	return nil
+}
+
+// CheckProcess refuses, before anything starts, what only the Docker
+// driver runs: image nodes, the php fixture (the products image), and a
+// proxy with the user's own config (it names members as on a Docker
+// network).
+func CheckProcess(t vocab.Topology) error {
+	if t.Proxy.Config != "" {
+		return fmt.Errorf("%w: proxy.config: runs only with the docker driver (LAB_DRIVER=docker): your config names the members as on a Docker network", vocab.ErrInvalid)
+	}
+	for _, n := range t.Nodes {
+		if n.Image != "" || n.Fixture == vocab.FixturePHP {
+			return fmt.Errorf("%w: nodes.%s: %s runs only with the docker driver (LAB_DRIVER=docker)", vocab.ErrInvalid, n.Name, n.What())
+		}
 	}
 	return nil
 }
