@@ -28,6 +28,9 @@ var nginxKind = Product{
 		return []string{"-p", filepath.Dir(file) + "/", "-c", file, "-e", "stderr"}
 	},
 	Ready: "/ready",
+	// A config written for a container (as for the official image, whose
+	// command says it) rarely says daemon off.
+	Foreground: []string{"-g", "daemon off;"},
 }
 
 // nginxStatuses are the statuses proxy_next_upstream can act on.

@@ -36,6 +36,10 @@ type Product struct {
 	// The config file's directory is the run's own, for pid files and logs.
 	Args  func(configFile string) []string
 	Ready string // admin path, 2xx once serving
+	// Foreground are flags added when the proxy runs the user's own config
+	// (proxy.config), which may not say to stay in the foreground, as a
+	// container's main process must.
+	Foreground []string
 }
 
 var registry = map[vocab.ProxyKind]Product{
@@ -67,13 +71,17 @@ func Has(k vocab.ProxyKind) bool {
 type TLSFiles struct{ CA, Cert, Key string }
 
 // Command is the proxy's command line in its container, reading the
-// config at file: the builtin image's entrypoint is the proxy, the
-// products image has none.
-func (k Product) Command(file string) []string {
-	if k.Pkg == "" {
-		return k.Args(file)
+// config at file (the user's own when own is set): the builtin image's
+// entrypoint is the proxy, the products image has none.
+func (k Product) Command(file string, own bool) []string {
+	args := k.Args(file)
+	if own {
+		args = append(args, k.Foreground...)
 	}
-	return append([]string{k.Binary}, k.Args(file)...)
+	if k.Pkg == "" {
+		return args
+	}
+	return append([]string{k.Binary}, args...)
 }
 
 // ImageProducts is the fixtures/images name of the image holding Debian's

@@ -184,13 +184,14 @@ func (d *Driver) images(ctx context.Context, t vocab.Topology) (map[string]strin
 }
 
 // buildName is the fixtures/images name of the image node n runs, ""
-// for a user's image the lab does not build.
+// for a user's image the lab does not build. An image node naming one of
+// the lab's images (failover-lab/app:local) has it built like a fixture.
 func buildName(n vocab.Node) string {
 	switch {
 	case n.Fixture == vocab.FixturePHP || n.Image == images.ProductsTag:
 		return products.ImageProducts
 	case n.Image != "":
-		return ""
+		return images.NameOfTag(n.Image) // "" unless one of the lab's
 	}
 	return string(n.Fixture)
 }

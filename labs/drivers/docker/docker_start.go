@@ -40,7 +40,7 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	toxi := r.request(nameToxiproxy, images[ImageToxiproxy], []string{"-host", "0.0.0.0", "-port", "8474", "-config", "/toxiproxy.json"}, portToxiAPI)
 	toxi.Files = []testcontainers.ContainerFile{file(toxiCfg, "/toxiproxy.json")}
 	reqs[nameToxiproxy] = toxi
-	proxy := r.request(NameProxy, images[kind.Image], kind.Command(proxyFile(kind)), PortTraffic, PortAdmin)
+	proxy := r.request(NameProxy, images[kind.Image], kind.Command(proxyFile(kind), t.Proxy.Config != ""), PortTraffic, PortAdmin)
 	proxy.Files = []testcontainers.ContainerFile{file(proxyCfg, proxyFile(kind))}
 	reqs[NameProxy] = proxy
 	for _, n := range t.Nodes {
