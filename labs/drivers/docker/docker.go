@@ -156,12 +156,7 @@ func (d *Driver) images(ctx context.Context, t vocab.Topology) (map[string]strin
 	if build == nil {
 		build = labs.BuildImage
 	}
-	names := []string{products.For(t.Proxy.Kind).Image, ImageToxiproxy}
-	for _, n := range t.Nodes {
-		if name := buildName(n); name != "" && !slices.Contains(names, name) {
-			names = append(names, name)
-		}
-	}
+	names := ImageNames(t)
 	var (
 		mu   sync.Mutex
 		tags = map[string]string{}
@@ -181,6 +176,19 @@ func (d *Driver) images(ctx context.Context, t vocab.Topology) (map[string]strin
 	}
 	wg.Wait()
 	return tags, errors.Join(errs...)
+}
+
+// ImageNames are the fixtures/images names of the images a run of t
+// builds: a caller may build them ahead (labs.BuildImage) outside a run's
+// deadline, as a cold products image takes minutes.
+func ImageNames(t vocab.Topology) []string {
+	names := []string{products.For(t.Proxy.Kind).Image, ImageToxiproxy}
+	for _, n := range t.Nodes {
+		if name := buildName(n); name != "" && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // buildName is the fixtures/images name of the image node n runs, ""
