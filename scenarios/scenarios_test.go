@@ -87,6 +87,9 @@ func TestScenarios(t *testing.T) {
 				t.Skip("not in the -short subset (short: true)")
 			}
 			if k := os.Getenv("LAB_PROXY_KIND"); k != "" {
+				if s.Proxy.Config != "" && vocab.ProxyKind(k) != s.Proxy.Kind {
+					t.Skipf("LAB_PROXY_KIND=%s: it brings its own %s config (proxy.config)", k, s.Proxy.Kind)
+				}
 				s.Proxy.Kind = vocab.ProxyKind(k) // expectations tuned to failover-proxy may fail: that is the comparison
 			}
 			if err := drivers.Supports(driver, s.Topology()); err != nil {
