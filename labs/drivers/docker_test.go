@@ -14,8 +14,8 @@ import (
 
 	"github.com/docker/docker/api/types/image"
 
-	"github.com/failover-lab/failover-lab/fixtures/images"
 	"github.com/docker/docker/client"
+	"github.com/failover-lab/failover-lab/fixtures/images"
 )
 
 func TestDockerDriver(t *testing.T) {
