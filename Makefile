@@ -12,6 +12,8 @@ build: ## build every binary into bin/
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/ ./proxy/cmd/... ./fixtures/cmd/... ./labs/cmd/...
 
 test: ## the whole suite (the README's test command); the scenarios last, alone: their timing needs the cores
+	@# The images first, outside any test's deadline: a cold products image takes minutes.
+	@if $(DOCKER_UP); then $(GO) run ./fixtures/cmd/images; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/scenarios$$')
 	$(GO) test -race -count=1 ./scenarios/...
@@ -87,6 +89,42 @@ lab-kill: ## kill the service container (SIGKILL)
 lab-pause: ## freeze the service container (it accepts, never answers)
 	@$(DOCKER_UP) || { echo "lab-pause needs the compose demo (Docker)"; exit 1; }
 	$(LAB) pause service
+
+# --- the seed story with the real products (compose/apache.yml, project failover-lab-apache) ---
+LABA         := $(COMPOSE) -p failover-lab-apache -f compose/apache.yml
+LABA_CONTROL := http://127.0.0.1:8091
+
+.PHONY: lab-apache lab-apache-down lab-apache-500 lab-apache-fix
+
+lab-apache: ## the seed's three Apaches: its proxy config, a PHP service, an error.html standby (Docker)
+	@$(DOCKER_UP) || { echo "lab-apache needs Docker"; exit 1; }
+	$(GO) run ./fixtures/cmd/images products
+	$(LABA) up -d
+	@echo "waiting until proxy, service and failover are healthy..."
+	@for i in $$(seq 1 90); do \
+		st=$$(docker inspect -f '{{.State.Health.Status}}' $$($(LABA) ps -q) 2>/dev/null | sort | uniq -c | tr -s ' \n' ' '); \
+		[ "$$st" = " 3 healthy " ] && break; \
+		[ $$i = 90 ] && { echo "not healthy after 90 s:$$st"; $(LABA) ps; $(LABA) logs --tail 20; exit 1; }; \
+		sleep 1; \
+	done
+	@echo
+	@echo "The seed's Apache demo is up (compose project failover-lab-apache):"
+	@echo "  open   http://127.0.0.1:8090/                   Apache in front of the PHP page"
+	@echo "  open   http://127.0.0.1:8090/balancer-manager   the members and their state"
+	@echo "  watch  go run ./labs/cmd/lab watch http://127.0.0.1:8090/"
+	@echo "  break  make lab-apache-500    the PHP page answers 500: one client sees it, then error.html"
+	@echo "  fix    make lab-apache-fix    the service is back within one check (5 s)"
+	@echo "  stop   make lab-apache-down"
+
+lab-apache-down: ## stop the Apache demo and remove everything it made
+	@if $(DOCKER_UP); then $(LABA) down -v --remove-orphans; fi
+
+lab-apache-500: ## the PHP service answers 500 (Apache hands that one to the client, then fails over)
+	curl -fsS -o /dev/null -X POST $(LABA_CONTROL)/faults -d '{"id":"lab","kind":"status","status":500}'
+
+lab-apache-fix: ## clear the PHP service's faults
+	curl -fsS -X DELETE $(LABA_CONTROL)/faults
+	@echo "fixed: traffic returns to 'service' at the next passing check (within 5 s)"
 
 lab-fix: ## undo every break: unpause/start the service, clear its faults
 	@if $(DOCKER_UP) && [ -n "$$($(LAB) ps -q service 2>/dev/null)" ]; then \

@@ -74,7 +74,7 @@ func TestDemoFailsOverAndRecovers(t *testing.T) {
 	if out, err := run("up", "-d"); err != nil {
 		t.Fatalf("up: %v\n%s", err, out)
 	}
-	if err := waitHealthy(ctx, 90*time.Second); err != nil {
+	if err := waitHealthy(ctx, project, 90*time.Second); err != nil {
 		logs, _ := run("logs", "--tail", "20")
 		t.Fatalf("%v\n%s", err, logs)
 	}
@@ -85,7 +85,7 @@ func TestDemoFailsOverAndRecovers(t *testing.T) {
 	if out, err := run("down", "-v", "--remove-orphans"); err != nil {
 		t.Fatalf("down: %v\n%s", err, out)
 	}
-	assertNothingLeft(t, ctx)
+	assertNothingLeft(t, ctx, project)
 }
 
 // seedScenario is the story the demo tells, as the scenario library has it.
@@ -132,12 +132,12 @@ func dockerClient(t *testing.T) *client.Client {
 	return cli
 }
 
-func projectFilter() filters.Args {
+func projectFilter(project string) filters.Args {
 	return filters.NewArgs(filters.Arg("label", "com.docker.compose.project="+project))
 }
 
 // waitHealthy polls until the project's three containers report healthy.
-func waitHealthy(ctx context.Context, within time.Duration) error {
+func waitHealthy(ctx context.Context, project string, within time.Duration) error {
 	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
 	if err != nil {
 		return err
@@ -147,7 +147,7 @@ func waitHealthy(ctx context.Context, within time.Duration) error {
 	defer cancel()
 	var last string
 	for {
-		list, err := cli.ContainerList(ctx, container.ListOptions{All: true, Filters: projectFilter()})
+		list, err := cli.ContainerList(ctx, container.ListOptions{All: true, Filters: projectFilter(project)})
 		healthy := 0
 		last = ""
 		for _, c := range list {
@@ -168,14 +168,14 @@ func waitHealthy(ctx context.Context, within time.Duration) error {
 }
 
 // assertNothingLeft wants no container and no network of the project.
-func assertNothingLeft(t *testing.T, ctx context.Context) {
+func assertNothingLeft(t *testing.T, ctx context.Context, project string) {
 	t.Helper()
 	cli := dockerClient(t)
-	cs, err := cli.ContainerList(ctx, container.ListOptions{All: true, Filters: projectFilter()})
+	cs, err := cli.ContainerList(ctx, container.ListOptions{All: true, Filters: projectFilter(project)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns, err := cli.NetworkList(ctx, network.ListOptions{Filters: projectFilter()})
+	ns, err := cli.NetworkList(ctx, network.ListOptions{Filters: projectFilter(project)})
 	if err != nil {
 		t.Fatal(err)
 	}

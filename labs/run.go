@@ -162,7 +162,7 @@ func (c *Core) CloseOnce(ctx context.Context, timeout time.Duration, steps ...fu
 
 // Control is the fault-control API of an app node at url ("" = none).
 func Control(n vocab.Node, url string) faults.Control {
-	if n.Fixture != vocab.FixtureApp || url == "" {
+	if !n.HasControl() || url == "" {
 		return nil
 	}
 	return app.Client{BaseURL: url}

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/docker/docker/api/types/image"
+
 	"github.com/docker/docker/client"
+	"github.com/failover-lab/failover-lab/fixtures/images"
 )
 
 func TestDockerDriver(t *testing.T) {
@@ -50,9 +52,10 @@ func imageIDs(t testing.TB) map[string]bool {
 	}
 	ids := map[string]bool{}
 	for _, img := range imgs {
-		// Cache images (labelled with their source hash) may be rebuilt by
-		// test binaries running alongside; a run itself makes none at all.
-		if _, cached := img.Labels["failover-lab.hash"]; !cached {
+		// The project's images (labelled failover-lab.image by
+		// fixtures/images) may be rebuilt by test binaries running
+		// alongside; a run itself makes none at all.
+		if _, built := img.Labels[images.LabelImage]; !built {
 			ids[img.ID] = true
 		}
 	}

@@ -64,3 +64,36 @@ func TestSupportsTLS(t *testing.T) {
 		}
 	}
 }
+
+// The packaged kinds run on both drivers (processes, or the products
+// image); image nodes, the php fixture and the user's own proxy config only
+// on Docker: the process driver refuses them up front, naming the node.
+func TestSupportsProductsAndImages(t *testing.T) {
+	base := func() vocab.Topology {
+		return vocab.Topology{Name: "x", Nodes: []vocab.Node{{Name: "service", Fixture: vocab.FixtureApp}}}
+	}
+	tests := []struct {
+		name          string
+		change        func(*vocab.Topology)
+		docker, local string // "" = supported
+	}{
+		{"apache", func(t *vocab.Topology) { t.Proxy.Kind = vocab.ProxyApache }, "", ""},
+		{"haproxy", func(t *vocab.Topology) { t.Proxy.Kind = vocab.ProxyHAProxy }, "", ""},
+		{"php", func(t *vocab.Topology) { t.Nodes[0].Fixture = vocab.FixturePHP }, "", "nodes.service: fixture php runs only with the docker driver"},
+		{"image", func(t *vocab.Topology) { t.Nodes[0].Fixture, t.Nodes[0].Image = "", "httpd:2.4" }, "", "nodes.service: image httpd:2.4 runs only with the docker driver"},
+		{"own config", func(t *vocab.Topology) { t.Proxy.Kind, t.Proxy.Config = vocab.ProxyNginx, "nginx.conf" }, "", "proxy.config: runs only with the docker driver"},
+	}
+	for _, tt := range tests {
+		top := base()
+		tt.change(&top)
+		for _, c := range []struct {
+			driver labs.Driver
+			want   string
+		}{{docker.New(), tt.docker}, {&process.Driver{}, tt.local}} {
+			err := Supports(c.driver, top)
+			if (c.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s on %s: got %v, want %q", tt.name, c.driver.Name(), err, c.want)
+			}
+		}
+	}
+}

@@ -68,9 +68,10 @@ func For(ctx context.Context, name string, o Options) (labs.Driver, error) {
 }
 
 // Supports says why d cannot run t (nil when it can), before anything
-// starts, for a test that skips what its driver refuses: the packaged
-// proxies and TLS run only on the process driver, and a kind set from the
-// environment may not take TLS.
+// starts, for a test that skips what its driver refuses: TLS runs only on
+// the process driver, image nodes, the php fixture and a proxy with its own
+// config only on Docker, and a kind set from the environment may not take
+// TLS.
 func Supports(d labs.Driver, t vocab.Topology) error {
 	if err := t.Validate(); err != nil {
 		return err
@@ -78,10 +79,13 @@ func Supports(d labs.Driver, t vocab.Topology) error {
 	switch d.(type) {
 	case *docker.Driver:
 		return products.CheckDocker(t)
+	case *process.Driver:
+		return products.CheckProcess(t)
 	case *compose.Driver:
 		if t.UsesTLS() {
 			return fmt.Errorf("%w: https: the compose demo serves plain HTTP", labs.ErrUnsupported)
 		}
+		return products.CheckProcess(t) // the demo runs the fixtures only
 	}
 	return nil
 }

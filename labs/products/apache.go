@@ -19,6 +19,7 @@ import (
 // (passive.hold_down) runs out a live request tries it again: one 500
 // reaches a client per hold-down for as long as the service is broken.
 var apacheKind = Product{
+	Image:  ImageProducts,
 	Binary: "apache2",
 	Pkg:    "apache2",
 	User:   "www-data",
@@ -85,14 +86,18 @@ func apacheConfig(t vocab.Topology, listen, admin, _ string, memberURL func(voca
 	c.open("<VirtualHost "+listen+">", "Traffic: every path to the pool, as the lab's route / does.")
 	c.d("ProxyPass / balancer://%s/", "The balancer above.", vocab.PoolName)
 	c.close("</VirtualHost>")
+	allow, why := "ip 127.0.0.1", "Loopback only."
+	if !strings.HasPrefix(admin, "127.") {
+		allow, why = "all granted", "In a container: its admin port is published on the host's loopback only."
+	}
 	c.open("<VirtualHost "+admin+">", "Admin listener.")
 	c.open("<Location /ready>", "The lab waits until this answers 2xx before it sends traffic.")
 	c.d("SetHandler server-status", "mod_status: 200 once Apache serves.")
-	c.d("Require ip 127.0.0.1", "Loopback only.")
+	c.d("Require "+allow, why)
 	c.close("</Location>")
 	c.open("<Location /balancer-manager>", "Members, their state and counters: Apache's admin page.")
 	c.d("SetHandler balancer-manager", "mod_proxy_balancer's manager.")
-	c.d("Require ip 127.0.0.1", "Loopback only.")
+	c.d("Require "+allow, why)
 	c.close("</Location>")
 	c.close("</VirtualHost>")
 	return c.bytes(), nil

@@ -14,6 +14,7 @@ import (
 // `option httpchk`, passive detection by `observe layer7`, and `retry-on`
 // for the request that met a listed status.
 var haProduct = Product{
+	Image:  ImageProducts,
 	Binary: "haproxy",
 	Pkg:    "haproxy",
 	File:   "haproxy.cfg",

@@ -17,6 +17,7 @@ import (
 // has no active health check (that is nginx Plus): a member taken out
 // comes back when fail_timeout has passed and a client request succeeds.
 var nginxKind = Product{
+	Image:  ImageProducts,
 	Binary: "nginx",
 	Pkg:    "nginx",
 	File:   "nginx.conf",
@@ -27,6 +28,9 @@ var nginxKind = Product{
 		return []string{"-p", filepath.Dir(file) + "/", "-c", file, "-e", "stderr"}
 	},
 	Ready: "/ready",
+	// A config written for a container (as for the official image, whose
+	// command says it) rarely says daemon off.
+	Foreground: []string{"-g", "daemon off;"},
 }
 
 // nginxStatuses are the statuses proxy_next_upstream can act on.

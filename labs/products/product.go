@@ -14,7 +14,10 @@ var ErrNotInstalled = errors.New("not installed")
 // and a binary, a config generated from the topology, a command line, and
 // an admin path that answers 2xx once the proxy serves.
 type Product struct {
-	Image  string // fixtures/images name; "" = no image: process driver only
+	// Image is the fixtures/images name of the image that holds it: the
+	// builtin proxy's own, or the products image (Debian's packages) for
+	// apache, nginx and haproxy.
+	Image  string
 	Binary string // fixtures/images binary name, or the system binary
 	// pkg is the Debian package of a system binary; "" = built from source
 	// by fixtures/images.
@@ -33,6 +36,10 @@ type Product struct {
 	// The config file's directory is the run's own, for pid files and logs.
 	Args  func(configFile string) []string
 	Ready string // admin path, 2xx once serving
+	// Foreground are flags added when the proxy runs the user's own config
+	// (proxy.config), which may not say to stay in the foreground, as a
+	// container's main process must.
+	Foreground []string
 }
 
 var registry = map[vocab.ProxyKind]Product{
@@ -63,12 +70,27 @@ func Has(k vocab.ProxyKind) bool {
 // the CA that signs the nodes' certificates, and the proxy listener's pair.
 type TLSFiles struct{ CA, Cert, Key string }
 
-// CheckDocker refuses, before anything starts, a kind that has no image,
-// and TLS, which the Docker driver does not set up (yet).
-func CheckDocker(t vocab.Topology) error {
-	if For(t.Proxy.Kind).Image == "" {
-		return fmt.Errorf("%w: proxy.kind: %q runs only with the process driver (LAB_DRIVER=process): there is no image for it", vocab.ErrInvalid, t.Proxy.Kind)
+// Command is the proxy's command line in its container, reading the
+// config at file (the user's own when own is set): the builtin image's
+// entrypoint is the proxy, the products image has none.
+func (k Product) Command(file string, own bool) []string {
+	args := k.Args(file)
+	if own {
+		args = append(args, k.Foreground...)
 	}
+	if k.Pkg == "" {
+		return args
+	}
+	return append([]string{k.Binary}, args...)
+}
+
+// ImageProducts is the fixtures/images name of the image holding Debian's
+// apache2 (+ mod_php), nginx and haproxy.
+const ImageProducts = "products"
+
+// CheckDocker refuses, before anything starts, TLS, which the Docker
+// driver does not set up (yet).
+func CheckDocker(t vocab.Topology) error {
 	field := ""
 	if t.Proxy.HTTPS {
 		field = "proxy.https"
@@ -80,6 +102,22 @@ func CheckDocker(t vocab.Topology) error {
 	}
 	if field != "" {
 		return fmt.Errorf("%w: %s: runs only with the process driver (LAB_DRIVER=process): the docker driver makes no certificates", vocab.ErrInvalid, field)
+	}
+	return nil
+}
+
+// CheckProcess refuses, before anything starts, what only the Docker
+// driver runs: image nodes, the php fixture (the products image), and a
+// proxy with the user's own config (it names members as on a Docker
+// network).
+func CheckProcess(t vocab.Topology) error {
+	if t.Proxy.Config != "" {
+		return fmt.Errorf("%w: proxy.config: runs only with the docker driver (LAB_DRIVER=docker): your config names the members as on a Docker network", vocab.ErrInvalid)
+	}
+	for _, n := range t.Nodes {
+		if n.Image != "" || n.Fixture == vocab.FixturePHP {
+			return fmt.Errorf("%w: nodes.%s: %s runs only with the docker driver (LAB_DRIVER=docker)", vocab.ErrInvalid, n.Name, n.What())
+		}
 	}
 	return nil
 }

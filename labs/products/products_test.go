@@ -125,17 +125,32 @@ func TestKindConfigsCheck(t *testing.T) {
 	}
 }
 
-// The packaged proxies have no image: the Docker driver refuses them
-// (CheckDocker) before it touches Docker, naming the field and the way out.
-func TestDockerRefusesProcessOnlyKinds(t *testing.T) {
+// The packaged proxies run on Docker from the products image: CheckDocker
+// lets them through, and their command in a container starts with the
+// binary (the image has no entrypoint), with -g "daemon off;" added to
+// nginx for a user's own config.
+func TestPackagedKindsRunFromTheProductsImage(t *testing.T) {
 	for _, kind := range []vocab.ProxyKind{vocab.ProxyApache, vocab.ProxyNginx, vocab.ProxyHAProxy} {
 		top := seedTopology()
 		top.Proxy.Kind = kind
-		err := CheckDocker(top)
-		want := `proxy.kind: "` + string(kind) + `" runs only with the process driver (LAB_DRIVER=process)`
-		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, vocab.ErrInvalid) {
-			t.Errorf("docker Start with kind %s: got %v, want an ErrInvalid containing %q", kind, err, want)
+		if err := CheckDocker(top); err != nil {
+			t.Errorf("CheckDocker with kind %s: got %v, want nil", kind, err)
 		}
+		k := For(kind)
+		if k.Image != ImageProducts {
+			t.Errorf("%s: image %q, want %q", kind, k.Image, ImageProducts)
+		}
+		cmd := k.Command("/lab/"+k.File, false)
+		if len(cmd) == 0 || cmd[0] != k.Binary {
+			t.Errorf("%s: command %q, want it to start with %s", kind, cmd, k.Binary)
+		}
+	}
+	own := For(vocab.ProxyNginx).Command("/lab/nginx.conf", true)
+	if got := strings.Join(own[len(own)-2:], " "); got != "-g daemon off;" {
+		t.Errorf("nginx with its own config: got %q, want it to end with -g \"daemon off;\"", own)
+	}
+	if got := For(vocab.ProxyBuiltin).Command("/proxy.yaml", false); got[0] != "-config" {
+		t.Errorf("builtin: got %q, want the entrypoint's flags alone", got)
 	}
 }
 

@@ -32,3 +32,19 @@ expect:
 		t.Errorf("nginx: got %v, want %s", err, want)
 	}
 }
+
+// A scenario with its own proxy config runs in front of that config's kind
+// only: nginx cannot read an Apache file.
+func TestWithKindKeepsOwnConfigsKind(t *testing.T) {
+	s, err := ParseFile("../../scenarios/nginx-own-config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WithKind(vocab.ProxyNginx); err != nil {
+		t.Errorf("nginx: got %v, want none", err)
+	}
+	_, err = s.WithKind(vocab.ProxyApache)
+	if err == nil || !strings.Contains(err.Error(), "proxy.config: written for nginx, it cannot run in front of apache") {
+		t.Errorf("apache: got %v, want the proxy.config refusal", err)
+	}
+}

@@ -28,7 +28,16 @@ func ParseFile(path string) (*Scenario, error) {
 // Parse reads a scenario from r; file names it in errors and must end in
 // the scenario's name plus ".yaml" (or be "" to skip that check). Every
 // problem comes back at once as Errors, each "file:line:col: field: problem".
+// Files the scenario names (proxy.config) are read relative to file's
+// directory.
 func Parse(file string, r io.Reader) (*Scenario, error) {
+	return ParseIn(filepath.Dir(file), file, r)
+}
+
+// ParseIn is Parse reading the files the scenario names relative to dir:
+// for a caller that names the file in messages other than by its path
+// from the working directory.
+func ParseIn(dir, file string, r io.Reader) (*Scenario, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: read %s: %w", file, err)
@@ -51,11 +60,29 @@ func Parse(file string, r io.Reader) (*Scenario, error) {
 		return nil, errs.Err(file)
 	}
 	s.normalize()
+	s.readProxyConfig(dir, &errs)
 	s.validate(&errs)
 	if err := errs.Err(file); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// readProxyConfig reads the user's own proxy config file, relative to dir.
+func (s *Scenario) readProxyConfig(dir string, errs *Errors) {
+	name := s.Proxy.Config
+	if name == "" {
+		return
+	}
+	if !filepath.IsAbs(name) {
+		name = filepath.Join(dir, name)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		errs.Add(s.pos.Of("proxy.config"), "proxy.config", ErrInvalid, "cannot read it: %v", err)
+		return
+	}
+	s.Proxy.ConfigData = data
 }
 
 // normalize fills the defaults a reader of the scenario relies on.

@@ -102,7 +102,7 @@ func TestParseBroken(t *testing.T) {
 		{"out of order", [2]string{"at: 15s", "at: 1s"},
 			`scenarios/x.yaml:11:10: timeline[1].at: events must be in time order (1s comes after 3s)`, ErrInvalid},
 		{"http fault on errorpage", [2]string{"{node: service, http", "{node: failover, http"},
-			`scenarios/x.yaml:10:53: timeline[0].fault.http: http faults need an app node; failover runs errorpage`, ErrInvalid},
+			`scenarios/x.yaml:10:53: timeline[0].fault.http: http faults need a fixture with a fault-control API (app, php); node failover runs fixture errorpage`, ErrInvalid},
 		{"window after the end", [2]string{"within: 1500ms", "within: 6s"},
 			`scenarios/x.yaml:16:29: expect[2].within: the window opens at 21s, not before the end at 20s`, ErrInvalid},
 		{"window closed by the next event", [2]string{"{after: broken, within: 100ms,", "{after: broken, within: 13s,"},
@@ -119,6 +119,10 @@ func TestParseBroken(t *testing.T) {
 			`timeline[0].fault.tls: tls faults need a node with https: true; service serves plain HTTP`, ErrInvalid},
 		{"why of no node", [2]string{"  - {at: 20s, end: true}", "  - {at: 18s, name: w, why: servce}\n  - {at: 20s, end: true}"},
 			`timeline[2].why: no node named "servce" (did you mean "service"?)`, ErrUnknownName},
+		{"http fault on a node given by image", [2]string{"service:  {fixture: app, role: primary}", "service:  {image: \"httpd:2.4\", role: primary}"},
+			`scenarios/x.yaml:10:52: timeline[0].fault.http: http faults need a fixture with a fault-control API (app, php); node service runs image httpd:2.4`, ErrInvalid},
+		{"own config unreadable", [2]string{"proxy:\n", "proxy:\n  kind: nginx\n  config: no-such.conf\n"},
+			`scenarios/x.yaml:5:11: proxy.config: cannot read it: open scenarios/no-such.conf: no such file or directory`, ErrInvalid},
 		{"syntax", [2]string{"nodes:\n", "nodes:\n  - ]\n"},
 			`scenarios/x.yaml:5:1: did not find expected node content`, ErrSyntax},
 	}
@@ -201,6 +205,44 @@ func TestDidYouMean(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := strictyaml.DidYouMean(tt.got, []string{"service", "failover", "down_interval"}); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseWhatANodeCannotDo: a fault a node cannot take is refused at its
+// place, naming the node and the fault.
+func TestParseWhatANodeCannotDo(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte("events {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, proxy, service, fault, want string
+	}{
+		{"latency on php", "{}", "{fixture: php}", "{node: service, http: {kind: latency, latency: 1s}}",
+			`x.yaml:9:51: timeline[0].fault.http: node service runs fixture php, whose PHP control API knows status faults only, on every request (no count, for, probability, path or method) (got latency 1s)`},
+		{"status for a while on php", "{}", "{fixture: php}", "{node: service, http: {status: 500, for: 2s}}",
+			`timeline[0].fault.http: node service runs fixture php, whose PHP control API knows status faults only`},
+		{"network with own config", "{kind: nginx, config: nginx.conf}", "{fixture: app}", "{node: service, network: {toxic: down}}",
+			`x.yaml:9:51: timeline[0].fault.network: node service: network faults act on the lab's Toxiproxy link, which a proxy with its own config (proxy.config) bypasses: it reaches service:8080 directly`},
+		{"container fault on an image node is fine", "{}", "{image: \"httpd:2.4\"}", "{node: service, container: {action: pause}}", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "name: x\nabout: a.\nproxy: " + tt.proxy + "\nnodes:\n  service: " + tt.service +
+				"\n  failover: {fixture: errorpage, role: standby}\nload: {rate: 10/s}\ntimeline:\n" +
+				"  - {at: 1s, name: broken, fault: " + tt.fault + "}\n" +
+				"  - {at: 2s, name: fixed, clear: broken}\n  - {at: 3s, end: true}\nexpect:\n  - client_errors: 0\n"
+			_, err := ParseIn(dir, "x.yaml", strings.NewReader(src))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("got %v, want no error", err)
+			case tt.want == "":
+			case err == nil:
+				t.Fatalf("got no error, want %q", tt.want)
+			case !strings.Contains(err.Error(), tt.want):
+				t.Errorf("got\n%v\nwant it to contain\n%s", err, tt.want)
 			}
 		})
 	}

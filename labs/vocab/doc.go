@@ -2,11 +2,13 @@
 // runtime's drivers, the expectations and the reports share, defined once
 // with their one validation.
 //
-//	Topology ── Name, ProxySpec{Kind ProxyKind, Pool config.Pool}
-//	   └─ Nodes []Node ── Name, Fixture (app | errorpage), Role (primary | standby), Weight, Args
+//	Topology ── Name, ProxySpec{Kind ProxyKind, Config (the user's own file), Pool config.Pool}
+//	   └─ Nodes []Node ── Name, Role (primary | standby), Weight, and either
+//	        ├─ Fixture (app | errorpage | php), Args
+//	        └─ Image, Port, Health, Env, Command   (docker driver)
 //
 //	Fault ── Node + exactly one of
-//	   ├─ HTTP      *app.Fault       the app fixture's control API (status, latency, hang, ...)
+//	   ├─ HTTP      *app.Fault       a fixture's control API (app: status, latency, hang, ...; php: status)
 //	   ├─ Container *ContainerFault  Action: stop | kill | pause | restart | disconnect | ...
 //	   └─ Network   *NetworkFault    Toxic: latency | bandwidth | reset_peer | timeout | down
 //

@@ -156,11 +156,21 @@ func (t Topology) CheckFault(f Fault, report Report) {
 	switch {
 	case !ok:
 		report.add("node", ErrUnknownName, "no node named %q%s", f.Node, didYouMean(f.Node, t.NodeNames()))
-	case f.HTTP != nil && n.Fixture != FixtureApp:
-		report.add("http", ErrInvalid, "http faults need an app node; %s runs %s", n.Name, n.Fixture)
+	case f.HTTP != nil && !n.HasControl():
+		report.add("http", ErrInvalid, "http faults need a fixture with a fault-control API (app, php); node %s runs %s", n.Name, n.What())
+	case f.HTTP != nil && n.Fixture == FixturePHP && !phpCanDo(*f.HTTP):
+		report.add("http", ErrInvalid, "node %s runs fixture php, whose PHP control API knows status faults only, on every request (no count, for, probability, path or method) (got %s)", n.Name, f.HTTP)
+	case f.Network != nil && t.Proxy.Config != "":
+		report.add("network", ErrInvalid, "node %s: network faults act on the lab's Toxiproxy link, which a proxy with its own config (proxy.config) bypasses: it reaches %s:%d directly", n.Name, n.Name, n.TrafficPort())
 	case f.TLS != nil && !n.HTTPS:
 		report.add("tls", ErrInvalid, "tls faults need a node with https: true; %s serves plain HTTP", n.Name)
 	}
+}
+
+// phpCanDo says whether the php fixture's control API can apply h: a
+// status fault, always on, on every path.
+func phpCanDo(h app.Fault) bool {
+	return (h.Kind == "" || h.Kind == app.KindStatus) && h.Count == 0 && h.For == 0 && h.Probability == 0 && h.Path == "" && h.Method == ""
 }
 
 // ValidateFault is CheckFault's first problem, wrapping ErrInvalid.

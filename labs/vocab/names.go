@@ -22,16 +22,20 @@ type Fixture string
 const (
 	FixtureApp       Fixture = "app"       // the PHP-like service with a fault-control API
 	FixtureErrorPage Fixture = "errorpage" // serves error.html for every path
+	// FixturePHP is the seed story's real PHP page on Apache + mod_php, in
+	// the products image (fixtures/products): docker driver only, and its
+	// control API knows status faults only.
+	FixturePHP Fixture = "php"
 )
 
 // Fixtures lists every fixture.
-var Fixtures = []Fixture{FixtureApp, FixtureErrorPage}
+var Fixtures = []Fixture{FixtureApp, FixtureErrorPage, FixturePHP}
 
 // ProxyKind is the proxy under test.
 type ProxyKind string
 
 // Proxy kinds: failover-proxy, and the products the seed story compares it
-// with (run from their Debian packages, process driver only).
+// with (Debian's packages: local processes, or the products image).
 const (
 	ProxyBuiltin ProxyKind = "builtin" // failover-proxy
 	ProxyApache  ProxyKind = "apache"  // Apache httpd: mod_proxy_balancer + mod_proxy_hcheck

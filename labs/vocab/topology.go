@@ -20,8 +20,13 @@ type Topology struct {
 // ProxySpec says which proxy runs and how its pool behaves. A scenario file
 // writes it as its `proxy:` mapping: kind plus the pool settings inline.
 type ProxySpec struct {
-	Kind  ProxyKind `yaml:"kind,omitempty" enum:"apache,builtin,haproxy,nginx" doc:"The proxy implementation: builtin (failover-proxy, the default), or apache, nginx, haproxy (process driver only)."`
-	HTTPS bool      `yaml:"https,omitempty" doc:"The proxy's listener terminates TLS (HTTP/2 and HTTP/1.1 by ALPN) with a certificate made for the run by its own CA, which the load trusts. Builtin proxy, process driver. Default false."`
+	Kind ProxyKind `yaml:"kind,omitempty" enum:"apache,builtin,haproxy,nginx" doc:"The proxy implementation: builtin (failover-proxy, the default), or apache, nginx, haproxy (Debian's packages: local processes with the process driver, the products image with the docker driver)."`
+	// Config is the user's own config file for a packaged kind, as written
+	// in the scenario (relative to its file); ConfigData is its content,
+	// read by the scenario parser.
+	Config     string `yaml:"config,omitempty" doc:"Your own config file for proxy kind apache, nginx or haproxy, relative to the scenario file, used as it is instead of one the lab renders (docker driver). It must take traffic on port 8080 and name the members by node name and port, as on a compose network (service:8080); the proxy then reaches the nodes directly, so network faults do not apply, and the pool settings below are not used."`
+	ConfigData []byte `yaml:"-"`
+	HTTPS      bool   `yaml:"https,omitempty" doc:"The proxy's listener terminates TLS (HTTP/2 and HTTP/1.1 by ALPN) with a certificate made for the run by its own CA, which the load trusts. Builtin proxy, process driver. Default false."`
 	// Pool holds the pool settings (health, passive, retry, timeouts, ...).
 	// The lab fills Members from the topology's Nodes: any members set here
 	// are replaced. Zero-valued settings take the proxy's defaults.
@@ -34,11 +39,58 @@ type Node struct {
 	// Name is the node's network alias, its X-Served-By and the ledger's
 	// served_by; in a scenario file, the key of the nodes mapping.
 	Name    string   `yaml:"-"`
-	Fixture Fixture  `yaml:"fixture" enum:"app,errorpage" doc:"What the node runs: app (the PHP-like service with a fault-control API) or errorpage."`
+	Fixture Fixture  `yaml:"fixture,omitempty" enum:"app,errorpage,php" doc:"What the node runs: app (the PHP-like service with a fault-control API), errorpage, or php (the seed story's PHP page on Apache + mod_php, docker driver; http faults: status only). Either fixture or image."`
 	Role    Role     `yaml:"role,omitempty" enum:"primary,standby" doc:"primary (default) or standby."`
 	Weight  int      `yaml:"weight,omitempty" doc:"Round-robin weight, 1..1000. Default 1."`
 	Args    []string `yaml:"args,omitempty" doc:"Extra flags for the fixture binary, e.g. [-status, \"200\"] for an errorpage."`
 	HTTPS   bool     `yaml:"https,omitempty" doc:"The node serves HTTPS with a certificate made for the run by its own CA, which the proxy's pool trusts (its tls.ca). Builtin proxy, process driver. Default false."`
+	// An image node runs any image instead of a fixture (docker driver).
+	// It has no fault-control API: container and network faults apply to
+	// it, http faults do not.
+	Image   string            `yaml:"image,omitempty" doc:"Run this image instead of a fixture (docker driver), e.g. httpd:2.4 where a registry is reachable, or failover-lab/products:local. Container and network faults apply to it; http faults need a fixture."`
+	Port    int               `yaml:"port,omitempty" doc:"The port an image node serves HTTP on, inside its container. Default 80."`
+	Health  string            `yaml:"health,omitempty" doc:"The path the lab polls on an image node until it answers 2xx, before the proxy starts. Default /."`
+	Env     map[string]string `yaml:"env,omitempty" doc:"Environment variables of an image node's container."`
+	Command []string          `yaml:"command,omitempty" doc:"The command of an image node's container (the image's CMD when absent)."`
+}
+
+// DefaultImagePort is an image node's port when the scenario gives none.
+const DefaultImagePort = 80
+
+// TrafficPort is the port the node serves HTTP on inside its container:
+// 8080 for a fixture, Port (default 80) for an image.
+func (n Node) TrafficPort() int {
+	switch {
+	case n.Image == "":
+		return 8080
+	case n.Port == 0:
+		return DefaultImagePort
+	}
+	return n.Port
+}
+
+// HealthPath is the path the lab polls until the node answers: the
+// fixtures' /health, or an image node's Health (default /).
+func (n Node) HealthPath() string {
+	switch {
+	case n.Image == "":
+		return "/health"
+	case n.Health == "":
+		return "/"
+	}
+	return n.Health
+}
+
+// HasControl says whether the node has the app's fault-control API (all
+// of it for app, status faults for php): what http faults need.
+func (n Node) HasControl() bool { return n.Fixture == FixtureApp || n.Fixture == FixturePHP }
+
+// What is the node's kind in messages: "fixture app", "image httpd:2.4".
+func (n Node) What() string {
+	if n.Image != "" {
+		return "image " + n.Image
+	}
+	return "fixture " + string(n.Fixture)
 }
 
 // UsesTLS says whether the run needs certificates: the proxy's listener or
@@ -68,6 +120,9 @@ func (t Topology) Check(report Report) {
 	other := t.Proxy.Kind.OrDefault() != ProxyBuiltin
 	if other && t.Proxy.HTTPS {
 		tlsOnBuiltin("proxy.https")
+	}
+	if t.Proxy.Config != "" && !other {
+		report.add("proxy.config", ErrInvalid, "your own config file needs proxy kind apache, nginx or haproxy (got %s)", t.Proxy.Kind.OrDefault())
 	}
 	if len(t.Nodes) == 0 {
 		report.add("nodes", ErrRequired, "at least one node is needed")
@@ -108,14 +163,46 @@ func (n Node) Check(report Report) {
 	case slices.Contains(ReservedNames, n.Name):
 		report.add("name", ErrInvalid, "%q is reserved; reserved: %s", n.Name, strings.Join(ReservedNames, ", "))
 	}
-	if !slices.Contains(Fixtures, n.Fixture) {
+	switch {
+	case n.Image != "" && n.Fixture != "":
+		report.add("image", ErrInvalid, "a node runs a fixture or an image, not both (fixture %s, image %s)", n.Fixture, n.Image)
+	case n.Image != "":
+		n.checkImage(report)
+	case n.Fixture == "":
+		report.add("fixture", ErrRequired, "required: a fixture (%s) or an image", strings.Join(strs(Fixtures), ", "))
+	case !slices.Contains(Fixtures, n.Fixture):
 		report("fixture", ErrInvalid, oneOf(string(n.Fixture), strs(Fixtures)))
+	default:
+		for field, set := range map[string]bool{"port": n.Port != 0, "health": n.Health != "", "env": n.Env != nil, "command": n.Command != nil} {
+			if set {
+				report.add(field, ErrInvalid, "only for a node given by image (this one runs fixture %s)", n.Fixture)
+			}
+		}
 	}
 	if n.Role != "" && !slices.Contains(Roles, n.Role) {
 		report("role", ErrInvalid, oneOf(string(n.Role), strs(Roles)))
 	}
 	if n.Weight < 0 || n.Weight > MaxWeight {
 		report.add("weight", ErrInvalid, "must be 1..%d (got %d)", MaxWeight, n.Weight)
+	}
+}
+
+// checkImage reports the problems of an image node's settings.
+func (n Node) checkImage(report Report) {
+	if strings.ContainsAny(n.Image, " \t\n") {
+		report.add("image", ErrInvalid, "an image reference has no spaces (got %q)", n.Image)
+	}
+	if n.Port < 0 || n.Port > 65535 {
+		report.add("port", ErrInvalid, "must be 1..65535 (got %d)", n.Port)
+	}
+	if n.Health != "" && !strings.HasPrefix(n.Health, "/") {
+		report.add("health", ErrInvalid, "must be a path starting with / (got %q)", n.Health)
+	}
+	if n.Args != nil {
+		report.add("args", ErrInvalid, "flags of a fixture binary; an image node takes command")
+	}
+	if n.HTTPS {
+		report.add("https", ErrInvalid, "only for a fixture: the lab makes no certificates for an image")
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/docker/go-connections/nat"
 	"github.com/testcontainers/testcontainers-go"
 
+	"github.com/failover-lab/failover-lab/fixtures/images"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 )
 
@@ -144,20 +146,17 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 	)
 }
 
-// images builds every image the topology needs, in parallel.
+// images builds every image the topology needs, in parallel: the proxy's,
+// Toxiproxy's, the fixtures' (a fixture's name is its image's, but php's,
+// which is in the products image) and the products image when an image
+// node names it. Other images of image nodes are the user's: Docker finds
+// them (or pulls them, where a registry is reachable).
 func (d *Driver) images(ctx context.Context, t vocab.Topology) (map[string]string, error) {
 	build := d.Images
 	if build == nil {
 		build = labs.BuildImage
 	}
-	names := []string{products.For(t.Proxy.Kind).Image, ImageToxiproxy}
-	seen := map[string]bool{}
-	for _, n := range t.Nodes {
-		if !seen[string(n.Fixture)] {
-			seen[string(n.Fixture)] = true
-			names = append(names, string(n.Fixture)) // fixture names are image names
-		}
-	}
+	names := ImageNames(t)
 	var (
 		mu   sync.Mutex
 		tags = map[string]string{}
@@ -177,6 +176,40 @@ func (d *Driver) images(ctx context.Context, t vocab.Topology) (map[string]strin
 	}
 	wg.Wait()
 	return tags, errors.Join(errs...)
+}
+
+// ImageNames are the fixtures/images names of the images a run of t
+// builds: a caller may build them ahead (labs.BuildImage) outside a run's
+// deadline, as a cold products image takes minutes.
+func ImageNames(t vocab.Topology) []string {
+	names := []string{products.For(t.Proxy.Kind).Image, ImageToxiproxy}
+	for _, n := range t.Nodes {
+		if name := buildName(n); name != "" && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// buildName is the fixtures/images name of the image node n runs, ""
+// for a user's image the lab does not build. An image node naming one of
+// the lab's images (failover-lab/app:local) has it built like a fixture.
+func buildName(n vocab.Node) string {
+	switch {
+	case n.Fixture == vocab.FixturePHP || n.Image == images.ProductsTag:
+		return products.ImageProducts
+	case n.Image != "":
+		return images.NameOfTag(n.Image) // "" unless one of the lab's
+	}
+	return string(n.Fixture)
+}
+
+// nodeImage is the image tag node n runs.
+func nodeImage(n vocab.Node, tags map[string]string) string {
+	if name := buildName(n); name != "" {
+		return tags[name]
+	}
+	return n.Image
 }
 
 func (r *dockerRun) labels() map[string]string {

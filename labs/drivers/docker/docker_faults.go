@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"github.com/failover-lab/failover-lab/labs"
+	"strconv"
 
 	"github.com/docker/docker/api/types/network"
 
@@ -37,9 +38,15 @@ func (r *dockerRun) Target(n vocab.Node) faults.Target {
 	return faults.Target{Node: n.Name, Container: c, Link: r.toxi.NodeLink(n.Name), Control: labs.Control(n, r.ControlURL(n.Name))}
 }
 
+// nodePorts are the ports a node's container publishes: its traffic port
+// and, with a fault-control API, the control port.
 func nodePorts(n vocab.Node) []string {
-	if n.Fixture == vocab.FixtureApp {
-		return []string{PortTraffic, PortControl}
+	if n.HasControl() {
+		return []string{trafficPort(n), PortControl}
 	}
-	return []string{PortTraffic}
+	return []string{trafficPort(n)}
 }
+
+// trafficPort is the node's traffic port inside its container, as Docker
+// names it: "8080/tcp".
+func trafficPort(n vocab.Node) string { return strconv.Itoa(n.TrafficPort()) + "/tcp" }

@@ -10,8 +10,11 @@ import (
 	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
+	"path"
 	"strconv"
 	"sync"
+
+	fixproducts "github.com/failover-lab/failover-lab/fixtures/products"
 
 	"github.com/docker/go-connections/nat"
 	"github.com/testcontainers/testcontainers-go"
@@ -29,9 +32,7 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 		return err
 	}
 	kind := products.For(t.Proxy.Kind)
-	proxyCfg, err := kind.Config(t, ":8080", ":9901", r.token, func(n vocab.Node) string {
-		return fmt.Sprintf("http://%s:%d", nameToxiproxy, toxiLinkFirst+nodeIndex(t, n.Name))
-	}, products.TLSFiles{}) // CheckDocker refused TLS
+	proxyCfg, err := r.proxyConfig(t, kind)
 	if err != nil {
 		return err
 	}
@@ -39,17 +40,11 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	toxi := r.request(nameToxiproxy, images[ImageToxiproxy], []string{"-host", "0.0.0.0", "-port", "8474", "-config", "/toxiproxy.json"}, portToxiAPI)
 	toxi.Files = []testcontainers.ContainerFile{file(toxiCfg, "/toxiproxy.json")}
 	reqs[nameToxiproxy] = toxi
-	proxy := r.request(NameProxy, images[kind.Image], kind.Args("/proxy.yaml"), PortTraffic, PortAdmin)
-	proxy.Files = []testcontainers.ContainerFile{file(proxyCfg, "/proxy.yaml")}
+	proxy := r.request(NameProxy, images[kind.Image], kind.Command(proxyFile(kind), t.Proxy.Config != ""), PortTraffic, PortAdmin)
+	proxy.Files = []testcontainers.ContainerFile{file(proxyCfg, proxyFile(kind))}
 	reqs[NameProxy] = proxy
 	for _, n := range t.Nodes {
-		args := []string{"-name", n.Name, "-listen", ":8080"}
-		ports := []string{PortTraffic}
-		if n.Fixture == vocab.FixtureApp {
-			args = append(args, "-control", ":8081")
-			ports = append(ports, PortControl)
-		}
-		reqs[n.Name] = r.request(n.Name, images[string(n.Fixture)], append(args, n.Args...), ports...)
+		reqs[n.Name] = r.nodeRequest(n, nodeImage(n, images))
 	}
 	var (
 		wg   sync.WaitGroup
@@ -75,6 +70,53 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	return errors.Join(errs...)
 }
 
+// proxyConfig is the config the proxy runs: the user's own file, or one
+// rendered from the topology with the members behind their Toxiproxy links.
+func (r *dockerRun) proxyConfig(t vocab.Topology, kind products.Product) ([]byte, error) {
+	if t.Proxy.Config != "" {
+		return t.Proxy.ConfigData, nil
+	}
+	listen, admin := ":8080", ":9901"
+	if kind.Pkg != "" {
+		// Apache's Listen and VirtualHost want an address.
+		listen, admin = "0.0.0.0:8080", "0.0.0.0:9901"
+	}
+	return kind.Config(t, listen, admin, r.token, func(n vocab.Node) string {
+		return fmt.Sprintf("http://%s:%d", nameToxiproxy, toxiLinkFirst+nodeIndex(t, n.Name))
+	}, products.TLSFiles{}) // CheckDocker refused TLS
+}
+
+// proxyFile is where the proxy's config goes in its container: the
+// products image's run directory (writable by the user Apache becomes,
+// which also keeps its pid and runtime files there), or the root.
+func proxyFile(kind products.Product) string {
+	if kind.Pkg != "" {
+		return path.Join(fixproducts.RunDir, kind.File)
+	}
+	return "/proxy.yaml"
+}
+
+// nodeRequest is the container request of node n: a fixture's binary
+// with its flags, the php fixture's Apache site, or the user's image.
+func (r *dockerRun) nodeRequest(n vocab.Node, image string) testcontainers.GenericContainerRequest {
+	ports := nodePorts(n)
+	switch {
+	case n.Image != "":
+		req := r.request(n.Name, image, n.Command, ports...)
+		req.Env = n.Env
+		return req
+	case n.Fixture == vocab.FixturePHP:
+		req := r.request(n.Name, image, fixproducts.ServiceCommand, ports...)
+		req.Env = map[string]string{"NODE_NAME": n.Name}
+		return req
+	}
+	args := []string{"-name", n.Name, "-listen", ":8080"}
+	if n.Fixture == vocab.FixtureApp {
+		args = append(args, "-control", ":8081")
+	}
+	return r.request(n.Name, image, append(args, n.Args...), ports...)
+}
+
 func file(content []byte, path string) testcontainers.ContainerFile {
 	return testcontainers.ContainerFile{Reader: bytesReader(content), ContainerFilePath: path, FileMode: 0o644}
 }
@@ -91,7 +133,7 @@ func toxiproxyConfig(t vocab.Topology) ([]byte, error) {
 	}
 	links := make([]link, 0, len(t.Nodes))
 	for i, n := range t.Nodes {
-		links = append(links, link{n.Name, "0.0.0.0:" + strconv.Itoa(toxiLinkFirst+i), n.Name + ":8080", true})
+		links = append(links, link{n.Name, "0.0.0.0:" + strconv.Itoa(toxiLinkFirst+i), n.Name + ":" + strconv.Itoa(n.TrafficPort()), true})
 	}
 	b, err := json.Marshal(links)
 	if err != nil {
@@ -125,7 +167,7 @@ func (r *dockerRun) startAll(ctx context.Context, t vocab.Topology) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return r.startProxy(ctx, products.For(t.Proxy.Kind))
+	return r.startProxy(ctx, t, products.For(t.Proxy.Kind))
 }
 
 func (r *dockerRun) startToxiproxy(ctx context.Context) error {
@@ -141,31 +183,37 @@ func (r *dockerRun) startToxiproxy(ctx context.Context) error {
 }
 
 func (r *dockerRun) startNode(ctx context.Context, n vocab.Node) error {
-	ports := []string{PortTraffic}
-	if n.Fixture == vocab.FixtureApp {
-		ports = append(ports, PortControl)
-	}
-	if err := r.startContainer(ctx, n.Name, ports...); err != nil {
+	if err := r.startContainer(ctx, n.Name, nodePorts(n)...); err != nil {
 		return err
 	}
 	return r.waitNode(ctx, n)
 }
 
-// waitNode waits until a node answers on its traffic port and, for an app,
-// on its control API.
+// waitNode waits until a node answers on its traffic port (a fixture with
+// any status: an errorpage answers 503 by design; an image node with 2xx
+// on its health path) and, when it has one, on its control API.
 func (r *dockerRun) waitNode(ctx context.Context, n vocab.Node) error {
-	if err := labs.WaitHTTP(ctx, r.url(n.Name, PortTraffic)+"/health", nil, r.failed(n.Name)); err != nil {
+	var ok func(int) bool
+	if n.Image != "" {
+		ok = labs.Is2xx
+	}
+	if err := labs.WaitHTTP(ctx, r.url(n.Name, trafficPort(n))+n.HealthPath(), ok, r.failed(n.Name)); err != nil {
 		return err
 	}
-	if n.Fixture == vocab.FixtureApp {
+	if n.HasControl() {
 		return labs.WaitHTTP(ctx, r.url(n.Name, PortControl)+"/faults", labs.Is2xx, r.failed(n.Name))
 	}
 	return nil
 }
 
-func (r *dockerRun) startProxy(ctx context.Context, kind products.Product) error {
+func (r *dockerRun) startProxy(ctx context.Context, t vocab.Topology, kind products.Product) error {
 	if err := r.startContainer(ctx, NameProxy, PortTraffic, PortAdmin); err != nil {
 		return err
+	}
+	if t.Proxy.Config != "" {
+		// The user's config need not have an admin listener: any answer
+		// on the traffic port says the proxy serves.
+		return labs.WaitHTTP(ctx, r.url(NameProxy, PortTraffic)+"/", nil, r.failed(NameProxy))
 	}
 	return labs.WaitHTTP(ctx, r.url(NameProxy, PortAdmin)+kind.Ready, labs.Is2xx, r.failed(NameProxy))
 }
@@ -240,6 +288,9 @@ func (r *dockerRun) AdminURL() string { return r.url(NameProxy, PortAdmin) }
 // container the admin listens beyond loopback, which requires one.
 func (r *dockerRun) AdminToken() string { return r.token }
 
-func (r *dockerRun) NodeURL(name string) string { return r.url(name, PortTraffic) }
+func (r *dockerRun) NodeURL(name string) string {
+	n, _ := r.Topology().Node(name)
+	return r.url(name, trafficPort(n))
+}
 
 func (r *dockerRun) ControlURL(name string) string { return r.url(name, PortControl) }

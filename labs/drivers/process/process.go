@@ -83,6 +83,9 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
+	if err := products.CheckProcess(t); err != nil {
+		return nil, fmt.Errorf("start %s: %w", t.Name, err)
+	}
 	bins, err := d.binaries(ctx, t)
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
