@@ -28,6 +28,7 @@ import (
 
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/drivers"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/report"
 	"github.com/failover-lab/failover-lab/labs/runner"
@@ -96,11 +97,36 @@ func TestScenarios(t *testing.T) {
 				t.Skipf("the %s driver cannot run it: %v", driver.Name(), err)
 			}
 			t.Parallel()
+			if err := prebuild(driver, s); err != nil {
+				t.Fatal(err)
+			}
 			slots <- struct{}{}
 			defer func() { <-slots }()
 			runOne(t, s, driver)
 		})
 	}
+}
+
+// prebuildTimeout bounds building the images ahead: a cold products image
+// (a Debian root filesystem from the archive) took 13 min on a loaded
+// 2-core machine.
+const prebuildTimeout = 30 * time.Minute
+
+// prebuild builds the images a Docker run of s needs before its run's
+// deadline starts (builds are memoized per process and locked per image,
+// so parallel scenarios wait for one build).
+func prebuild(driver labs.Driver, s *scenario.Scenario) error {
+	if driver.Name() != docker.Name {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), prebuildTimeout)
+	defer cancel()
+	for _, name := range docker.ImageNames(s.Topology()) {
+		if _, err := labs.BuildImage(ctx, name); err != nil {
+			return fmt.Errorf("image %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // parse reads a scenario, naming it scenarios/FILE in messages as a user
@@ -111,7 +137,7 @@ func parse(file string) (*scenario.Scenario, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return scenario.Parse(filepath.Join("scenarios", file), f)
+	return scenario.ParseIn(".", filepath.Join("scenarios", file), f)
 }
 
 // runOne runs one scenario, judges each expectation in a subtest and
