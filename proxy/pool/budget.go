@@ -63,7 +63,7 @@ func (b *Budget) TryRetry() bool {
 func (b *Budget) bucket(now time.Time) *bucket {
 	slot := now.UnixNano() / int64(budgetBucket)
 	bk := &b.buckets[slot%budgetBuckets]
-	if old := bk.slot.Load(); old != slot && old < slot && bk.slot.CompareAndSwap(old, slot) {
+	if old := bk.slot.Load(); old < slot && bk.slot.CompareAndSwap(old, slot) {
 		bk.requests.Store(0)
 		bk.tries.Store(0)
 	}
