@@ -22,7 +22,7 @@ lint: ## formatting and vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 
-bench: ## benchmarks: the proxy's hot path vs httputil.ReverseProxy, then failover-proxy vs nginx, HAProxy, Apache (ratios)
+bench: ## benchmarks: the proxy's hot path vs httputil.ReverseProxy, then failover-proxy vs nginx, HAProxy, Apache as their users run them (median ratios over rounds, RSS at 1000 connections)
 	$(GO) test -run '^$$' -bench . -benchmem ./proxy/...
 	$(GO) run ./labs/bench
 

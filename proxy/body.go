@@ -10,12 +10,14 @@ import (
 // first read error other than EOF (a member that cut its answer short).
 type bodyCloser interface{ bodyClosed(readErr error) }
 
-// wrapBody calls onClose.bodyClosed once when the response body is closed.
-// It keeps the io.Writer of a 101 Switching Protocols body so ReverseProxy
-// can still use it as the upgraded connection. onClose is an interface, not
-// a func, so the request path allocates no closure for it.
-func wrapBody(b io.ReadCloser, onClose bodyCloser) io.ReadCloser {
-	c := &closeHook{ReadCloser: b, onClose: onClose}
+// wrapBody makes c call onClose.bodyClosed once when the response body b
+// is closed, and returns c as the body. c is the caller's, so it can live
+// in one allocation with what onClose needs. The io.Writer of a 101
+// Switching Protocols body is kept so ReverseProxy can still use it as the
+// upgraded connection. onClose is an interface, not a func, so the
+// request path allocates no closure for it.
+func wrapBody(c *closeHook, b io.ReadCloser, onClose bodyCloser) io.ReadCloser {
+	c.ReadCloser, c.onClose = b, onClose
 	if rw, ok := b.(io.ReadWriteCloser); ok {
 		return &rwCloseHook{closeHook: c, w: rw}
 	}

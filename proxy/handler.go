@@ -85,11 +85,7 @@ func (h *Handler) SetRoutes(routes []config.Route, pools map[string]*pool.Pool) 
 func (h *Handler) reverseProxy(p *pool.Pool) *httputil.ReverseProxy {
 	return &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
-			// Rewrite drops inbound X-Forwarded-*; keep the chain and append.
-			if xff := pr.In.Header["X-Forwarded-For"]; len(xff) > 0 {
-				pr.Out.Header["X-Forwarded-For"] = xff
-			}
-			pr.SetXForwarded()
+			setXForwarded(pr)
 			pr.Out.Host = "" // the member's own host, as Apache's ProxyPreserveHost Off
 		},
 		Transport:    &retrier{pool: p, hooks: &h.Hooks},

@@ -13,7 +13,14 @@ import (
 // gets would tell it to preload or expect the wrong things. They reach the
 // client (through the ReverseProxy's own trace) only when release is
 // called, for the attempt whose response is the client's.
+//
+// It is also the attempt's context: one allocation that answers the
+// transport's trace lookup with its own trace instead of the
+// ReverseProxy's (httptrace.WithClientTrace would chain to the parent's
+// hooks, and cost a context and a trace more per attempt).
 type informational struct {
+	context.Context
+	trace   httptrace.ClientTrace
 	forward func(int, textproto.MIMEHeader) error
 	mu      sync.Mutex // Got1xxResponse runs on the transport's read loop
 	held    []hint
@@ -28,12 +35,26 @@ type hint struct {
 // one that holds 1xx answers, when hold and the ReverseProxy wants them;
 // otherwise ctx unchanged and nil (1xx pass through at once).
 func holdInformational(ctx context.Context, hold bool) (context.Context, *informational) {
-	parent := httptrace.ContextClientTrace(ctx)
-	if !hold || parent == nil || parent.Got1xxResponse == nil {
+	if !hold {
 		return ctx, nil
 	}
-	in := &informational{forward: parent.Got1xxResponse}
-	return httptrace.WithClientTrace(hideTrace{ctx}, &httptrace.ClientTrace{Got1xxResponse: in.hold}), in
+	parent := httptrace.ContextClientTrace(ctx)
+	if parent == nil || parent.Got1xxResponse == nil {
+		return ctx, nil
+	}
+	in := &informational{Context: ctx, forward: parent.Got1xxResponse}
+	in.trace.Got1xxResponse = in.hold
+	return in, in
+}
+
+// Value answers the trace lookup (its key is unexported: it is known by
+// the type of its value) with the holding trace.
+func (in *informational) Value(key any) any {
+	v := in.Context.Value(key)
+	if _, ok := v.(*httptrace.ClientTrace); ok {
+		return &in.trace
+	}
+	return v
 }
 
 func (in *informational) hold(code int, h textproto.MIMEHeader) error {
@@ -55,16 +76,4 @@ func (in *informational) release() {
 	for _, h := range held {
 		in.forward(h.code, h.header)
 	}
-}
-
-// hideTrace hides the client trace of its parent, so that WithClientTrace
-// on it does not chain to the parent's hooks (it would call them too).
-type hideTrace struct{ context.Context }
-
-func (c hideTrace) Value(key any) any {
-	v := c.Context.Value(key)
-	if _, ok := v.(*httptrace.ClientTrace); ok {
-		return nil
-	}
-	return v
 }

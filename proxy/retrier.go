@@ -48,23 +48,23 @@ type outcome struct {
 
 func (t *retrier) RoundTrip(out *http.Request) (*http.Response, error) {
 	p := t.pool
-	st, err := newAttempt(out, p)
+	at, err := newAttempt(out, p)
 	if err != nil {
 		return nil, err
 	}
-	at := &st
-	var tried []*member.Member
+	var triedBuf [4]*member.Member // attempts are few: no allocation for the list
+	tried := triedBuf[:0]
 	m := p.Pick(out, nil)
 	if m == nil {
 		return nil, errNoUsableMember
 	}
 	failedBefore := false
 	for try := 1; ; try++ {
-		o := t.send(out, at, m, try, failedBefore)
+		o := t.send(out, &at, m, try, failedBefore)
 		tried = append(tried, m)
 		var next *member.Member
 		if o.retry && !o.poison { // a poison request is not sent on to a third member
-			next = t.nextMember(out, at, try, tried)
+			next = t.nextMember(out, &at, try, tried)
 		}
 		if next == nil {
 			if o.resp != nil {
@@ -168,7 +168,8 @@ func (t *retrier) send(out *http.Request, at *attempt, m *member.Member, try int
 		}
 	}
 	if resp != nil {
-		resp.Body = wrapBody(resp.Body, &finish{pool: p, m: m, out: out, status: resp.StatusCode, cancel: cancel})
+		f := &finish{pool: p, m: m, out: out, status: resp.StatusCode, cancel: cancel}
+		resp.Body = wrapBody(&f.hook, resp.Body, f)
 	}
 	o.resp = resp
 	return o
@@ -182,6 +183,7 @@ func on(out *http.Request) string { return out.Method + " " + out.URL.Path }
 // in-flight count and recent codes, and a passive failure when the member
 // cut the body short.
 type finish struct {
+	hook   closeHook // the body's wrapper, in the same allocation
 	pool   *pool.Pool
 	m      *member.Member
 	out    *http.Request
@@ -214,9 +216,10 @@ func attemptRequest(out *http.Request, ctx context.Context, at *attempt, m *memb
 	req.Host = ""
 	switch {
 	case at.body != nil:
-		req.Body = io.NopCloser(bytes.NewReader(at.body))
-		req.ContentLength = int64(len(at.body))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(at.body)), nil }
+		body := at.body // the closure keeps the bytes, not the attempt
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.ContentLength = int64(len(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	case at.rest != nil:
 		req.Body = clientBody{io.NopCloser(at.rest)}
 	case req.Body != nil && req.Body != http.NoBody:

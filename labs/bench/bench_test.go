@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -54,14 +56,37 @@ func TestGoLoad(t *testing.T) {
 	}
 }
 
-func Example_table() {
-	writeTable(os.Stdout, []row{
-		{kind: "builtin", rps: 20000, p50: 1400 * time.Microsecond, p99: 5 * time.Millisecond},
-		{kind: "nginx", rps: 30000, p50: 700 * time.Microsecond, p99: 3 * time.Millisecond, non2xx: 2},
+func Example_rounds() {
+	ours := row{kind: "builtin", rps: 20000, p50: 1400 * time.Microsecond, p99: 5 * time.Millisecond}
+	writeRounds(os.Stdout, [][]row{
+		{ours, {kind: "nginx", rps: 30000, p50: 700 * time.Microsecond, p99: 3 * time.Millisecond, non2xx: 2}},
+		{ours, {kind: "nginx", rps: 20000, p50: 1400 * time.Microsecond, p99: 5 * time.Millisecond}},
+		{ours, {kind: "nginx", rps: 24000, p50: 1000 * time.Microsecond, p99: 4 * time.Millisecond}},
 	})
 	// Output:
-	// ratios to failover-proxy: req/s above 1 = more throughput, latency below 1 = faster answers
-	// proxy           req/s  ratio  p50    ratio  p99  ratio  errors
-	// failover-proxy  20000  1.00x  1.4ms  1.00x  5ms  1.00x  0
-	// nginx           30000  1.50x  700µs  0.50x  3ms  0.60x  2
+	// medians over 3 rounds; ratios to failover-proxy in the same round: median (lowest-highest)
+	// proxy           req/s  ratio              p50    ratio              p99  ratio              errors
+	// failover-proxy  20000  1.00x (1.00-1.00)  1.4ms  1.00x (1.00-1.00)  5ms  1.00x (1.00-1.00)  0
+	// nginx           24000  1.20x (1.00-1.50)  1ms    0.71x (0.50-1.00)  4ms  0.80x (0.60-1.00)  2
+}
+
+func Example_many() {
+	writeMany(os.Stdout, []row{
+		{kind: "builtin", rps: 8000, p99: 200 * time.Millisecond, rss: 60 << 20},
+		{kind: "nginx", rps: 12000, p99: 150 * time.Millisecond, rss: 28 << 20},
+	})
+	// Output:
+	// proxy           req/s  ratio  p99    RSS       errors
+	// failover-proxy  8000   1.00x  200ms  60.0 MiB  0
+	// nginx           12000  1.50x  150ms  28.0 MiB  0
+}
+
+func TestGroupRSS(t *testing.T) {
+	pgid := syscall.Getpgrp()
+	if !slices.Contains(groupPIDs(pgid), os.Getpid()) {
+		t.Fatalf("groupPIDs(%d): own process %d not listed", pgid, os.Getpid())
+	}
+	if self, group := statusRSS("/proc/self/status"), groupRSS(pgid); self <= 0 || group < self {
+		t.Fatalf("got own RSS %d and group RSS %d, want 0 < own <= group", self, group)
+	}
 }

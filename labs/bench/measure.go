@@ -3,15 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"github.com/failover-lab/failover-lab/labs/vocab"
-	"time"
 )
 
 // rowDirect is the row of the app without any proxy: the ceiling.
 const rowDirect = "direct"
 
-// row is one proxy's figures.
+// row is one proxy's figures in one round.
 type row struct {
 	kind    string
 	rps     float64
@@ -19,15 +21,24 @@ type row struct {
 	p99     time.Duration
 	non2xx  int // answers that were not 2xx/3xx, plus socket errors
 	reqs    int
+	rss     int64 // peak RSS of the proxy's process group during the load, bytes (0: not measured)
 	comment string
 }
 
 // loadFunc drives closed-loop load at url for d over conns connections.
 type loadFunc func(ctx context.Context, url string, d time.Duration, conns int) (row, error)
 
-// measure starts kind in front of one app node (no Toxiproxy between) and
-// loads it; for rowDirect it loads the app itself.
-func measure(ctx context.Context, kind string, load loadFunc, d time.Duration, conns int) (row, error) {
+// target is one kind started for the whole bench: a proxy in front of its
+// own app node (no Toxiproxy between), or the app alone for rowDirect.
+type target struct {
+	kind string
+	run  labs.Run
+	url  string
+	pid  int // the proxy's process (group leader); 0 for rowDirect
+}
+
+// start runs kind as its users run it (process.Driver.AsUsersRun).
+func start(ctx context.Context, kind string) (*target, error) {
 	k := vocab.ProxyKind(kind)
 	if kind == rowDirect {
 		k = vocab.ProxyBuiltin // started only to have the app; not loaded
@@ -37,22 +48,36 @@ func measure(ctx context.Context, kind string, load loadFunc, d time.Duration, c
 		Proxy: vocab.ProxySpec{Kind: k},
 		Nodes: []vocab.Node{{Name: "service", Fixture: vocab.FixtureApp, Role: vocab.RolePrimary}},
 	}
-	drv := &process.Driver{NoSignalHandler: true} // run closes its runs on SIGINT itself
-	drv.Direct = true
+	drv := &process.Driver{NoSignalHandler: true, Direct: true, AsUsersRun: true} // run closes its runs on SIGINT itself
 	r, err := drv.Start(ctx, top, nil)
 	if err != nil {
-		return row{}, err
+		return nil, err
 	}
-	defer r.Close(context.WithoutCancel(ctx))
-	url := r.ProxyURL() + "/"
+	t := &target{kind: kind, run: r, url: r.ProxyURL() + "/"}
 	if kind == rowDirect {
-		url = r.NodeURL("service") + "/"
+		t.url = r.NodeURL("service") + "/"
+		return t, nil
 	}
-	// A short warm-up: connections, caches and the Go runtime settle.
-	if _, err := load(ctx, url, d/5, conns); err != nil {
+	if p, ok := r.(interface{ ProxyPID() int }); ok {
+		t.pid = p.ProxyPID()
+	}
+	return t, nil
+}
+
+// measure loads t for d after a short warm-up (connections, caches and
+// the Go runtime settle), sampling the proxy's RSS when rss is set.
+func (t *target) measure(ctx context.Context, load loadFunc, d time.Duration, conns int, rss bool) (row, error) {
+	if _, err := load(ctx, t.url, max(d/5, time.Second), conns); err != nil {
 		return row{}, fmt.Errorf("warm-up: %w", err)
 	}
-	res, err := load(ctx, url, d, conns)
-	res.kind = kind
+	var peak func() int64
+	if rss && t.pid != 0 {
+		peak = samplePeakRSS(ctx, t.pid)
+	}
+	res, err := load(ctx, t.url, d, conns)
+	if peak != nil {
+		res.rss = peak()
+	}
+	res.kind = t.kind
 	return res, err
 }

@@ -2,33 +2,87 @@ package main
 
 import (
 	"fmt"
-	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
+	"slices"
 	"text/tabwriter"
 	"time"
+
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
-// writeTable prints the rows with their ratios to the first row (the
-// reference, failover-proxy): throughput ×, latency ×. A ratio above 1
-// means more requests per second, or slower answers.
-func writeTable(w io.Writer, rows []row) {
-	if len(rows) == 0 {
+// writeRounds prints, per proxy, the median of each figure over the
+// rounds and the median of its per-round ratios to the first row (the
+// reference, failover-proxy), with their spread (lowest-highest): a ratio
+// is measured within one round, minutes apart at most, so it moves less
+// than the absolute figures on a shared machine. A req/s ratio above 1 is
+// more throughput than the reference; a latency ratio below 1 is faster.
+func writeRounds(w io.Writer, rounds [][]row) {
+	if len(rounds) == 0 || len(rounds[0]) == 0 {
 		fmt.Fprintln(w, "no proxy measured")
 		return
 	}
-	ref := rows[0]
-	refName := name(ref.kind)
+	refName := name(rounds[0][0].kind)
+	fmt.Fprintf(w, "medians over %d rounds; ratios to %s in the same round: median (lowest-highest)\n", len(rounds), refName)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "ratios to %s: req/s above 1 = more throughput, latency below 1 = faster answers\n", refName)
 	fmt.Fprintf(tw, "proxy\treq/s\tratio\tp50\tratio\tp99\tratio\terrors\n")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%d\n", name(r.kind),
-			r.rps, ratio(r.rps, ref.rps),
-			latency(r.p50), ratio(float64(r.p50), float64(ref.p50)),
-			latency(r.p99), ratio(float64(r.p99), float64(ref.p99)),
-			r.non2xx)
+	for k := range rounds[0] {
+		var rps, p50, p99, rr, r50, r99 []float64
+		errs := 0
+		for _, round := range rounds {
+			r, ref := round[k], round[0]
+			rps, p50, p99 = append(rps, r.rps), append(p50, float64(r.p50)), append(p99, float64(r.p99))
+			rr = append(rr, div(r.rps, ref.rps))
+			r50 = append(r50, div(float64(r.p50), float64(ref.p50)))
+			r99 = append(r99, div(float64(r.p99), float64(ref.p99)))
+			errs += r.non2xx
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%d\n", name(rounds[0][k].kind),
+			median(rps), spread(rr), latency(time.Duration(median(p50))), spread(r50),
+			latency(time.Duration(median(p99))), spread(r99), errs)
 	}
 	tw.Flush()
+}
+
+// writeMany prints the many-connections round: throughput, p99 and the
+// peak RSS of each proxy.
+func writeMany(w io.Writer, rows []row) {
+	if len(rows) == 0 {
+		return
+	}
+	ref := rows[0]
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "proxy\treq/s\tratio\tp99\tRSS\terrors\n")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.1f MiB\t%d\n", name(r.kind), r.rps, ratio(r.rps, ref.rps),
+			latency(r.p99), float64(r.rss)/(1<<20), r.non2xx)
+	}
+	tw.Flush()
+}
+
+func div(v, ref float64) float64 {
+	if ref == 0 {
+		return 0
+	}
+	return v / ref
+}
+
+// median of vs (the lower middle for an even count); 0 for none.
+func median(vs []float64) float64 {
+	if len(vs) == 0 {
+		return 0
+	}
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	return s[(len(s)-1)/2]
+}
+
+// spread is "1.23x (1.10-1.40)": the median ratio and the lowest and
+// highest; one round shows only its ratio.
+func spread(rs []float64) string {
+	if len(rs) == 1 {
+		return fmt.Sprintf("%.2fx", rs[0])
+	}
+	return fmt.Sprintf("%.2fx (%.2f-%.2f)", median(rs), slices.Min(rs), slices.Max(rs))
 }
 
 func ratio(v, ref float64) string {
@@ -51,7 +105,7 @@ func latency(d time.Duration) string {
 	return d.Round(time.Microsecond).String()
 }
 
-// name is how the table calls a proxy kind.
+// name is how the tables call a proxy kind.
 func name(kind string) string {
 	if kind == string(vocab.ProxyBuiltin) {
 		return "failover-proxy"

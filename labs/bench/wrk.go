@@ -12,14 +12,22 @@ import (
 
 func wrkPath() (string, error) { return exec.LookPath("wrk") }
 
-// wrkLoad runs wrk -t1 -cN -dD --latency against url and parses it.
-func wrkLoad(ctx context.Context, url string, d time.Duration, conns int) (row, error) {
-	bin, err := wrkPath()
-	if err != nil {
-		return row{}, err
+// wrkLoad runs wrk -t1 -cN -dD --latency against url and parses it,
+// under prefix (taskset -c CORES, or nothing).
+func wrkLoad(prefix ...string) loadFunc {
+	return func(ctx context.Context, url string, d time.Duration, conns int) (row, error) {
+		bin, err := wrkPath()
+		if err != nil {
+			return row{}, err
+		}
+		secs := max(1, int(d.Round(time.Second)/time.Second))
+		args := append(append([]string{}, prefix...), bin, "-t1", fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", secs), "--latency", url)
+		return runWrk(ctx, args)
 	}
-	secs := max(1, int(d.Round(time.Second)/time.Second))
-	out, err := exec.CommandContext(ctx, bin, "-t1", fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", secs), "--latency", url).CombinedOutput()
+}
+
+func runWrk(ctx context.Context, args []string) (row, error) {
+	out, err := exec.CommandContext(ctx, args[0], args[1:]...).CombinedOutput()
 	if err != nil {
 		return row{}, fmt.Errorf("wrk: %w\n%s", err, out)
 	}

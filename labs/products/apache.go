@@ -54,6 +54,17 @@ var apacheModules = [][2]string{
 const apacheModuleDir = "/usr/lib/apache2/modules"
 
 func apacheConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string, _ TLSFiles) ([]byte, error) {
+	return apacheRender(t, listen, admin, memberURL, false)
+}
+
+// apacheDebianConfig is Apache as Debian ships it: mpm_event with the
+// settings of /etc/apache2/mods-available/mpm_event.conf, several child
+// processes (no -X), for benchmarks.
+func apacheDebianConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string, _ TLSFiles) ([]byte, error) {
+	return apacheRender(t, listen, admin, memberURL, true)
+}
+
+func apacheRender(t vocab.Topology, listen, admin string, memberURL func(vocab.Node) string, debianMPM bool) ([]byte, error) {
 	p, members, err := resolvedPool(t, memberURL)
 	if err != nil {
 		return nil, err
@@ -73,9 +84,20 @@ func apacheConfig(t vocab.Topology, listen, admin, _ string, memberURL func(voca
 	c.d("ErrorLog error.log", "In the run directory: failonstatus and health-check transitions are logged here.")
 	c.d("LogLevel warn", "Transitions, not every request.")
 	c.d("DefaultRuntimeDir .", "Shared memory and mutex files in the run directory, not /var/run/apache2.")
-	c.d("ThreadLimit 64", "-X runs one process: give it threads enough for load tests (wrk -c32).")
-	c.d("ThreadsPerChild 64", "Same.")
-	c.d("MaxRequestWorkers 64", "One process of 64 threads (the default 400 is meant for several processes).")
+	if debianMPM {
+		c.note("mpm_event as Debian's mpm_event.conf sets it: child processes of 25 threads.")
+		c.d("StartServers 2", "Debian's value.")
+		c.d("MinSpareThreads 25", "Debian's value.")
+		c.d("MaxSpareThreads 75", "Debian's value.")
+		c.d("ThreadLimit 64", "Debian's value.")
+		c.d("ThreadsPerChild 25", "Debian's value.")
+		c.d("MaxRequestWorkers 150", "Debian's value.")
+		c.d("MaxConnectionsPerChild 0", "Debian's value.")
+	} else {
+		c.d("ThreadLimit 64", "-X runs one process: give it threads enough for load tests (wrk -c32).")
+		c.d("ThreadsPerChild 64", "Same.")
+		c.d("MaxRequestWorkers 64", "One process of 64 threads (the default 400 is meant for several processes).")
+	}
 	c.d("Listen %s", "Traffic address the lab chose.", listen)
 	c.d("Listen %s", "Admin address the lab chose.", admin)
 	c.blank()

@@ -37,6 +37,16 @@ var nginxKind = Product{
 var nginxStatuses = []int{500, 502, 503, 504, 403, 404, 429}
 
 func nginxConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string, _ TLSFiles) ([]byte, error) {
+	return nginxRender(t, listen, admin, memberURL, false)
+}
+
+// nginxWorkersConfig is nginx as its users run it: a master and a worker
+// per core (worker_processes auto), for benchmarks.
+func nginxWorkersConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab.Node) string, _ TLSFiles) ([]byte, error) {
+	return nginxRender(t, listen, admin, memberURL, true)
+}
+
+func nginxRender(t vocab.Topology, listen, admin string, memberURL func(vocab.Node) string, workers bool) ([]byte, error) {
 	p, members, err := resolvedPool(t, memberURL)
 	if err != nil {
 		return nil, err
@@ -44,10 +54,14 @@ func nginxConfig(t vocab.Topology, listen, admin, _ string, memberURL func(vocab
 	var c conf
 	c.note("nginx for lab topology " + t.Name + ", rendered by failover-lab (labs/products/nginx.go).")
 	c.d("daemon off;", "Stay in the foreground: the lab's process driver owns start, stop and cleanup.")
-	c.d("master_process off;", "One process, no workers: the lab kills its children when it dies (Pdeathsig),\nwhich reaches only a direct child, never a master's workers.")
+	if workers {
+		c.d("worker_processes auto;", "A worker per core, as nginx is run in production (the benchmark's setting;\nthe process group is stopped as a whole, Pdeathsig reaches only the master).")
+	} else {
+		c.d("master_process off;", "One process, no workers: the lab kills its children when it dies (Pdeathsig),\nwhich reaches only a direct child, never a master's workers.")
+	}
 	c.d("error_log stderr warn;", "Warnings and up to stderr, which the lab keeps: \"upstream server temporarily disabled\" shows failovers.")
 	c.d("pid nginx.pid;", "Relative to the -p prefix: the run directory.")
-	c.open("events {", "Connections the single process may hold.")
+	c.open("events {", "Connections each process may hold.")
 	c.d("worker_connections 4096;", "Enough for load tests (wrk -c32 needs twice that: client side and upstream side).")
 	c.close("}")
 	c.open("http {", "HTTP proxying.")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs/vocab"
+	"path/filepath"
 )
 
 // ErrNotInstalled is wrapped when a proxy kind's binary is not on this
@@ -127,3 +128,23 @@ const (
 	ImageProxy  = "proxy"
 	BinaryProxy = "failover-proxy"
 )
+
+// AsUsersRun is the product of kind k configured as its users run it in
+// production, for benchmarks: nginx with a master and a worker per core,
+// Apache with Debian's mpm_event settings and its child processes.
+// HAProxy already runs its default threads (one per core) and
+// failover-proxy its defaults. The lab's scenarios keep For's one-process
+// setups, which its process-death guarantees cover.
+func AsUsersRun(k vocab.ProxyKind) Product {
+	p := For(k)
+	switch k.OrDefault() {
+	case vocab.ProxyNginx:
+		p.Config = nginxWorkersConfig
+	case vocab.ProxyApache:
+		p.Config = apacheDebianConfig
+		p.Args = func(file string) []string {
+			return []string{"-d", filepath.Dir(file), "-f", file, "-DFOREGROUND"}
+		}
+	}
+	return p
+}

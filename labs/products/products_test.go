@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,11 +19,15 @@ import (
 // loopback ports, into a fresh directory, and returns the file's path.
 func renderKind(t *testing.T, kind vocab.ProxyKind, pool config.Pool) (string, []byte) {
 	t.Helper()
+	return renderProduct(t, registry[kind], kind, pool)
+}
+
+func renderProduct(t *testing.T, k Product, kind vocab.ProxyKind, pool config.Pool) (string, []byte) {
+	t.Helper()
 	top := seedTopology()
 	top.Proxy.Kind = kind
 	top.Proxy.Pool = pool
 	ports := map[string]string{"service": "127.0.0.1:18090", "failover": "127.0.0.1:18091"}
-	k := registry[kind]
 	b, err := k.Config(top, "127.0.0.1:18080", "127.0.0.1:18081", "", func(n vocab.Node) string { return "http://" + ports[n.Name] }, TLSFiles{})
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +127,43 @@ func TestKindConfigsCheck(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// As its users run it (the bench), each product still accepts its config,
+// with the production settings in it and no one-process switch.
+func TestAsUsersRun(t *testing.T) {
+	tests := []struct {
+		kind      vocab.ProxyKind
+		check     func(file string) []string
+		want, not string
+	}{
+		{vocab.ProxyNginx, func(f string) []string { return []string{"-t", "-p", filepath.Dir(f) + "/", "-c", f, "-e", "stderr"} },
+			"worker_processes auto;", "master_process off;"},
+		{vocab.ProxyApache, func(f string) []string { return []string{"-t", "-d", filepath.Dir(f), "-f", f} },
+			"ThreadsPerChild 25", "ThreadsPerChild 64"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			k := AsUsersRun(tt.kind)
+			file, b := renderProduct(t, k, tt.kind, seedPool)
+			if !strings.Contains(string(b), tt.want) || strings.Contains(string(b), tt.not) {
+				t.Fatalf("config: want %q and not %q, got:\n%s", tt.want, tt.not, b)
+			}
+			if args := strings.Join(k.Args(file), " "); strings.Contains(args, "-X") || strings.Contains(args, "master_process") {
+				t.Errorf("args %q: want no one-process switch", args)
+			}
+			bin, err := SystemBinary(k.Binary, k.Pkg)
+			if errors.Is(err, ErrNotInstalled) {
+				t.Skipf("%s: %v", tt.kind, err)
+			}
+			if out, err := exec.Command(bin, tt.check(file)...).CombinedOutput(); err != nil {
+				t.Fatalf("%s %v: %v\n%s", bin, tt.check(file), err, out)
+			}
+		})
+	}
+	if got, want := AsUsersRun(vocab.ProxyHAProxy).Args("x.cfg"), For(vocab.ProxyHAProxy).Args("x.cfg"); !slices.Equal(got, want) {
+		t.Errorf("haproxy args: got %v, want %v (its default threads already)", got, want)
 	}
 }
 

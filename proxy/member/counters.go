@@ -11,10 +11,8 @@ func (m *Member) Start() {
 func (m *Member) Finish(status int) {
 	m.inflight.Add(-1)
 	if status != 0 {
-		m.mu.Lock()
-		m.codes[m.ncodes%len(m.codes)] = status
-		m.ncodes++
-		m.mu.Unlock()
+		i := m.ncodes.Add(1) - 1
+		m.codes[i%uint64(len(m.codes))].Store(int32(status))
 	}
 }
 
@@ -30,14 +28,18 @@ func (m *Member) Requests() uint64 { return m.requests.Load() }
 // Retries is the number of this member's failures retried elsewhere.
 func (m *Member) Retries() uint64 { return m.retries.Load() }
 
-// RecentCodes returns the last status codes, oldest first.
+// RecentCodes returns the last status codes, oldest first. Read while
+// requests finish, a slot may already hold a code newer than its place.
 func (m *Member) RecentCodes() []int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	k := min(m.ncodes, len(m.codes))
+	n := m.ncodes.Load()
+	k := min(n, uint64(len(m.codes)))
 	out := make([]int, 0, k)
-	for i := m.ncodes - k; i < m.ncodes; i++ {
-		out = append(out, m.codes[i%len(m.codes)])
+	for i := n - k; i < n; i++ {
+		c := int(m.codes[i%uint64(len(m.codes))].Load())
+		if c == 0 { // counted but not yet stored
+			continue
+		}
+		out = append(out, c)
 	}
 	return out
 }

@@ -44,10 +44,11 @@ type Member struct {
 	keptLast atomic.Uint64          // ejections refused by the last-member rule
 	waiters  waiters
 
+	codes  [16]atomic.Int32 // recent status codes, ring; Finish writes it on every request without a lock
+	ncodes atomic.Uint64
+
 	mu       sync.Mutex
 	failedAt []time.Time // passive failures inside the window
-	codes    [16]int     // recent status codes, ring
-	ncodes   int
 }
 
 // Check is the result of one active check or probe.

@@ -92,6 +92,9 @@ func New(name string, cfg config.Pool, reuse Reuse) (*Pool, error) {
 	return p, nil
 }
 
+// maxIdlePerMember bounds the idle connections kept to one member.
+const maxIdlePerMember = 4096
+
 // NewTransport is a keep-alive connection pool with the pool's timeouts.
 func NewTransport(t config.Timeouts) *http.Transport {
 	return &http.Transport{
@@ -99,8 +102,13 @@ func NewTransport(t config.Timeouts) *http.Transport {
 		DialContext:           (&net.Dialer{Timeout: t.Dial, KeepAlive: 30 * time.Second}).DialContext,
 		ResponseHeaderTimeout: t.ResponseHeader,
 		IdleConnTimeout:       t.Idle,
-		MaxIdleConns:          1000,
-		MaxIdleConnsPerHost:   256,
+		// Idle connections kept: at least the concurrency the proxy
+		// serves, or every request past the pool's size dials a connection
+		// and closes it after its answer (churn: a dial, a TIME_WAIT and
+		// two transport goroutines per request). The idle timeout trims
+		// what a burst left behind.
+		MaxIdleConns:          0, // no limit across members
+		MaxIdleConnsPerHost:   maxIdlePerMember,
 		TLSHandshakeTimeout:   t.Dial,
 		ExpectContinueTimeout: time.Second,
 		ForceAttemptHTTP2:     false,

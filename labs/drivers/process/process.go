@@ -47,6 +47,11 @@ type Driver struct {
 	// copying too. Network faults and disconnect then do not reach the
 	// proxy. Default false.
 	Direct bool
+	// AsUsersRun starts the proxy as its users run it in production
+	// (products.AsUsersRun: nginx's workers, Apache's child processes),
+	// for benchmarks. Those children are stopped with the process group,
+	// but a lab killed with SIGKILL leaves them behind. Default false.
+	AsUsersRun bool
 }
 
 var _ labs.Driver = (*Driver)(nil)
@@ -71,6 +76,7 @@ type processRun struct {
 	adminURL   string
 	proxyReady string       // the proxy kind's readiness path
 	direct     bool         // the proxy reaches the nodes without Toxiproxy
+	asUsersRun bool         // products.AsUsersRun instead of products.For
 	tls        *labs.RunTLS // the run's certificates; nil when nothing uses TLS
 }
 
@@ -92,7 +98,7 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 	}
 	r := &processRun{
 		nodes: map[string]*proc{}, ports: map[string]int{}, controls: map[string]int{},
-		direct: d.Direct,
+		direct: d.Direct, asUsersRun: d.AsUsersRun,
 	}
 	r.Core = labs.NewCore(labs.NewRunID(t.Name), t, l, r)
 	return labs.Start(ctx, t, r, !d.NoSignalHandler,
@@ -190,6 +196,9 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]string) error 
 
 func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error {
 	kind := products.For(t.Proxy.Kind)
+	if r.asUsersRun {
+		kind = products.AsUsersRun(t.Proxy.Kind)
+	}
 	listen, err := freePort()
 	if err != nil {
 		return err
@@ -312,6 +321,15 @@ func (r *processRun) PIDs() []int {
 		}
 	}
 	return pids
+}
+
+// ProxyPID is the process id of the proxy (for a proxy with worker
+// processes, its master: the leader of its process group), or 0.
+func (r *processRun) ProxyPID() int {
+	if r.proxy == nil || !r.proxy.running() {
+		return 0
+	}
+	return r.proxy.pid()
 }
 
 // Dir is the run's directory (the proxy's config), removed by Close.

@@ -46,8 +46,8 @@ func adminServer(l config.Limits, h http.Handler, errLog *log.Logger) *http.Serv
 // bytes received, and the client's own failures kept apart from members'.
 func limitHandler(l config.Limits, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rc := http.NewResponseController(w)
-		dw := &deadlineWriter{ResponseWriter: w, rc: rc, d: l.WriteTimeout, step: min(time.Second, l.WriteTimeout/4)}
+		dw := &deadlineWriter{ResponseWriter: w, rc: *http.NewResponseController(w), d: l.WriteTimeout, step: min(time.Second, l.WriteTimeout/4)}
+		rc := &dw.rc // in dw's allocation, not one of its own
 		dw.extend(time.Now())
 		if r.Body != nil && r.Body != http.NoBody {
 			ctx, cancel := context.WithCancel(r.Context())
@@ -68,7 +68,7 @@ func limitHandler(l config.Limits, next http.Handler) http.Handler {
 // deadline is pushed at most once per step, not on every write.
 type deadlineWriter struct {
 	http.ResponseWriter
-	rc         *http.ResponseController
+	rc         http.ResponseController
 	d, step    time.Duration
 	at         time.Time     // when the deadline was last pushed
 	bodyFailed *atomic.Int32 // the status the client's body failure calls for, or 0
