@@ -18,7 +18,7 @@ import (
 // {probe: NAME, cause: TEXT}. A failed read is kept as the answer's error.
 func why(ctx context.Context, run labs.Run, name, node string, l *ledger.Ledger) {
 	at := time.Now()
-	a, err := memberStatus(ctx, run.AdminURL()+"/status", node)
+	a, err := memberStatus(ctx, run.AdminURL()+"/status", run.AdminToken(), node)
 	if err != nil {
 		a = ledger.ProbeAnswer{Err: err.Error()}
 	}
@@ -39,12 +39,17 @@ type status struct {
 	} `json:"pools"`
 }
 
-func memberStatus(ctx context.Context, url, node string) (ledger.ProbeAnswer, error) {
+// token is the admin's bearer token: off loopback (a proxy in a
+// container) the admin wants it on GETs too.
+func memberStatus(ctx context.Context, url, token, node string) (ledger.ProbeAnswer, error) {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return ledger.ProbeAnswer{}, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -29,15 +29,17 @@ type Checker struct {
 	OnCheck func(p *pool.Pool, m *member.Member, c member.Check)
 	Logger  *slog.Logger
 
+	// fresh sends the checks of a member that is not up: on connections
+	// of their own, never a pooled one (see clientFor).
+	fresh *http.Client
+
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
 
 // Start launches one loop per member; Stop ends them.
 func (c *Checker) Start(ctx context.Context) {
-	if c.Client == nil {
-		c.Client = &http.Client{Transport: c.Pool.Transport, CheckRedirect: noRedirect}
-	}
+	c.clients()
 	ctx, c.cancel = context.WithCancel(ctx)
 	for _, m := range c.Pool.Members {
 		c.wg.Go(func() { c.loop(ctx, m) })
@@ -137,15 +139,41 @@ func (c *Checker) ConfirmOnce(ctx context.Context, m *member.Member) member.Chec
 
 // run probes m; ok is false when ctx ended during the probe.
 func (c *Checker) run(ctx context.Context, m *member.Member) (res member.Check, ok bool) {
-	if c.Client == nil {
-		c.Client = &http.Client{Transport: c.Pool.Transport, CheckRedirect: noRedirect}
-	}
-	res = c.probe(ctx, m)
+	c.clients()
+	res = c.probe(ctx, m, c.clientFor(m))
 	if ctx.Err() != nil {
 		res.Pass, res.Reason = false, "canceled"
 		return res, false
 	}
 	return res, true
+}
+
+// clients sets the default Client and its fresh-connection twin.
+func (c *Checker) clients() {
+	if c.Client == nil {
+		c.Client = &http.Client{Transport: c.Pool.Transport, CheckRedirect: noRedirect}
+	}
+	if c.fresh == nil {
+		c.fresh = c.Client
+		if t, ok := c.Client.Transport.(*http.Transport); ok {
+			own := t.Clone()
+			own.DisableKeepAlives = true
+			c.fresh = &http.Client{Transport: own, CheckRedirect: c.Client.CheckRedirect}
+		}
+	}
+}
+
+// clientFor picks the client of m's check. A member that is out or
+// suspect is checked on a new connection: the question is whether it
+// accepts one now, and a pooled connection from before it failed may be
+// dead without having been told (a killed container, a cut link), so a
+// check on it waits out the whole timeout and delays the member's return
+// by as much.
+func (c *Checker) clientFor(m *member.Member) *http.Client {
+	if m.Health() == member.Up && !m.IsSuspect() {
+		return c.Client
+	}
+	return c.fresh
 }
 
 func (c *Checker) report(m *member.Member, res member.Check, before member.Health) {
@@ -157,7 +185,7 @@ func (c *Checker) report(m *member.Member, res member.Check, before member.Healt
 	}
 }
 
-func (c *Checker) probe(ctx context.Context, m *member.Member) member.Check {
+func (c *Checker) probe(ctx context.Context, m *member.Member, client *http.Client) member.Check {
 	h := c.Pool.Config.Health
 	start := time.Now()
 	res := member.Check{At: start}
@@ -172,7 +200,7 @@ func (c *Checker) probe(ctx context.Context, m *member.Member) member.Check {
 		return res
 	}
 	req.Header.Set("User-Agent", "failover-proxy-health")
-	resp, err := c.Client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		res.Latency = time.Since(start)
 		res.Reason = describe(err, h.Timeout)
