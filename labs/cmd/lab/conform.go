@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -62,22 +61,11 @@ func conformTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("%w: no scenario file, and no scenarios/*.yaml here", errUsage)
 		}
 	}
-	var ss []*scenario.Scenario
-	var invalid []error
-	for _, file := range files {
-		s, err := scenario.ParseFile(file)
-		if err != nil {
-			invalid = append(invalid, err)
-			continue
-		}
-		ss = append(ss, s)
+	ss, err := parseScenarios(files, "")
+	if err != nil {
+		return err
 	}
-	if len(invalid) > 0 {
-		return invalidError{errors.Join(invalid...)}
-	}
-	// Ctrl-C cancels ctx (main): the runs close themselves and the matrix
-	// is still written, which the drivers' own handler would prevent.
-	d, err := drivers.For(ctx, cmp.Or(*driverName, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true})
+	d, err := cliDriver(ctx, *driverName)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}

@@ -50,28 +50,11 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case *kind != "" && !slices.Contains(vocab.ProxyKinds, vocab.ProxyKind(*kind)):
 		return fmt.Errorf("%w: -kind: must be one of %v (got %q)", errUsage, vocab.ProxyKinds, *kind)
 	}
-	var ss []*scenario.Scenario
-	var invalid []error
-	for _, file := range fs.Args() {
-		s, err := scenario.ParseFile(file)
-		if err != nil {
-			invalid = append(invalid, err)
-			continue
-		}
-		if *kind != "" {
-			if s, err = s.WithKind(vocab.ProxyKind(*kind)); err != nil {
-				invalid = append(invalid, err)
-				continue
-			}
-		}
-		ss = append(ss, s)
+	ss, err := parseScenarios(fs.Args(), vocab.ProxyKind(*kind))
+	if err != nil {
+		return err
 	}
-	if len(invalid) > 0 {
-		return invalidError{errors.Join(invalid...)}
-	}
-	// Ctrl-C cancels ctx (main): the run closes itself and its report is
-	// still written, which the drivers' own handler would prevent.
-	d, err := drivers.For(ctx, cmp.Or(*driverName, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true})
+	d, err := cliDriver(ctx, *driverName)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err) // only a name it does not know
 	}
@@ -200,4 +183,33 @@ func runSummary(s *scenario.Scenario, rows []ledger.Row) string {
 	}
 	return fmt.Sprintf("   %4d answers: %s │ client errors %d │ slowest %s",
 		len(rows), strings.Join(parts, ", "), clientErrors, slowest.Round(time.Millisecond))
+}
+
+// parseScenarios reads every file, in front of kind unless it is "";
+// any invalid file fails them all, each with its own errors (exit 2).
+func parseScenarios(files []string, kind vocab.ProxyKind) ([]*scenario.Scenario, error) {
+	var ss []*scenario.Scenario
+	var invalid []error
+	for _, file := range files {
+		s, err := scenario.ParseFile(file)
+		if err == nil && kind != "" {
+			s, err = s.WithKind(kind)
+		}
+		if err != nil {
+			invalid = append(invalid, err)
+			continue
+		}
+		ss = append(ss, s)
+	}
+	if len(invalid) > 0 {
+		return nil, invalidError{errors.Join(invalid...)}
+	}
+	return ss, nil
+}
+
+// cliDriver is the driver named by -driver, else $LAB_DRIVER, else auto.
+// Ctrl-C cancels ctx (main): the runs close themselves and the reports
+// are still written, which the drivers' own signal handler would prevent.
+func cliDriver(ctx context.Context, name string) (labs.Driver, error) {
+	return drivers.For(ctx, cmp.Or(name, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true})
 }
