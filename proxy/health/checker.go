@@ -155,7 +155,10 @@ func (c *Checker) clients() {
 	}
 	if c.fresh == nil {
 		c.fresh = c.Client
-		if t, ok := c.Client.Transport.(*http.Transport); ok {
+		switch t := c.Client.Transport.(type) {
+		case interface{ Fresh() http.RoundTripper }: // the pool's upstream.Client
+			c.fresh = &http.Client{Transport: t.Fresh(), CheckRedirect: c.Client.CheckRedirect}
+		case *http.Transport:
 			own := t.Clone()
 			own.DisableKeepAlives = true
 			c.fresh = &http.Client{Transport: own, CheckRedirect: c.Client.CheckRedirect}

@@ -44,7 +44,7 @@ func TestOutMemberCheckedOnNewConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(p.Transport.(*http.Transport).CloseIdleConnections)
+	t.Cleanup(p.CloseIdle)
 	c := &health.Checker{Pool: p}
 	m := p.Members[0]
 

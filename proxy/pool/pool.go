@@ -13,6 +13,7 @@ import (
 
 	"github.com/failover-lab/failover-lab/proxy/config"
 	"github.com/failover-lab/failover-lab/proxy/member"
+	"github.com/failover-lab/failover-lab/proxy/upstream"
 )
 
 // Pool is the live form of a config.Pool.
@@ -22,7 +23,7 @@ type Pool struct {
 	Members   []*member.Member // sorted by tier, config order within a tier
 	Selector  Selector
 	Budget    *Budget
-	Transport http.RoundTripper // a keep-alive *http.Transport unless replaced (tests)
+	Transport http.RoundTripper // an *upstream.Client unless replaced (tests)
 	ErrorPage []byte            // nil: the built-in page
 
 	passiveMu  sync.Mutex // one passive ejection decision at a time (passive.go)
@@ -88,14 +89,16 @@ func New(name string, cfg config.Pool, reuse Reuse) (*Pool, error) {
 	if err := useTLS(t, cfg.TLS); err != nil {
 		return nil, fmt.Errorf("pool %s: tls: %w", name, err)
 	}
-	p.Transport = t
+	p.Transport = upstream.New(t, maxIdlePerMember)
 	return p, nil
 }
 
 // maxIdlePerMember bounds the idle connections kept to one member.
 const maxIdlePerMember = 4096
 
-// NewTransport is a keep-alive connection pool with the pool's timeouts.
+// NewTransport is a keep-alive connection pool with the pool's timeouts;
+// the pool's upstream.Client reads its settings and sends it what it does
+// not write itself.
 func NewTransport(t config.Timeouts) *http.Transport {
 	return &http.Transport{
 		Proxy:                 nil, // members are reached directly, never via $HTTP_PROXY
