@@ -76,12 +76,10 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	if o.many <= 0 {
 		return nil
 	}
-	fmt.Fprintf(w, "\n%d connections for %s, peak RSS of each proxy's process group (its master and workers):\n", o.many, o.d)
+	fmt.Fprintf(w, "\n%d connections for %s, peak RSS of each proxy's process group (its master and workers;\n"+
+		"direct: the app alone, a Go net/http server, the floor under a proxy built on net/http):\n", o.many, o.d)
 	var many []row
 	for _, t := range targets {
-		if t.kind == rowDirect {
-			continue
-		}
 		res, err := t.measure(ctx, load, o.d, o.many, true)
 		if err != nil {
 			return fmt.Errorf("%d connections: %s: %w", o.many, t.kind, err)

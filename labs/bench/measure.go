@@ -34,7 +34,7 @@ type target struct {
 	kind string
 	run  labs.Run
 	url  string
-	pid  int // the proxy's process (group leader); 0 for rowDirect
+	pid  int // the proxy's process (group leader); for rowDirect the app's
 }
 
 // start runs kind as its users run it (process.Driver.AsUsersRun).
@@ -55,7 +55,12 @@ func start(ctx context.Context, kind string) (*target, error) {
 	}
 	t := &target{kind: kind, run: r, url: r.ProxyURL() + "/"}
 	if kind == rowDirect {
+		// The app alone; its RSS is that of a Go net/http server at the
+		// same load, the floor under failover-proxy's.
 		t.url = r.NodeURL("service") + "/"
+		if p, ok := r.(interface{ NodePID(string) int }); ok {
+			t.pid = p.NodePID("service")
+		}
 		return t, nil
 	}
 	if p, ok := r.(interface{ ProxyPID() int }); ok {

@@ -51,7 +51,7 @@ func (p pinning) apply(t *target) error {
 	}
 	for _, pid := range pids.PIDs() {
 		cores := p.load
-		if pid == t.pid {
+		if pid == t.pid && t.kind != rowDirect { // direct: the app, on the load cores as in every row
 			cores = p.proxy
 		}
 		for _, member := range groupPIDs(pid) {

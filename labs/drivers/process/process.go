@@ -332,6 +332,14 @@ func (r *processRun) ProxyPID() int {
 	return r.proxy.pid()
 }
 
+// NodePID is the process id of the node called name, or 0.
+func (r *processRun) NodePID(name string) int {
+	if p := r.nodes[name]; p != nil && p.running() {
+		return p.pid()
+	}
+	return 0
+}
+
 // Dir is the run's directory (the proxy's config), removed by Close.
 func (r *processRun) Dir() string { return r.dir }
 
