@@ -208,7 +208,9 @@ func (cn *conn) readAnswer(req *http.Request) (*http.Response, error) {
 	for n := 0; ; n++ {
 		resp, err := http.ReadResponse(cn.r, req)
 		if err != nil {
-			if errors.Is(err, io.EOF) && cn.read == 0 {
+			// ReadResponse reports an EOF before the status line as
+			// io.ErrUnexpectedEOF.
+			if (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) && cn.read == 0 {
 				err = errClosedBeforeAnswer
 			}
 			return nil, err
