@@ -168,7 +168,7 @@ func (c *Client) exchange(req *http.Request, cn *conn) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	resp.Body = &body{rc: resp.Body, cn: cn, c: c, keep: !resp.Close, stop: stop}
+	resp.Body = &body{rc: resp.Body, cn: cn, c: c, ctx: ctx, keep: !resp.Close, stop: stop}
 	return resp, nil
 }
 
@@ -363,6 +363,7 @@ type body struct {
 	rc     io.ReadCloser
 	cn     *conn
 	c      *Client
+	ctx    context.Context // the request's: its cause explains a read it interrupted
 	stop   func() bool
 	keep   bool // the member did not say Connection: close
 	eof    bool
@@ -376,6 +377,8 @@ func (b *body) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	if err == io.EOF {
 		b.eof = true
+	} else if err != nil && b.ctx.Err() != nil {
+		err = context.Cause(b.ctx) // not the deadline error interrupt caused
 	}
 	return n, err
 }
