@@ -261,7 +261,11 @@ func (c *Client) get(ctx context.Context, addr string) (*conn, error) {
 }
 
 func (c *Client) dial(ctx context.Context, addr string) (*conn, error) {
-	nc, err := c.HTTP.DialContext(ctx, "tcp", addr)
+	dial := c.HTTP.DialContext
+	if dial == nil { // as the Transport does
+		dial = (&net.Dialer{}).DialContext
+	}
+	nc, err := dial(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
