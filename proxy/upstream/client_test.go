@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/failover-lab/failover-lab/proxy/upstream"
 )
 
 func TestSequentialGETsShareOneConnection(t *testing.T) {
@@ -489,5 +491,20 @@ func TestConcurrentGETs(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+func TestZeroTransport(t *testing.T) {
+	m := newMember(t, keepAlive(okAnswer))
+	c := upstream.New(&http.Transport{}, 4)
+	defer c.CloseIdleConnections()
+	req, _ := http.NewRequest(http.MethodGet, m.URL(), nil)
+	resp, err := c.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("status: got %d, want 200", resp.StatusCode)
 	}
 }
