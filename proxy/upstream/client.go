@@ -171,7 +171,7 @@ func (c *Client) exchange(req *http.Request, cn *conn) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	resp.Body = &body{rc: resp.Body, cn: cn, c: c, keep: !resp.Close, stop: stop}
+	resp.Body = &body{rc: resp.Body, cn: cn, c: c, ctx: ctx, keep: !resp.Close, stop: stop}
 	return resp, nil
 }
 
@@ -216,7 +216,9 @@ func (cn *conn) readAnswer(req *http.Request) (*http.Response, error) {
 	for n := 0; ; n++ {
 		resp, err := http.ReadResponse(cn.r, req)
 		if err != nil {
-			if errors.Is(err, io.EOF) && cn.read == 0 {
+			// ReadResponse reports an EOF before the status line as
+			// io.ErrUnexpectedEOF.
+			if (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) && cn.read == 0 {
 				err = errClosedBeforeAnswer
 			}
 			return nil, err
@@ -267,7 +269,11 @@ func (c *Client) get(ctx context.Context, addr string) (*conn, error) {
 }
 
 func (c *Client) dial(ctx context.Context, addr string) (*conn, error) {
-	nc, err := c.HTTP.DialContext(ctx, "tcp", addr)
+	dial := c.HTTP.DialContext
+	if dial == nil { // as the Transport does
+		dial = (&net.Dialer{}).DialContext
+	}
+	nc, err := dial(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
@@ -369,6 +375,7 @@ type body struct {
 	rc     io.ReadCloser
 	cn     *conn
 	c      *Client
+	ctx    context.Context // the request's: its cause explains a read it interrupted
 	stop   func() bool
 	keep   bool // the member did not say Connection: close
 	eof    bool
@@ -382,6 +389,8 @@ func (b *body) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	if err == io.EOF {
 		b.eof = true
+	} else if err != nil && b.ctx.Err() != nil {
+		err = context.Cause(b.ctx) // not the deadline error interrupt caused
 	}
 	return n, err
 }
