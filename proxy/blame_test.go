@@ -80,3 +80,41 @@ func TestClientGoneNeverBlamesTheMember(t *testing.T) {
 		t.Errorf("member: got %s suspect=%v, want up and unsuspected", m.Status(), m.IsSuspect())
 	}
 }
+
+// A member that closes a kept-alive connection while it is idle (its own
+// idle timeout, a restart) is not at fault: a GET that meets such a
+// connection is sent again on a new one, served by the member, and counts
+// nothing against it. Failures is 1, so one blame would eject it.
+func TestMemberClosingIdleConnectionsIsNotBlamed(t *testing.T) {
+	closed := make(chan struct{}, 16)
+	be := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Served-By", "be")
+	}))
+	be.Config.IdleTimeout = 50 * time.Millisecond
+	be.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateClosed {
+			closed <- struct{}{}
+		}
+	}
+	be.Start()
+	defer be.Close()
+	pc := testPool(config.Member{Name: "be", URL: be.URL, Weight: 1}, standby(newBackend(t, "failover")))
+	pc.Passive.Failures = 1
+	srv, front := newServer(t, pc, false)
+
+	for i := range 3 {
+		if a := do(t, "GET", front.URL+"/", ""); a.status != 200 || a.servedBy != "be" {
+			t.Fatalf("GET %d: got %d from %q, want 200 from be", i+1, a.status, a.servedBy)
+		}
+		select { // the member closed the proxy's idle connection
+		case <-closed:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("GET %d: the member did not close its idle connection", i+1)
+		}
+	}
+	m := srv.Pools()["web"].Member("be")
+	if !m.Usable() || m.IsSuspect() || len(m.Transitions()) != 0 || m.Retries() != 0 {
+		t.Errorf("member: got %s suspect=%v retries=%d timeline %+v, want up, unsuspected, no retry, no entry",
+			m.Status(), m.IsSuspect(), m.Retries(), m.Transitions())
+	}
+}
