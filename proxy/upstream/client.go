@@ -136,13 +136,13 @@ func replayable(req *http.Request) bool {
 	return len(req.Header["Idempotency-Key"]) > 0
 }
 
-// hostPort is the dial address of u, an http URL.
+// hostPort is the dial address of u, an http URL: its Host as it is when
+// it names a port (a member's usually does: nothing to allocate).
 func hostPort(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = "80"
+	if u.Port() != "" {
+		return u.Host
 	}
-	return net.JoinHostPort(u.Hostname(), port)
+	return net.JoinHostPort(u.Hostname(), "80")
 }
 
 // exchange writes req on cn and reads the answer's headers, under the
@@ -277,7 +277,9 @@ func (c *Client) dial(ctx context.Context, addr string) (*conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &conn{Conn: nc, addr: addr, limit: -1}, nil
+	cn := &conn{Conn: nc, addr: addr, limit: -1}
+	cn.interrupt = cn.interruptNow
+	return cn, nil
 }
 
 func (c *Client) expired(cn *conn, now time.Time) bool {
@@ -347,6 +349,7 @@ type conn struct {
 	limit     int64         // bytes the headers may still take; -1: no limit
 	reused    bool          // came from the idle list
 	idleSince time.Time
+	interrupt func() // interruptNow, for context.AfterFunc
 }
 
 var errHeadersTooLarge = errors.New("member's response headers too large")
@@ -366,8 +369,10 @@ func (cn *conn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// interrupt ends a read or write in progress: the request's context ended.
-func (cn *conn) interrupt() { cn.SetDeadline(time.Unix(1, 0)) }
+// interruptNow ends a read or write in progress: the request's context
+// ended. conn.interrupt holds it as a func made once per connection (a
+// method value made per request would be an allocation each time).
+func (cn *conn) interruptNow() { cn.SetDeadline(time.Unix(1, 0)) }
 
 // body is an answer's body; at its end the connection goes back to the
 // idle list when the member meant to keep it.
