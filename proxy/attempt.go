@@ -8,17 +8,8 @@ import (
 	"net/http"
 
 	"github.com/failover-lab/failover-lab/proxy/pool"
+	"github.com/failover-lab/failover-lab/proxy/upstream"
 )
-
-// idempotent methods, RFC 9110 §9.2.2.
-func idempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace,
-		http.MethodPut, http.MethodDelete:
-		return true
-	}
-	return false
-}
 
 // attempt is one client request's retry state.
 type attempt struct {
@@ -35,7 +26,7 @@ var errBadBody = errors.New("bad request body")
 // calls it on the ReverseProxy's outbound copy (same method, headers and
 // body as the client's), so no per-request context value is needed.
 func newAttempt(r *http.Request, p *pool.Pool) (at attempt, err error) {
-	at = attempt{retryable: idempotent(r.Method) || r.Header.Get("Idempotency-Key") != ""}
+	at = attempt{retryable: upstream.Replayable(r)}
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return at, nil
 	}

@@ -94,7 +94,7 @@ func (c *Client) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp, err := c.exchange(req, cn)
-	if err != nil && cn.reused && cn.read == 0 && closedByMember(err) && replayable(req) && req.Context().Err() == nil {
+	if err != nil && cn.reused && cn.read == 0 && closedByMember(err) && Replayable(req) && req.Context().Err() == nil {
 		// A kept connection the member had already closed (its idle
 		// timeout ran out as the request went): nothing came back, so
 		// the request is sent once more on a new connection, as the
@@ -125,15 +125,17 @@ func ownPath(req *http.Request) bool {
 		!req.Close
 }
 
-// replayable: sending req twice does no harm (RFC 9110 §9.2.2, or an
-// Idempotency-Key the member honours).
-func replayable(req *http.Request) bool {
-	switch req.Method {
+// Replayable reports whether sending r twice does no harm: its method is
+// idempotent (RFC 9110 §9.2.2) or it carries an Idempotency-Key. The
+// proxy retries such a request on another member; the Client sends it
+// again on a new connection when a kept one turns out closed.
+func Replayable(r *http.Request) bool {
+	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace,
 		http.MethodPut, http.MethodDelete:
 		return true
 	}
-	return len(req.Header["Idempotency-Key"]) > 0
+	return r.Header.Get("Idempotency-Key") != ""
 }
 
 // hostPort is the dial address of u, an http URL: its Host as it is when
