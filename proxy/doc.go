@@ -1,6 +1,8 @@
 // Package proxy is the failover reverse proxy: a plain http.Handler that
 // routes a request to a pool, picks a usable member of the best tier, and
-// forwards it with net/http/httputil.ReverseProxy.
+// forwards it with net/http/httputil.ReverseProxy. The pool's transport is
+// an upstream.Client: net/http's parsing over keep-alive connections of its
+// own, sent on the handler's goroutine (proxy/upstream).
 //
 // The retry lives in the ReverseProxy's Transport (retrier.go): each attempt
 // is sent to a member; a refused or reset connection, a response-header
