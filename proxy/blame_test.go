@@ -82,9 +82,10 @@ func TestClientGoneNeverBlamesTheMember(t *testing.T) {
 }
 
 // A member that closes a kept-alive connection while it is idle (its own
-// idle timeout, a restart) is not at fault: a GET that meets such a
-// connection is sent again on a new one, served by the member, and counts
-// nothing against it. Failures is 1, so one blame would eject it.
+// idle timeout, a restart) is not at fault: the upstream client leaves
+// such a connection for a new one (it sees the close before writing, or
+// sends a GET again after meeting it), the member serves, and nothing
+// counts against it. Failures is 1, so one blame would eject it.
 func TestMemberClosingIdleConnectionsIsNotBlamed(t *testing.T) {
 	closed := make(chan struct{}, 16)
 	be := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

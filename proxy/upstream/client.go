@@ -262,7 +262,7 @@ func (c *Client) get(ctx context.Context, addr string) (*conn, error) {
 		list[len(list)-1] = nil
 		c.idle[addr] = list[:len(list)-1]
 		c.mu.Unlock()
-		if c.expired(cn, time.Now()) {
+		if c.expired(cn, time.Now()) || !cn.quiet() {
 			cn.Close()
 			continue
 		}
@@ -282,6 +282,7 @@ func (c *Client) dial(ctx context.Context, addr string) (*conn, error) {
 	}
 	cn := &conn{Conn: nc, addr: addr, limit: -1}
 	cn.interrupt = cn.interruptNow
+	cn.peek = peekIdle(cn)
 	return cn, nil
 }
 
@@ -353,6 +354,26 @@ type conn struct {
 	reused    bool          // came from the idle list
 	idleSince time.Time
 	interrupt func() // interruptNow, for context.AfterFunc
+
+	raw      syscall.RawConn  // the socket, for peek
+	peek     func(fd uintptr) // sets quietNow (quiet_linux.go); nil: no check
+	quietNow bool
+}
+
+// quiet reports whether the member left an idle connection alone: sent
+// nothing and did not close it. Anything it sent would be read as the next
+// request's answer (a member answering twice, or after the fact: the
+// Transport's reader goroutine, which we do without, catches that while
+// the connection idles), and a request written on a closed connection
+// fails and must be sent again, which only a replayable one may be.
+func (cn *conn) quiet() bool {
+	if cn.peek == nil {
+		return true
+	}
+	if err := cn.raw.Control(cn.peek); err != nil {
+		return false
+	}
+	return cn.quietNow
 }
 
 var errHeadersTooLarge = errors.New("member's response headers too large")

@@ -32,10 +32,14 @@ func TestSequentialGETsShareOneConnection(t *testing.T) {
 	}
 }
 
-// staleMember answers the first connection's request once and closes it
-// without Connection: close (its idle timeout, as seen by the client),
-// then signals; later connections are answered by later.
-func staleMember(t *testing.T, later func(int, net.Conn, *bufio.Reader)) (*member, <-chan struct{}) {
+// staleMember answers the first connection's first request, then ends
+// that connection without Connection: close: at once, while the client
+// holds it idle (closeIdle; its idle timeout, as the client sees it), or
+// when the next request arrives, unanswered (the same timeout running
+// out as the request travels, which no check beforehand can see). It
+// signals when the connection is closed; later connections are answered
+// by later.
+func staleMember(t *testing.T, closeIdle bool, later func(int, net.Conn, *bufio.Reader)) (*member, <-chan struct{}) {
 	closed := make(chan struct{})
 	m := newMember(t, func(n int, c net.Conn, br *bufio.Reader) {
 		if n > 1 {
@@ -45,38 +49,94 @@ func staleMember(t *testing.T, later func(int, net.Conn, *bufio.Reader)) (*membe
 		if readRequest(br) {
 			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst")
 		}
+		if !closeIdle {
+			readRequest(br)
+		}
 		c.Close()
 		close(closed)
 	})
 	return m, closed
 }
 
+// TestClosedIdleConnectionNotUsed: a connection the member closed while it
+// was idle is left for a new one before anything is written, so even a
+// request that may not be sent twice goes through.
+func TestClosedIdleConnectionNotUsed(t *testing.T) {
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		t.Run(method, func(t *testing.T) {
+			m, closed := staleMember(t, true, keepAlive(okAnswer))
+			r := newRig(t, nil)
+			r.get(t, m.URL())
+			wait(t, closed, 5*time.Second, "member closing the idle connection")
+			req, _ := http.NewRequest(method, m.URL(), nil)
+			resp, err := r.RoundTrip(req)
+			if err != nil {
+				t.Fatalf("%s after the member closed the idle connection: %v", method, err)
+			}
+			resp.Body.Close()
+			if n := r.dials.Load(); n != 2 {
+				t.Errorf("dials: got %d, want 2", n)
+			}
+		})
+	}
+}
+
+// TestUnsolicitedAnswerNotTakenForTheNext: bytes a member sends on an idle
+// connection (an answer sent twice, or late) are never read as the next
+// request's answer.
+func TestUnsolicitedAnswerNotTakenForTheNext(t *testing.T) {
+	answered, sent := make(chan struct{}), make(chan struct{})
+	m := newMember(t, func(n int, c net.Conn, br *bufio.Reader) {
+		if n > 1 {
+			keepAlive("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh")(n, c, br)
+			return
+		}
+		if readRequest(br) {
+			io.WriteString(c, okAnswer)
+		}
+		select { // once the client has the answer and keeps the connection
+		case <-answered:
+		case <-time.After(5 * time.Second):
+		}
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale")
+		close(sent)
+		hang(c)
+	})
+	r := newRig(t, nil)
+	r.get(t, m.URL())
+	close(answered)
+	wait(t, sent, 5*time.Second, "member sending an answer nobody asked for")
+	if got := r.get(t, m.URL()); got != "fresh" {
+		t.Fatalf("GET after an unsolicited answer: body %q, want %q from a new connection", got, "fresh")
+	}
+}
+
 func TestStaleConnectionRetriedOnANewOne(t *testing.T) {
-	m, closed := staleMember(t, keepAlive("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond"))
+	m, closed := staleMember(t, false, keepAlive("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond"))
 	r := newRig(t, nil)
 	if got := r.get(t, m.URL()); got != "first" {
 		t.Fatalf("first GET: body %q, want %q", got, "first")
 	}
-	wait(t, closed, 5*time.Second, "member closing the kept connection")
 	if got := r.get(t, m.URL()); got != "second" {
 		t.Fatalf("GET on the stale connection: body %q, want %q", got, "second")
 	}
+	wait(t, closed, 5*time.Second, "member closing the kept connection")
 	if n := r.dials.Load(); n != 2 {
 		t.Errorf("dials: got %d, want 2", n)
 	}
 }
 
 func TestStaleConnectionPOSTNotResent(t *testing.T) {
-	m, closed := staleMember(t, keepAlive(okAnswer))
+	m, closed := staleMember(t, false, keepAlive(okAnswer))
 	r := newRig(t, nil)
 	r.get(t, m.URL())
-	wait(t, closed, 5*time.Second, "member closing the kept connection")
 	req, _ := http.NewRequest(http.MethodPost, m.URL(), nil)
 	resp, err := r.RoundTrip(req)
 	if err == nil {
 		resp.Body.Close()
 		t.Fatal("POST on a connection the member closed: got an answer, want an error (it was sent twice)")
 	}
+	wait(t, closed, 5*time.Second, "member closing the kept connection")
 	if n := r.dials.Load(); n != 1 {
 		t.Errorf("dials: got %d, want 1 (the POST must not be re-sent)", n)
 	}
