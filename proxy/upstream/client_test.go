@@ -88,7 +88,7 @@ func TestUnsolicitedAnswerNotTakenForTheNext(t *testing.T) {
 	answered, sent := make(chan struct{}), make(chan struct{})
 	m := newMember(t, func(n int, c net.Conn, br *bufio.Reader) {
 		if n > 1 {
-			keepAlive("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh")(n, c, br)
+			keepAlive(freshAnswer)(n, c, br)
 			return
 		}
 		if readRequest(br) {

@@ -47,7 +47,7 @@ func FuzzMemberAnswer(f *testing.F) {
 				c.Write(*answer.Load())
 				return
 			}
-			if _, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh"); err != nil {
+			if _, err := io.WriteString(c, freshAnswer); err != nil {
 				return
 			}
 		}

@@ -96,6 +96,10 @@ func hang(c net.Conn) { io.Copy(io.Discard, c) }
 
 const okAnswer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
+// freshAnswer comes from a new connection, where a test tells it apart
+// from what came on the old one.
+const freshAnswer = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh"
+
 // rig is a Client whose Transport counts what passes through it: dials
 // (the Client's own and the Transport's) and requests the Transport
 // itself sends (its Proxy func is asked once per request, and returns

@@ -18,9 +18,9 @@ func peekIdle(cn *conn) func(fd uintptr) {
 	cn.raw = raw
 	var b [1]byte
 	return func(fd uintptr) {
-		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		// EAGAIN: nothing queued, not closed. n > 0: bytes nobody asked
-		// for; n == 0: the member closed; any other error: reset.
-		cn.quietNow = n < 0 && err == syscall.EAGAIN
+		// EAGAIN: nothing queued, not closed. Anything else is bytes
+		// nobody asked for, the member's close (0 bytes) or a reset.
+		_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		cn.quietNow = err == syscall.EAGAIN
 	}
 }
