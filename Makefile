@@ -13,7 +13,7 @@ build: ## build every binary into bin/
 
 test: ## the whole suite (the README's test command); the scenarios last, alone: their timing needs the cores
 	@# The images first, outside any test's deadline: a cold products image takes minutes.
-	@if $(DOCKER_UP); then $(GO) run ./fixtures/cmd/images; fi
+	@if $(DOCKER_UP); then $(GO) run ./labs/cmd/lab images -from-source; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/scenarios$$')
 	$(GO) test -race -count=1 ./scenarios/...
@@ -34,8 +34,8 @@ fuzz: ## every fuzz target (func Fuzz* in *_test.go) for FUZZTIME each; a crashe
 			$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$(dirname $$f); \
 		done; done
 
-images: ## build every image from source (no registry needed)
-	$(GO) run ./fixtures/cmd/images
+images: ## build the images the tests use (the lab's, from this source, and the products'; no registry needed)
+	$(GO) run ./labs/cmd/lab images -from-source
 
 clean:
 	rm -rf $(BIN) reports
@@ -51,11 +51,10 @@ DOCKER_UP    = docker info >/dev/null 2>&1
 lab: ## the three-node demo: containers, or local processes when no Docker daemon answers
 	@if $(DOCKER_UP); then $(MAKE) --no-print-directory lab-docker; else \
 		echo "no Docker daemon answers: running the demo as local processes (lab up, Ctrl-C stops it)"; \
-		$(GO) run ./labs/cmd/lab up; fi
+		$(MAKE) --no-print-directory build && $(BIN)/lab up; fi
 
-lab-docker: # build the binaries and images (cached), start, wait until healthy
-	$(GO) run ./fixtures/cmd/images app errorpage proxy
-	$(LAB) up -d
+lab-docker: build # the lab image from bin/lab (cached by digest), start, wait until healthy
+	@tag=$$($(BIN)/lab images -q lab) && echo "image $$tag" && LAB_IMAGE=$$tag $(LAB) up -d
 	@echo "waiting until proxy, service and failover are healthy..."
 	@for i in $$(seq 1 90); do \
 		st=$$(docker inspect -f '{{.State.Health.Status}}' $$($(LAB) ps -q) 2>/dev/null | sort | uniq -c | tr -s ' \n' ' '); \
@@ -67,7 +66,7 @@ lab-docker: # build the binaries and images (cached), start, wait until healthy
 	@echo "The lab is up (compose project failover-lab):"
 	@echo "  open   http://127.0.0.1:8080/      the proxy: answers from 'service'"
 	@echo "  open   http://127.0.0.1:9901/      the proxy's admin page"
-	@echo "  watch  go run ./labs/cmd/lab watch http://127.0.0.1:8080/"
+	@echo "  watch  $(BIN)/lab watch http://127.0.0.1:8080/"
 	@echo "  break  make lab-500 | make lab-502 | make lab-kill | make lab-pause"
 	@echo "  fix    make lab-fix                traffic returns to 'service' within the health interval"
 	@echo "  stop   make lab-down               removes every container and network it made"
@@ -96,9 +95,9 @@ LABA_CONTROL := http://127.0.0.1:8091
 
 .PHONY: lab-apache lab-apache-down lab-apache-500 lab-apache-fix
 
-lab-apache: ## the seed's three Apaches: its proxy config, a PHP service, an error.html standby (Docker)
+lab-apache: build ## the seed's three Apaches: its proxy config, a PHP service, an error.html standby (Docker)
 	@$(DOCKER_UP) || { echo "lab-apache needs Docker"; exit 1; }
-	$(GO) run ./fixtures/cmd/images products
+	$(BIN)/lab images products
 	$(LABA) up -d
 	@echo "waiting until proxy, service and failover are healthy..."
 	@for i in $$(seq 1 90); do \
@@ -111,7 +110,7 @@ lab-apache: ## the seed's three Apaches: its proxy config, a PHP service, an err
 	@echo "The seed's Apache demo is up (compose project failover-lab-apache):"
 	@echo "  open   http://127.0.0.1:8090/                   Apache in front of the PHP page"
 	@echo "  open   http://127.0.0.1:8090/balancer-manager   the members and their state"
-	@echo "  watch  go run ./labs/cmd/lab watch http://127.0.0.1:8090/"
+	@echo "  watch  $(BIN)/lab watch http://127.0.0.1:8090/"
 	@echo "  break  make lab-apache-500    the PHP page answers 500: one client sees it, then error.html"
 	@echo "  fix    make lab-apache-fix    the service is back within one check (5 s)"
 	@echo "  stop   make lab-apache-down"

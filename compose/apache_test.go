@@ -10,6 +10,7 @@ import (
 
 	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/fixtures/images"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 )
 
 // apacheProject is not make lab-apache's own "failover-lab-apache", so the
@@ -39,7 +40,7 @@ func TestApacheDemoTellsTheSeedStory(t *testing.T) {
 			l.Close()
 		}
 	}
-	if _, err := images.Build(ctx, images.ProductsName); err != nil {
+	if _, err := docker.New().BuildImages(ctx, docker.ImageProducts); err != nil {
 		t.Fatal(err)
 	}
 	run := func(args ...string) (string, error) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	composedriver "github.com/failover-lab/failover-lab/labs/drivers/compose"
 	"net"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/failover-lab/failover-lab/fixtures/images"
 	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/report"
 	"github.com/failover-lab/failover-lab/labs/runner"
@@ -55,13 +57,13 @@ func TestDemoFailsOverAndRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"app", "errorpage", "proxy"} {
-		if _, err := images.Build(ctx, name); err != nil {
-			t.Fatal(err)
-		}
+	built, err := docker.New().BuildImages(ctx, docker.ImageLab)
+	if err != nil {
+		t.Fatal(err)
 	}
 	run := func(args ...string) (string, error) {
 		cmd := exec.Command(compose[0], append(append(compose[1:], "-p", project, "-f", "lab.yml"), args...)...)
+		cmd.Env = append(os.Environ(), "LAB_IMAGE="+built[0].Tag)
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}

@@ -116,17 +116,14 @@ const prebuildTimeout = 30 * time.Minute
 // deadline starts (builds are memoized per process and locked per image,
 // so parallel scenarios wait for one build).
 func prebuild(driver labs.Driver, s *scenario.Scenario) error {
-	if driver.Name() != docker.Name {
+	d, ok := driver.(*docker.Driver)
+	if !ok {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), prebuildTimeout)
 	defer cancel()
-	for _, name := range docker.ImageNames(s.Topology()) {
-		if _, err := labs.BuildImage(ctx, name); err != nil {
-			return fmt.Errorf("image %s: %w", name, err)
-		}
-	}
-	return nil
+	_, err := d.BuildImages(ctx, docker.ImageNames(s.Topology())...)
+	return err
 }
 
 // parse reads a scenario, naming it scenarios/FILE in messages as a user

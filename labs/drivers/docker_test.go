@@ -6,7 +6,6 @@ import (
 	"github.com/failover-lab/failover-lab/labs/cleanup"
 	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
-	"github.com/failover-lab/failover-lab/labs/products"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,10 +20,8 @@ import (
 func TestDockerDriver(t *testing.T) {
 	drivertest.RequireDocker(t)
 	// Build (or find cached) every image first: a run must add no image.
-	for _, name := range []string{products.ImageProxy, docker.ImageToxiproxy, docker.ImageApp, docker.ImageErrorPage} {
-		if _, err := labs.BuildImage(context.Background(), name); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := docker.New().BuildImages(context.Background(), docker.ImageLab); err != nil {
+		t.Fatal(err)
 	}
 	before := imageIDs(t)
 	drivertest.Exercise(t, docker.New(), func(t *testing.T, r labs.Run) []string {

@@ -32,6 +32,10 @@ type Options struct {
 	// NoSignalHandler leaves SIGINT/SIGTERM to the caller, who closes its
 	// runs itself; by default live runs are closed on them.
 	NoSignalHandler bool
+	// Carrier is the lab binary the docker and process drivers run the
+	// lab's programs from (their Carrier field): the `lab` CLI's own
+	// os.Executable(); empty builds one from source (labs/carrier).
+	Carrier string
 }
 
 // FromEnv picks the driver LAB_DRIVER names: docker, process, auto (the
@@ -51,8 +55,8 @@ func For(ctx context.Context, name string, o Options) (labs.Driver, error) {
 		return &compose.Driver{Project: project}, nil
 	}
 	dockerDriver := docker.New()
-	dockerDriver.NoSignalHandler = o.NoSignalHandler
-	processDriver := &process.Driver{NoSignalHandler: o.NoSignalHandler}
+	dockerDriver.NoSignalHandler, dockerDriver.Carrier = o.NoSignalHandler, o.Carrier
+	processDriver := &process.Driver{NoSignalHandler: o.NoSignalHandler, Carrier: o.Carrier}
 	switch name {
 	case docker.Name:
 		return dockerDriver, nil

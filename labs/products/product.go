@@ -16,10 +16,10 @@ var ErrNotInstalled = errors.New("not installed")
 // an admin path that answers 2xx once the proxy serves.
 type Product struct {
 	// Image is the fixtures/images name of the image that holds it: the
-	// builtin proxy's own, or the products image (Debian's packages) for
-	// apache, nginx and haproxy.
+	// lab's own (the builtin proxy is a program of the lab binary), or the
+	// products image (Debian's packages) for apache, nginx and haproxy.
 	Image  string
-	Binary string // fixtures/images binary name, or the system binary
+	Binary string // the lab's program (labs/multicall), or the system binary
 	// pkg is the Debian package of a system binary; "" = built from source
 	// by fixtures/images.
 	Pkg string
@@ -72,15 +72,16 @@ func Has(k vocab.ProxyKind) bool {
 type TLSFiles struct{ CA, Cert, Key string }
 
 // Command is the proxy's command line in its container, reading the
-// config at file (the user's own when own is set): the builtin image's
-// entrypoint is the proxy, the products image has none.
+// config at file (the user's own when own is set): the lab image's
+// entrypoint is the lab (`/lab serve failover-proxy ...`), the products
+// image has none.
 func (k Product) Command(file string, own bool) []string {
 	args := k.Args(file)
 	if own {
 		args = append(args, k.Foreground...)
 	}
 	if k.Pkg == "" {
-		return args
+		return append([]string{"serve", k.Binary}, args...)
 	}
 	return append([]string{k.Binary}, args...)
 }

@@ -191,8 +191,8 @@ func TestPackagedKindsRunFromTheProductsImage(t *testing.T) {
 	if got := strings.Join(own[len(own)-2:], " "); got != "-g daemon off;" {
 		t.Errorf("nginx with its own config: got %q, want it to end with -g \"daemon off;\"", own)
 	}
-	if got := For(vocab.ProxyBuiltin).Command("/proxy.yaml", false); got[0] != "-config" {
-		t.Errorf("builtin: got %q, want the entrypoint's flags alone", got)
+	if got := strings.Join(For(vocab.ProxyBuiltin).Command("/proxy.yaml", false), " "); got != "serve failover-proxy -config /proxy.yaml" {
+		t.Errorf("builtin: got %q, want the lab image's serve failover-proxy and its flags", got)
 	}
 }
 

@@ -2,7 +2,6 @@ package products
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"net/url"
@@ -138,15 +137,6 @@ func SystemBinary(name, pkg string) (string, error) {
 		return p, nil
 	}
 	return "", fmt.Errorf("%w: apt-get install %s", ErrNotInstalled, pkg)
-}
-
-// Path is the path of the kind's binary: the system one for a
-// packaged product, else build's (fixtures/images).
-func (k Product) Path(ctx context.Context, build func(context.Context, string) (string, error)) (string, error) {
-	if k.Pkg != "" {
-		return SystemBinary(k.Binary, k.Pkg)
-	}
-	return build(ctx, k.Binary)
 }
 
 // failuresToEject is how many consecutive live failures take a member out

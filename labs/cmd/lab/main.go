@@ -84,7 +84,10 @@ func dispatch(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	err := v.run(ctx, args[1:])
 	var invalid invalidError
+	var code exitCode
 	switch {
+	case errors.As(err, &code):
+		return int(code)
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.Is(err, errUsage):

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs"
@@ -211,5 +212,20 @@ func parseScenarios(files []string, kind vocab.ProxyKind) ([]*scenario.Scenario,
 // Ctrl-C cancels ctx (main): the runs close themselves and the reports
 // are still written, which the drivers' own signal handler would prevent.
 func cliDriver(ctx context.Context, name string) (labs.Driver, error) {
-	return drivers.For(ctx, cmp.Or(name, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true})
+	return drivers.For(ctx, cmp.Or(name, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true, Carrier: self()})
+}
+
+// self is this binary, the carrier of every program a run starts
+// (labs/multicall). It is "" in this package's test binary, which carries
+// no `serve`, and when the OS cannot say: the drivers then build a lab
+// from source, as for any go test.
+func self() string {
+	if testing.Testing() {
+		return ""
+	}
+	path, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	return path
 }

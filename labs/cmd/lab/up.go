@@ -21,7 +21,7 @@ func init() {
 }
 
 // newUpDriver is the driver lab up starts the demo with; tests swap it.
-var newUpDriver = func() labs.Driver { return process.New() }
+var newUpDriver = func() labs.Driver { return &process.Driver{Carrier: self()} }
 
 // upOpts are the fixed addresses the demo should answer on.
 type upOpts struct {

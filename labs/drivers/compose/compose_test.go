@@ -189,22 +189,22 @@ func fakeCompose(t *testing.T, ctx context.Context, project string, top vocab.To
 		t.Fatal(err)
 	}
 	type svc struct {
-		name, image string
-		cmd         []string
-		health      string
-		ports       []string
+		name  string
+		cmd   []string
+		ports []string
 	}
 	svcs := []svc{
-		{"service", docker.ImageApp, []string{"-name", "service"}, "/app", []string{docker.PortControl}},
-		{"failover", docker.ImageErrorPage, []string{"-name", "failover", "-status", "200"}, "/errorpage", nil},
-		{"proxy", products.ImageProxy, []string{"-config", "/etc/failover-proxy/config.yaml"}, "/failover-proxy", []string{docker.PortTraffic, docker.PortAdmin}},
+		{"service", []string{"serve", "app", "-name", "service"}, []string{docker.PortControl}},
+		{"failover", []string{"serve", "errorpage", "-name", "failover", "-status", "200"}, nil},
+		{"proxy", []string{"serve", "failover-proxy", "-config", "/etc/failover-proxy/config.yaml"}, []string{docker.PortTraffic, docker.PortAdmin}},
 	}
+	built, err := docker.New().BuildImages(ctx, docker.ImageLab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := built[0].Tag
 	var ids []string
 	for _, s := range svcs {
-		tag, err := labs.BuildImage(ctx, s.image)
-		if err != nil {
-			t.Fatal(err)
-		}
 		exposed, bindings := nat.PortSet{}, nat.PortMap{}
 		for _, p := range s.ports {
 			exposed[nat.Port(p)] = struct{}{}
@@ -216,7 +216,7 @@ func fakeCompose(t *testing.T, ctx context.Context, project string, top vocab.To
 		}
 		c, err := cli.ContainerCreate(ctx,
 			&container.Config{Image: tag, Cmd: s.cmd, Labels: labels(s.name), ExposedPorts: exposed,
-				Healthcheck: &container.HealthConfig{Test: []string{"CMD", s.health, "healthcheck", healthURL}, Interval: 200 * time.Millisecond, Retries: 50}},
+				Healthcheck: &container.HealthConfig{Test: []string{"CMD", "/lab", "serve", "healthcheck", healthURL}, Interval: 200 * time.Millisecond, Retries: 50}},
 			&container.HostConfig{PortBindings: bindings},
 			&network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{netName: {Aliases: []string{s.name}}}},
 			nil, project+"-"+s.name+"-1")

@@ -28,12 +28,12 @@ import (
 // Name is the driver's name and the value of LAB_DRIVER that selects it.
 const Name = "docker"
 
-// Image names the Docker driver asks Images for (fixtures/images).
+// Image names the Docker driver asks Images for (fixtures/images): the
+// lab's one image, whose containers run `/lab serve NAME ...` (the proxy,
+// Toxiproxy, the fixtures), and Debian's products.
 const (
-	ImageProxy     = "proxy"
-	ImageApp       = "app"
-	ImageErrorPage = "errorpage"
-	ImageToxiproxy = "toxiproxy"
+	ImageLab      = images.ImageLab
+	ImageProducts = products.ImageProducts
 )
 
 // Ports inside the containers (docs/contracts.md).
@@ -49,9 +49,14 @@ const (
 // run: the proxy, a Toxiproxy, and one container per node (its name is its
 // network alias). Ports are published on 127.0.0.1 only.
 type Driver struct {
+	// Carrier is the lab binary copied into the lab image (labs/multicall:
+	// `/lab serve NAME ...`): the `lab` CLI sets its own os.Executable().
+	// Empty (go test, the Go API), or not built for the engine's OS and
+	// architecture: built from the current module with the Go toolchain
+	// for the engine (labs/carrier).
+	Carrier string
 	// Images builds (or finds cached) an image and returns its tag
-	// (ImageProxy, ImageApp, ImageErrorPage, ImageToxiproxy).
-	// Default: fixtures/images.Build.
+	// (ImageLab, ImageProducts). Default: BuildImage's.
 	Images func(ctx context.Context, name string) (string, error)
 	// Logger receives sweeps of dead runs' leftovers. Default: discard.
 	Logger *slog.Logger
@@ -131,7 +136,7 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 	var images map[string]string
 	return labs.Start(ctx, t, r, !d.NoSignalHandler,
 		func(ctx context.Context) error { return cleanup.Sweep(ctx, cli.Client, cmp.Or(d.Logger, discard)) },
-		func(ctx context.Context) (err error) { images, err = d.images(ctx, t); return err },
+		func(ctx context.Context) (err error) { images, err = d.images(ctx, cli.Client, t); return err },
 		func(context.Context) (err error) { r.token, err = randomToken(); return err },
 		func(ctx context.Context) error {
 			resp, err := cli.NetworkCreate(ctx, r.netName, network.CreateOptions{Driver: "bridge", Labels: r.labels()})
@@ -146,15 +151,18 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 	)
 }
 
-// images builds every image the topology needs, in parallel: the proxy's,
-// Toxiproxy's, the fixtures' (a fixture's name is its image's, but php's,
-// which is in the products image) and the products image when an image
-// node names it. Other images of image nodes are the user's: Docker finds
-// them (or pulls them, where a registry is reachable).
-func (d *Driver) images(ctx context.Context, t vocab.Topology) (map[string]string, error) {
+// images builds every image the topology needs, in parallel: the lab's
+// (the proxy, Toxiproxy and the fixtures) and the products image when the
+// proxy kind, the php fixture or an image node needs it. Other images of
+// image nodes are the user's: Docker finds them (or pulls them, where a
+// registry is reachable).
+func (d *Driver) images(ctx context.Context, cli *client.Client, t vocab.Topology) (map[string]string, error) {
 	build := d.Images
 	if build == nil {
-		build = labs.BuildImage
+		build = func(ctx context.Context, name string) (string, error) {
+			r, err := d.buildImage(ctx, cli, name)
+			return r.Tag, err
+		}
 	}
 	names := ImageNames(t)
 	var (
@@ -178,30 +186,32 @@ func (d *Driver) images(ctx context.Context, t vocab.Topology) (map[string]strin
 	return tags, errors.Join(errs...)
 }
 
-// ImageNames are the fixtures/images names of the images a run of t
-// builds: a caller may build them ahead (labs.BuildImage) outside a run's
-// deadline, as a cold products image takes minutes.
+// ImageNames are the names (ImageLab, ImageProducts) of the images a run
+// of t builds: a caller may build them ahead (BuildImages) outside a
+// run's deadline, as a cold products image takes minutes.
 func ImageNames(t vocab.Topology) []string {
-	names := []string{products.For(t.Proxy.Kind).Image, ImageToxiproxy}
+	names := []string{ImageLab}
+	if products.For(t.Proxy.Kind).Image == ImageProducts {
+		names = append(names, ImageProducts)
+	}
 	for _, n := range t.Nodes {
-		if name := buildName(n); name != "" && !slices.Contains(names, name) {
-			names = append(names, name)
+		if buildName(n) == ImageProducts && !slices.Contains(names, ImageProducts) {
+			names = append(names, ImageProducts)
 		}
 	}
 	return names
 }
 
-// buildName is the fixtures/images name of the image node n runs, ""
-// for a user's image the lab does not build. An image node naming one of
-// the lab's images (failover-lab/app:local) has it built like a fixture.
+// buildName is the name of the lab's image node n runs, "" for a user's
+// image the lab does not build.
 func buildName(n vocab.Node) string {
 	switch {
 	case n.Fixture == vocab.FixturePHP || n.Image == images.ProductsTag:
-		return products.ImageProducts
+		return ImageProducts
 	case n.Image != "":
-		return images.NameOfTag(n.Image) // "" unless one of the lab's
+		return ""
 	}
-	return string(n.Fixture)
+	return ImageLab
 }
 
 // nodeImage is the image tag node n runs.

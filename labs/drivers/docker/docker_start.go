@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/multicall"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
@@ -37,7 +38,7 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 		return err
 	}
 	reqs := map[string]testcontainers.GenericContainerRequest{}
-	toxi := r.request(nameToxiproxy, images[ImageToxiproxy], []string{"-host", "0.0.0.0", "-port", "8474", "-config", "/toxiproxy.json"}, portToxiAPI)
+	toxi := r.request(nameToxiproxy, images[ImageLab], serve(multicall.Toxiproxy, "-host", "0.0.0.0", "-port", "8474", "-config", "/toxiproxy.json"), portToxiAPI)
 	toxi.Files = []testcontainers.ContainerFile{file(toxiCfg, "/toxiproxy.json")}
 	reqs[nameToxiproxy] = toxi
 	proxy := r.request(NameProxy, images[kind.Image], kind.Command(proxyFile(kind), t.Proxy.Config != ""), PortTraffic, PortAdmin)
@@ -110,11 +111,17 @@ func (r *dockerRun) nodeRequest(n vocab.Node, image string) testcontainers.Gener
 		req.Env = map[string]string{"NODE_NAME": n.Name}
 		return req
 	}
-	args := []string{"-name", n.Name, "-listen", ":8080"}
+	args := serve(multicall.Name(n.Fixture), "-name", n.Name, "-listen", ":8080") // fixture names are program names
 	if n.Fixture == vocab.FixtureApp {
 		args = append(args, "-control", ":8081")
 	}
 	return r.request(n.Name, image, append(args, n.Args...), ports...)
+}
+
+// serve is the command of a container of the lab image (entrypoint /lab)
+// that runs program name with args.
+func serve(name multicall.Name, args ...string) []string {
+	return append([]string{"serve", string(name)}, args...)
 }
 
 func file(content []byte, path string) testcontainers.ContainerFile {

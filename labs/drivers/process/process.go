@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/carrier"
 	"github.com/failover-lab/failover-lab/labs/cleanup"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/toxi"
@@ -13,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -22,22 +24,17 @@ import (
 // Name is the driver's name and the value of LAB_DRIVER that selects it.
 const Name = "process"
 
-// Binary names the process driver asks BuildBinary for.
-const (
-	BinaryProxy     = "failover-proxy"
-	BinaryApp       = "app"
-	BinaryErrorPage = "errorpage"
-)
-
 // Driver runs a topology as local processes on free 127.0.0.1
 // ports, with an in-process Toxiproxy between the proxy and each node. It
 // needs no Docker. Children run in their own process group and get SIGKILL
 // when the run's spawning thread dies, so they die with the test binary
 // even when it is killed with SIGKILL.
 type Driver struct {
-	// BuildBinary returns the path of a built binary (BinaryProxy,
-	// BinaryApp, BinaryErrorPage). Default: fixtures/images.BuildBinary.
-	BuildBinary func(ctx context.Context, name string) (string, error)
+	// Carrier is the lab binary whose programs (`lab serve NAME`,
+	// labs/multicall) the children run: the `lab` CLI sets its own
+	// os.Executable(). Empty (go test, the Go API): built from the current
+	// module's source with the Go toolchain (labs/carrier).
+	Carrier string
 	// NoSignalHandler leaves SIGINT/SIGTERM to the caller, who closes its
 	// runs itself (the lab CLI); by default live runs are closed on those
 	// signals, which are then raised again.
@@ -92,7 +89,7 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 	if err := products.CheckProcess(t); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
-	bins, err := d.binaries(ctx, t)
+	bins, err := d.commands(ctx, t)
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
@@ -134,33 +131,38 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 	)
 }
 
-// binaries builds (or finds cached) every binary the topology needs.
-func (d *Driver) binaries(ctx context.Context, t vocab.Topology) (map[string]string, error) {
-	build := d.BuildBinary
-	if build == nil {
-		build = labs.BuildBinary
-	}
-	kind := products.For(t.Proxy.Kind)
-	proxy, err := kind.Path(ctx, build)
-	if err != nil {
-		return nil, fmt.Errorf("build %s: %w", kind.Binary, err)
-	}
-	names := map[string]bool{}
-	for _, n := range t.Nodes {
-		names[string(n.Fixture)] = true // fixture names are binary names
-	}
-	bins := map[string]string{kind.Binary: proxy}
-	for name := range names {
-		path, err := build(ctx, name)
-		if err != nil {
-			return nil, fmt.Errorf("build %s: %w", name, err)
-		}
-		bins[name] = path
-	}
-	return bins, nil
+// command is how a child runs: a program of the carrier, or a system
+// binary (a packaged proxy kind).
+type command struct {
+	path string
+	args []string // before the program's own
 }
 
-func (r *processRun) startNodes(t vocab.Topology, bins map[string]string) error {
+// commands finds the carrier (building it when it must) and the proxy
+// kind's binary: fixtures and failover-proxy are programs of the carrier.
+func (d *Driver) commands(ctx context.Context, t vocab.Topology) (map[string]command, error) {
+	lab, err := carrier.Find(ctx, d.Carrier, carrier.Host())
+	if err != nil {
+		return nil, err
+	}
+	kind := products.For(t.Proxy.Kind)
+	cmds := map[string]command{}
+	if kind.Pkg != "" {
+		path, err := products.SystemBinary(kind.Binary, kind.Pkg)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", kind.Binary, err)
+		}
+		cmds[kind.Binary] = command{path: path}
+	} else {
+		cmds[kind.Binary] = command{lab, []string{"serve", kind.Binary}}
+	}
+	for _, n := range t.Nodes {
+		cmds[string(n.Fixture)] = command{lab, []string{"serve", string(n.Fixture)}} // fixture names are program names
+	}
+	return cmds, nil
+}
+
+func (r *processRun) startNodes(t vocab.Topology, bins map[string]command) error {
 	for _, n := range t.Nodes {
 		port, err := freePort()
 		if err != nil {
@@ -182,7 +184,8 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]string) error 
 			}
 			args = append(args, "-tls-cert", cert, "-tls-key", key)
 		}
-		p := newProc(n.Name, bins[string(n.Fixture)], append(args, n.Args...)...)
+		c := bins[string(n.Fixture)]
+		p := newProc(n.Name, c.path, slices.Concat(c.args, args, n.Args)...)
 		r.nodes[n.Name], r.ports[n.Name] = p, port
 		if err := p.start(r.sp); err != nil {
 			return err
@@ -194,7 +197,7 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]string) error 
 	return nil
 }
 
-func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error {
+func (r *processRun) startProxy(t vocab.Topology, bins map[string]command) error {
 	kind := products.For(t.Proxy.Kind)
 	if r.asUsersRun {
 		kind = products.AsUsersRun(t.Proxy.Kind)
@@ -234,7 +237,8 @@ func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error 
 		return fmt.Errorf("write proxy config: %w", err)
 	}
 	r.proxyURL, r.adminURL = scheme(t.Proxy.HTTPS)+hostPort(listen), "http://"+hostPort(admin)
-	r.proxy = newProc("proxy", bins[kind.Binary], kind.Args(file)...)
+	c := bins[kind.Binary]
+	r.proxy = newProc("proxy", c.path, slices.Concat(c.args, kind.Args(file))...)
 	if r.proxy.cred, err = kind.Credential(r.dir); err != nil {
 		return err
 	}

@@ -1,5 +1,6 @@
 // Command failover-proxy is a reverse proxy that fails over to standby
-// members without letting the failing request reach the client.
+// members without letting the failing request reach the client. Its
+// command line is package proxy/cli (the lab carries it too).
 //
 //	failover-proxy -config proxy.yaml           run from a file
 //	failover-proxy -check proxy.yaml            validate, exit 1 on error
@@ -9,72 +10,9 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"flag"
-	"fmt"
-	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
-	"github.com/failover-lab/failover-lab/proxy/buildinfo"
-	"github.com/failover-lab/failover-lab/proxy/config"
+	"github.com/failover-lab/failover-lab/proxy/cli"
 )
 
-func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
-
-func newFlagSet(o *options) *flag.FlagSet {
-	fs := flag.NewFlagSet("failover-proxy", flag.ContinueOnError)
-	o.register(fs)
-	return fs
-}
-
-func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "healthcheck" {
-		return healthcheck(args[1:], stderr)
-	}
-	if len(args) > 0 && args[0] == "version" {
-		buildinfo.Read().Print(stdout, "failover-proxy")
-		return 0
-	}
-	var o options
-	fs := newFlagSet(&o)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "failover-proxy: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if o.check != "" {
-		if _, err := config.Load(o.check); err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		fmt.Fprintf(stdout, "%s: ok\n", o.check)
-		return 0
-	}
-	cfg, err := o.load(fs)
-	if err != nil {
-		fmt.Fprintf(stderr, "failover-proxy: %v\n", err)
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	var reload func() (*config.Config, error)
-	if o.configFile != "" {
-		reload = func() (*config.Config, error) { return o.load(fs) }
-	}
-	if err := serve(ctx, cfg, reload, stderr, nil); err != nil {
-		fmt.Fprintf(stderr, "failover-proxy: %v\n", err)
-		return 1
-	}
-	return 0
-}
+func main() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) }

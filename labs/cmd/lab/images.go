@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/failover-lab/failover-lab/fixtures/images"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
+)
+
+func init() {
+	verbs["images"] = verb{run: runImages, usage: "images [-from-source] [-q] [-v] [lab|products]...  build the Docker images runs use, before any run (default: both): failover-lab/lab:<digest> from this binary, failover-lab/products:local (needs mmdebstrap)"}
+}
+
+func runImages(ctx context.Context, args []string) error {
+	fs := newFlags("images", os.Stderr)
+	fromSource := fs.Bool("from-source", false, "put a lab built from the current module's source in the image (as go test does) instead of this binary")
+	quiet := fs.Bool("q", false, "print only the tags")
+	verbose := fs.Bool("v", false, "show the daemon's load messages")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	for _, name := range fs.Args() {
+		if name != docker.ImageLab && name != docker.ImageProducts {
+			return fmt.Errorf("%w: image %q: want %s or %s", errUsage, name, docker.ImageLab, docker.ImageProducts)
+		}
+	}
+	d := docker.New()
+	if !*fromSource {
+		self, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("find this binary: %w", err)
+		}
+		d.Carrier = self
+	}
+	if *verbose {
+		images.Log = os.Stderr
+	}
+	start := time.Now()
+	rs, err := d.BuildImages(ctx, fs.Args()...)
+	printImages(os.Stdout, rs, *quiet, time.Since(start))
+	return err
+}
+
+func printImages(w io.Writer, rs []images.Result, quiet bool, took time.Duration) {
+	for _, r := range rs {
+		switch {
+		case quiet:
+			fmt.Fprintln(w, r.Tag)
+		case r.Cached:
+			fmt.Fprintf(w, "%-36s cached   %.19s\n", r.Tag, r.ID)
+		default:
+			fmt.Fprintf(w, "%-36s loaded   %.19s\n", r.Tag, r.ID)
+		}
+	}
+	if !quiet && len(rs) > 0 {
+		fmt.Fprintf(w, "(%s)\n", took.Round(time.Millisecond))
+	}
+}
