@@ -17,6 +17,8 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"runtime"
 )
 
@@ -37,31 +39,35 @@ var ErrNotELF = errors.New("not an ELF binary")
 
 // PlatformOf reads the platform an ELF binary runs on from its header.
 func PlatformOf(path string) (Platform, error) {
-	f, err := elf.Open(path)
+	raw, err := os.Open(path)
 	if err != nil {
-		var fe *elf.FormatError
-		if errors.As(err, &fe) {
-			return Platform{}, fmt.Errorf("%s: %w", path, ErrNotELF)
-		}
 		return Platform{}, err
 	}
-	defer f.Close()
-	os := "linux"
+	defer raw.Close()
+	magic := make([]byte, len(elf.ELFMAG))
+	if _, err := io.ReadFull(raw, magic); err != nil || string(magic) != elf.ELFMAG {
+		return Platform{}, fmt.Errorf("%s: %w", path, ErrNotELF)
+	}
+	f, err := elf.NewFile(raw)
+	if err != nil {
+		return Platform{}, fmt.Errorf("%s: %w", path, err)
+	}
+	goos := "linux"
 	switch f.OSABI {
 	case elf.ELFOSABI_NONE, elf.ELFOSABI_LINUX:
 	case elf.ELFOSABI_FREEBSD:
-		os = "freebsd"
+		goos = "freebsd"
 	default:
-		os = f.OSABI.String()
+		goos = f.OSABI.String()
 	}
 	arch, ok := elfArch[f.Machine]
 	if !ok {
-		return Platform{os, f.Machine.String()}, nil
+		return Platform{goos, f.Machine.String()}, nil
 	}
 	if f.Machine == elf.EM_PPC64 && f.ByteOrder.String() == "LittleEndian" {
 		arch = "ppc64le"
 	}
-	return Platform{os, arch}, nil
+	return Platform{goos, arch}, nil
 }
 
 // elfArch maps ELF machines to GOARCH.

@@ -43,7 +43,8 @@ func TestExitCodes(t *testing.T) {
 		{"a kind that cannot run the file", []string{"run", "-kind", "nginx", "testdata/tiny-tls.yaml"}, 2, "",
 			"lab run: testdata/tiny-tls.yaml:3:16: proxy.https: only with proxy kind builtin (got nginx)"},
 		{"unknown driver", []string{"run", "-driver", "nope", "testdata/tiny.yaml"}, 2, "", `LAB_DRIVER: must be one of`},
-		{"-report with two files", []string{"run", "-report", report("two"), "testdata/tiny.yaml", "testdata/tiny-fails.yaml"}, 2, "", "-report is the directory of one scenario's report"},
+		{"-report with two files", []string{"run", "-quiet", "-report", report("two"), "testdata/tiny.yaml", "testdata/tiny-fails.yaml"}, 1,
+			"index: " + filepath.Join(report("two"), "index.html"), "lab run: tiny-fails: 1 of 2 expectations failed\n"},
 		{"check", []string{"check", "testdata/tiny.yaml", "testdata/tiny-fails.yaml"}, 0,
 			"testdata/tiny.yaml: ok\ntestdata/tiny-fails.yaml: ok\n", ""},
 		{"check an invalid file", []string{"check", "testdata/invalid.yaml", "testdata/tiny.yaml"}, 2,
@@ -68,6 +69,11 @@ func TestExitCodes(t *testing.T) {
 		{"up -h", []string{"up", "-h"}, 0, "", "  -proxy string"},
 		{"conform -h", []string{"conform", "-h"}, 0, "", "  -parallel int"},
 		{"version -h", []string{"version", "-h"}, 0, "", "usage: lab version"},
+		{"version", []string{"version"}, 0, "carries toxiproxy       v2.12.0", ""},
+		{"serve an unknown program", []string{"serve", "nginx"}, 2, "", "lab serve: unknown program \"nginx\"\nprograms:\n  app "},
+		{"serve a program's own exit code", []string{"serve", "healthcheck"}, 2, "", "usage: healthcheck URL"},
+		{"serve a failing health check", []string{"serve", "healthcheck", "http://127.0.0.1:1/health"}, 1, "", "connection refused"},
+		{"schema", []string{"schema"}, 0, `"title": "failover-lab outage scenario"`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,7 +102,9 @@ func TestExitCodes(t *testing.T) {
 	if got, want := strings.Count(string(junit), "<testcase "), 2; got != want {
 		t.Errorf("junit.xml: got %d test cases, want %d:\n%s", got, want, junit)
 	}
-	if _, err := os.Stat(filepath.Join(reports, "two")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a usage error ran something: %v", err)
+	for _, f := range []string{"index.html", "tiny/index.html", "tiny-fails/junit.xml"} {
+		if _, err := os.Stat(filepath.Join(reports, "two", f)); err != nil {
+			t.Errorf("-report DIR with two files: %v", err)
+		}
 	}
 }

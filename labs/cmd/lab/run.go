@@ -24,7 +24,7 @@ import (
 )
 
 func init() {
-	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-kind KIND] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
+	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-kind KIND] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them (-report DIR: DIR/NAME/ and DIR/index.html, or DIR itself for one FILE)"}
 }
 
 func runRun(ctx context.Context, args []string) error {
@@ -37,7 +37,7 @@ func runRun(ctx context.Context, args []string) error {
 func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("run", stderr)
 	driverName := fs.String("driver", "", "docker, process, auto or compose:PROJECT (default: $LAB_DRIVER, else auto)")
-	dir := fs.String("report", "", "directory of the report of one FILE (default reports/NAME, listed in reports/index.html)")
+	dir := fs.String("report", "", "where reports go: for one FILE its report's directory, for several the directory of their reports and index.html (default reports/NAME, listed in reports/index.html, under the working directory)")
 	quiet := fs.Bool("quiet", false, "no per-second lines while the load runs")
 	kind := fs.String("kind", "", "run in front of this proxy kind instead of the file's: builtin, apache, nginx, haproxy (process driver)")
 	if err := fs.parse(args); err != nil {
@@ -46,8 +46,6 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch {
 	case fs.NArg() == 0:
 		return fmt.Errorf("%w: no scenario file", errUsage)
-	case *dir != "" && fs.NArg() > 1:
-		return fmt.Errorf("%w: -report is the directory of one scenario's report (got %d files)", errUsage, fs.NArg())
 	case *kind != "" && !slices.Contains(vocab.ProxyKinds, vocab.ProxyKind(*kind)):
 		return fmt.Errorf("%w: -kind: must be one of %v (got %q)", errUsage, vocab.ProxyKinds, *kind)
 	}
@@ -60,8 +58,11 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: %w", errUsage, err) // only a name it does not know
 	}
 	reports := &report.Reports{Root: "reports"}
+	if *dir != "" && len(ss) > 1 {
+		reports.Root = *dir
+	}
 	write := reports.Write
-	if *dir != "" {
+	if *dir != "" && len(ss) == 1 {
 		write = func(r report.Run) (string, error) { return report.WriteDir(*dir, r) }
 	}
 	var failed, cannotRun []error
