@@ -112,7 +112,7 @@ func removeByLabelFromTest(id string) error {
 		return err
 	}
 	defer cli.Close()
-	return cleanup.RemoveByLabel(ctx, cli, cleanup.LabelRun+"="+id)
+	return docker.RemoveByLabel(ctx, cli, cleanup.LabelRun+"="+id)
 }
 
 // BenchmarkDockerStart measures Start of the three-container seed

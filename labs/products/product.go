@@ -124,9 +124,10 @@ func CheckProcess(t vocab.Topology) error {
 	return nil
 }
 
-// Image and binary names of the builtin proxy (fixtures/images).
+// Image and program names of the builtin proxy: the lab image (one image
+// for every program the lab carries), `serve failover-proxy`.
 const (
-	ImageProxy  = "proxy"
+	ImageProxy  = "lab"
 	BinaryProxy = "failover-proxy"
 )
 

@@ -175,7 +175,7 @@ func fakeCompose(t *testing.T, ctx context.Context, project string, top vocab.To
 		return l
 	}
 	t.Cleanup(func() {
-		if err := cleanup.RemoveByLabel(context.Background(), cli, labelComposeProject+"="+project); err != nil {
+		if err := docker.RemoveByLabel(context.Background(), cli, labelComposeProject+"="+project); err != nil {
 			t.Errorf("remove the fake project: %v", err)
 		}
 	})

@@ -135,7 +135,7 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 	r.netName = "failover-lab-" + r.ID()
 	var images map[string]string
 	return labs.Start(ctx, t, r, !d.NoSignalHandler,
-		func(ctx context.Context) error { return cleanup.Sweep(ctx, cli.Client, cmp.Or(d.Logger, discard)) },
+		func(ctx context.Context) error { return Sweep(ctx, cli.Client, cmp.Or(d.Logger, discard)) },
 		func(ctx context.Context) (err error) { images, err = d.images(ctx, cli.Client, t); return err },
 		func(context.Context) (err error) { r.token, err = randomToken(); return err },
 		func(ctx context.Context) error {

@@ -21,7 +21,7 @@ func (r *dockerRun) Close(ctx context.Context) error {
 	return r.CloseOnce(ctx, 30*time.Second, func(ctx context.Context) error {
 		defer cleanup.Untrack(r)
 		defer r.cli.Close()
-		return cleanup.RemoveByLabel(ctx, r.cli.Client, cleanup.LabelRun+"="+r.ID())
+		return RemoveByLabel(ctx, r.cli.Client, cleanup.LabelRun+"="+r.ID())
 	})
 }
 

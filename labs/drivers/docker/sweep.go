@@ -1,4 +1,4 @@
-package cleanup
+package docker
 
 import (
 	"context"
@@ -12,7 +12,13 @@ import (
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/client"
 	"github.com/docker/docker/errdefs"
+
+	"github.com/failover-lab/failover-lab/labs/cleanup"
 )
+
+// The Docker half of the lab's cleanup (labs/cleanup holds the owner
+// labels and the process half): here, so that only the docker driver links
+// a Docker client.
 
 // RemoveByLabel force-removes the containers, then the networks, that
 // carry the label (key=value).
@@ -63,15 +69,15 @@ func removeContainers(ctx context.Context, cli client.APIClient, ids []string) e
 // killed with SIGKILL cannot clean up). Resources of live owners, on this
 // host or another, are never touched: test binaries run side by side.
 func Sweep(ctx context.Context, cli client.APIClient, log *slog.Logger) error {
-	f := filters.NewArgs(filters.Arg("label", LabelOwner))
+	f := filters.NewArgs(filters.Arg("label", cleanup.LabelOwner))
 	dead := map[string]bool{} // run ids of dead owners
 	cs, err := cli.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
 	if err != nil {
 		return fmt.Errorf("sweep: list containers: %w", err)
 	}
 	for _, c := range cs {
-		if ownerDead(c.Labels[LabelOwner]) {
-			dead[c.Labels[LabelRun]] = true
+		if ownerDead(c.Labels[cleanup.LabelOwner]) {
+			dead[c.Labels[cleanup.LabelRun]] = true
 		}
 	}
 	nets, err := cli.NetworkList(ctx, network.ListOptions{Filters: f})
@@ -79,14 +85,14 @@ func Sweep(ctx context.Context, cli client.APIClient, log *slog.Logger) error {
 		return fmt.Errorf("sweep: list networks: %w", err)
 	}
 	for _, n := range nets {
-		if ownerDead(n.Labels[LabelOwner]) {
-			dead[n.Labels[LabelRun]] = true
+		if ownerDead(n.Labels[cleanup.LabelOwner]) {
+			dead[n.Labels[cleanup.LabelRun]] = true
 		}
 	}
 	// Best effort: a run sweeping at the same time may be removing the same
 	// leftovers; what fails now is retried by the next Start.
 	for run := range dead {
-		if err := RemoveByLabel(ctx, cli, LabelRun+"="+run); err != nil {
+		if err := RemoveByLabel(ctx, cli, cleanup.LabelRun+"="+run); err != nil {
 			log.Warn("sweep", "run", run, "err", err)
 		} else {
 			log.Info("swept leftovers of a dead run", "run", run)
@@ -96,6 +102,6 @@ func Sweep(ctx context.Context, cli client.APIClient, log *slog.Logger) error {
 }
 
 func ownerDead(label string) bool {
-	o, err := ParseOwner(label)
+	o, err := cleanup.ParseOwner(label)
 	return err == nil && !o.Alive()
 }
