@@ -123,3 +123,21 @@ func TestProxyPackagesCheckLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestREADMEScenarioIsTheFile: the scenario on the README's first screen
+// is scenarios/primary-answers-500.yaml as committed, so the output shown
+// under it (its line numbers too) is that file's.
+func TestREADMEScenarioIsTheFile(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile(filepath.Join(root, "scenarios", "primary-answers-500.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindSubmatch(readme)
+	if m == nil || string(m[1]) != string(file) {
+		t.Errorf("README.md's first yaml block is not scenarios/primary-answers-500.yaml; paste the file:\n%s", file)
+	}
+}
