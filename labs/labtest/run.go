@@ -3,7 +3,9 @@ package labtest
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -27,10 +29,12 @@ import (
 // is also the Result's Err.
 //
 // It stops t at once (t.Fatal) when the file is invalid, the driver is
-// unknown or an image cannot be built; it skips t (t.Skip) under -short
-// when the file is not `short: true`, and when the driver or the proxy
-// kind cannot run the scenario at all (e.g. image nodes on the process
-// driver), saying why.
+// unknown or an image cannot be built; it skips t (t.Skip), saying why,
+// under -short when the file is not `short: true`, when the driver or the
+// proxy kind cannot run the scenario at all (e.g. image nodes on the
+// process driver), and when a program it needs is not installed (nginx
+// for proxy kind nginx on the process driver: the message names the
+// Debian package).
 func Run(t *testing.T, file string, opts ...Option) *Result {
 	t.Helper()
 	set := newSettings(opts)
@@ -53,7 +57,10 @@ func Run(t *testing.T, file string, opts ...Option) *Result {
 	if err := drivers.Supports(d, s.Topology()); err != nil {
 		t.Skipf("the %s driver cannot run it: %v", d.Name(), err)
 	}
-	if err := prebuild(d, s); err != nil {
+	switch err := prebuild(d, s); {
+	case errors.Is(err, products.ErrNotInstalled), errors.Is(err, exec.ErrNotFound):
+		t.Skipf("skipped: %v", err) // a proxy kind's Debian package; mmdebstrap, for the products image
+	case err != nil:
 		t.Fatal(err)
 	}
 	if set.limiter != nil {
