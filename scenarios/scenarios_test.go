@@ -18,8 +18,10 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -29,7 +31,9 @@ import (
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/drivers"
 	"github.com/failover-lab/failover-lab/labs/drivers/docker"
+	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"github.com/failover-lab/failover-lab/labs/expect"
+	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/report"
 	"github.com/failover-lab/failover-lab/labs/runner"
 	"github.com/failover-lab/failover-lab/labs/scenario"
@@ -96,8 +100,13 @@ func TestScenarios(t *testing.T) {
 			if err := drivers.Supports(driver, s.Topology()); err != nil {
 				t.Skipf("the %s driver cannot run it: %v", driver.Name(), err)
 			}
+			if err := installed(driver, s); err != nil {
+				t.Skipf("skipped: %v", err)
+			}
 			t.Parallel()
-			if err := prebuild(driver, s); err != nil {
+			if err := prebuild(driver, s); errors.Is(err, exec.ErrNotFound) {
+				t.Skipf("skipped: %v", err) // mmdebstrap, for the products image
+			} else if err != nil {
 				t.Fatal(err)
 			}
 			slots <- struct{}{}
@@ -127,6 +136,20 @@ func prebuild(driver labs.Driver, s *scenario.Scenario) error {
 		}
 	}
 	return nil
+}
+
+// installed says which Debian package a process-driver run of s lacks: a
+// proxy kind runs the host's apache2, nginx or haproxy (labs/products).
+func installed(driver labs.Driver, s *scenario.Scenario) error {
+	if driver.Name() != process.Name {
+		return nil
+	}
+	p := products.For(s.Topology().Proxy.Kind)
+	if p.Pkg == "" {
+		return nil
+	}
+	_, err := products.SystemBinary(p.Binary, p.Pkg)
+	return err
 }
 
 // parse reads a scenario, naming it scenarios/FILE in messages as a user

@@ -22,3 +22,9 @@ func (bandwidth) Check(p Params) *Problem {
 func (bandwidth) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
 	return addToxic(ctx, t, "bandwidth", downstream, map[string]any{"rate": p.Rate})
 }
+
+// Space: what `lab explore` draws.
+func (bandwidth) Space() Space {
+	return Space{Family: "network", Fixed: map[string]string{"toxic": "bandwidth"}, Needs: NeedsLink,
+		Params: []Param{{Key: "rate", Type: Int, Min: 1, Max: 1000}}}
+}

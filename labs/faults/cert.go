@@ -52,3 +52,11 @@ func (cert) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
 	}
 	return func(ctx context.Context) error { return t.Cert.Serve(ctx, "") }, nil
 }
+
+func init() { registerSpace(cert{}) }
+
+// Space: what `lab explore` draws.
+func (cert) Space() Space {
+	return Space{Family: "tls", Needs: NeedsHTTPS, Breaks: true,
+		Params: []Param{{Key: "cert", Type: Choice, Choices: CertKinds}}}
+}

@@ -26,3 +26,8 @@ func (disconnect) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
 	}
 	return c.Reconnect, nil
 }
+
+// Space: what `lab explore` draws.
+func (disconnect) Space() Space {
+	return Space{Family: "container", Fixed: map[string]string{"action": "disconnect"}, Breaks: true}
+}

@@ -24,3 +24,8 @@ func (down) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
 	}
 	return func(ctx context.Context) error { return l.SetEnabled(ctx, true) }, nil
 }
+
+// Space: what `lab explore` draws.
+func (down) Space() Space {
+	return Space{Family: "network", Fixed: map[string]string{"toxic": "down"}, Needs: NeedsLink, Breaks: true}
+}

@@ -55,6 +55,8 @@ type Kind interface {
 	// how to undo it. Undo returns once the undo has taken effect (a
 	// stopped node answers again).
 	Apply(ctx context.Context, t Target, p Params) (Undo, error)
+	// Space is what `lab explore` may draw for the kind (space.go).
+	Space() Space
 }
 
 // InForceOnReturn is implemented by kinds whose effect is certain only once
@@ -138,10 +140,25 @@ var (
 func registerContainer(k Kind) { containerKinds = register(containerKinds, k) }
 func registerNetwork(k Kind)   { networkKinds = register(networkKinds, k) }
 
+// Register adds a kind of family container or network (its Space says
+// which), as the kinds of this package do from their init: a new kind is
+// one file, and the vocabulary, the schema and `lab explore` pick it up.
+func Register(k Kind) {
+	switch f := k.Space().Family; f {
+	case "container":
+		registerContainer(k)
+	case "network":
+		registerNetwork(k)
+	default:
+		panic("faults: Register: family must be container or network (got " + f + ")")
+	}
+}
+
 func register(kinds []Kind, k Kind) []Kind {
 	if slices.ContainsFunc(kinds, func(o Kind) bool { return o.Name() == k.Name() }) {
 		panic("faults: kind registered twice: " + k.Name())
 	}
+	registerSpace(k)
 	kinds = append(kinds, k)
 	slices.SortFunc(kinds, func(a, b Kind) int { return strings.Compare(a.Name(), b.Name()) })
 	return kinds

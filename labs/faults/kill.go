@@ -33,3 +33,9 @@ func (kill) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
 	}
 	return c.StartAgain, nil
 }
+
+// Space: what `lab explore` draws.
+func (kill) Space() Space {
+	return Space{Family: "container", Fixed: map[string]string{"action": "kill"}, Breaks: true,
+		Params: []Param{{Key: "signal", Type: Choice, Choices: []string{"SIGKILL", "SIGTERM"}}}}
+}

@@ -22,3 +22,11 @@ func (latency) Check(p Params) *Problem {
 func (latency) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
 	return addToxic(ctx, t, "latency", downstream, map[string]any{"latency": ms(p.Latency), "jitter": ms(p.Jitter)})
 }
+
+// Space: what `lab explore` draws.
+func (latency) Space() Space {
+	return Space{Family: "network", Fixed: map[string]string{"toxic": "latency"}, Needs: NeedsLink, Params: []Param{
+		{Key: "latency", Type: Duration, Min: 10, Max: 3000, Step: 10},
+		{Key: "jitter", Type: Duration, Min: 0, Max: 500, Step: 10},
+	}}
+}

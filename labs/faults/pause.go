@@ -25,3 +25,8 @@ func (pause) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
 	}
 	return c.Unpause, nil
 }
+
+// Space: what `lab explore` draws.
+func (pause) Space() Space {
+	return Space{Family: "container", Fixed: map[string]string{"action": "pause"}, Breaks: true}
+}

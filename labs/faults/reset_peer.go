@@ -16,3 +16,9 @@ func (resetPeer) Check(Params) *Problem  { return nil }
 func (resetPeer) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
 	return addToxic(ctx, t, "reset_peer", downstream, map[string]any{"timeout": ms(p.Timeout)})
 }
+
+// Space: what `lab explore` draws.
+func (resetPeer) Space() Space {
+	return Space{Family: "network", Fixed: map[string]string{"toxic": "reset_peer"}, Needs: NeedsLink, Breaks: true,
+		Params: []Param{{Key: "timeout", Type: Duration, Min: 0, Max: 2000, Step: 100}}}
+}

@@ -23,3 +23,8 @@ func (restart) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
 	}
 	return nothingToUndo, nil
 }
+
+// Space: what `lab explore` draws.
+func (restart) Space() Space {
+	return Space{Family: "container", Fixed: map[string]string{"action": "restart"}, Breaks: true, Instant: true}
+}

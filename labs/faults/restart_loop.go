@@ -72,3 +72,9 @@ func (k restartLoop) loop(ctx context.Context, c Container, sig syscall.Signal, 
 		}
 	}
 }
+
+// Space: what `lab explore` draws.
+func (restartLoop) Space() Space {
+	return Space{Family: "container", Fixed: map[string]string{"action": "restart-loop"}, Breaks: true,
+		Params: []Param{{Key: "signal", Type: Choice, Choices: []string{"SIGKILL", "SIGTERM"}}}}
+}

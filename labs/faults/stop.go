@@ -24,3 +24,8 @@ func (stop) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
 	}
 	return c.StartAgain, nil
 }
+
+// Space: what `lab explore` draws.
+func (stop) Space() Space {
+	return Space{Family: "container", Fixed: map[string]string{"action": "stop"}, Breaks: true}
+}

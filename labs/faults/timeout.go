@@ -19,3 +19,9 @@ func (timeout) Check(Params) *Problem  { return nil }
 func (timeout) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
 	return addToxic(ctx, t, "timeout", upstream, map[string]any{"timeout": ms(p.Timeout)})
 }
+
+// Space: what `lab explore` draws.
+func (timeout) Space() Space {
+	return Space{Family: "network", Fixed: map[string]string{"toxic": "timeout"}, Needs: NeedsLink, Breaks: true,
+		Params: []Param{{Key: "timeout", Type: Duration, Min: 0, Max: 5000, Step: 100}}}
+}

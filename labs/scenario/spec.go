@@ -19,6 +19,7 @@ type Scenario struct {
 	Streams  []Stream        `yaml:"streams,omitempty" doc:"More loads run alongside load for the whole run (a trickle of abusive requests, ...); each row is tagged with its stream's name, load's with main."`
 	Timeline []Event         `yaml:"timeline" doc:"Events at times from the start of the load; the last one is {at: D, end: true}."`
 	Expect   []Expectation   `yaml:"expect" doc:"What must hold; each item checks one thing over a window of the run."`
+	Explore  *Explore        `yaml:"explore,omitempty" doc:"Narrows lab explore's search: fault kinds, nodes, events, run length, invariants. lab run ignores it."`
 
 	// File is the path the scenario was read from, as given to Parse.
 	File string `yaml:"-"`

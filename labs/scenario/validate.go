@@ -53,6 +53,7 @@ func (s *Scenario) validate(p *Errors) {
 	for i := range s.Expect {
 		v.expectation(i)
 	}
+	v.explore()
 }
 
 // topology applies the vocabulary's rules (names, fixtures, roles,

@@ -1,0 +1,137 @@
+package faults
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Space is what `lab explore` may draw for one kind: where its settings sit
+// in a scenario's fault, the settings a draw always writes, the ones it
+// picks, and what the fault does to the node while in force, so that the
+// invariants know which members could serve at each moment.
+//
+//	fault: {node: N, <Family>: {<Fixed...>, <Params drawn...>}}
+type Space struct {
+	// Family is the fault's key in a scenario: container, network, http, tls.
+	Family string
+	// Fixed are written by every draw: {"action": "kill"}.
+	Fixed map[string]string
+	// Params are drawn, each within its range.
+	Params []Param
+	// Breaks says the node cannot serve while the fault is in force (a
+	// kill, a 500, a link down); false for a slow link or a lying /health.
+	Breaks bool
+	// Instant kinds act once and have nothing to clear (restart): the node
+	// is briefly gone while it acts.
+	Instant bool
+	// Needs is what the node must offer: NeedsControl (the app's
+	// fault-control API), NeedsHTTPS, NeedsLink (a Toxiproxy link: no
+	// proxy config of the user's own), or "".
+	Needs string
+	// Never, when set, keeps explore from drawing the kind, and says why.
+	Never string
+}
+
+// What a kind needs of its node (Space.Needs).
+const (
+	NeedsControl = "control"
+	NeedsHTTPS   = "https"
+	NeedsLink    = "link"
+)
+
+// ParamType is how a drawn value is written.
+type ParamType int
+
+// Param types.
+const (
+	Duration ParamType = iota // N milliseconds, written "300ms"
+	Int                       // N, written as a number
+	Choice                    // one of Choices, written as a string
+)
+
+// Param is one drawn setting: a number in [Min, Max] on a grid of Step
+// (milliseconds for a Duration), or one of Choices. Simpler is smaller,
+// and for a choice, earlier.
+type Param struct {
+	Key     string
+	Type    ParamType
+	Min     int64
+	Max     int64
+	Step    int64 // grid of the number; 0 = 1
+	Choices []string
+}
+
+// Grid is the param's step, at least 1.
+func (p Param) Grid() int64 { return max(p.Step, 1) }
+
+// Value is a drawn Param: N for numbers, S for a choice.
+type Value struct {
+	Param
+	N int64
+	S string
+}
+
+// YAML writes the value as a scenario does: "300ms", "502", "SIGTERM".
+func (v Value) YAML() string {
+	switch v.Type {
+	case Duration:
+		return fmtMS(v.N)
+	case Int:
+		return fmt.Sprint(v.N)
+	}
+	return v.S
+}
+
+// String is "key: value".
+func (v Value) String() string { return v.Key + ": " + v.YAML() }
+
+func fmtMS(ms int64) string {
+	s := (time.Duration(ms) * time.Millisecond).String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	return s
+}
+
+// Spaced is a kind that declares its space; every registered kind does.
+type Spaced interface {
+	Name() string
+	Space() Space
+}
+
+// Registered is one kind explore knows: its id ("container.kill") and its
+// space.
+type Registered struct {
+	ID    string
+	Name  string
+	Space Space
+}
+
+var spaced []Registered
+
+// registerSpace is called by register for every kind, and by the kinds
+// that only explore draws (the http kinds, the tls swap).
+func registerSpace(k Spaced) {
+	s := k.Space()
+	id := s.Family + "." + k.Name()
+	if slices.ContainsFunc(spaced, func(r Registered) bool { return r.ID == id }) {
+		panic("faults: kind registered twice: " + id)
+	}
+	spaced = append(spaced, Registered{ID: id, Name: k.Name(), Space: s})
+	slices.SortFunc(spaced, func(a, b Registered) int { return strings.Compare(a.ID, b.ID) })
+}
+
+// Spaces lists every registered kind with its space, sorted by id
+// ("container.kill", "http.status", "network.latency", "tls.cert").
+func Spaces() []Registered { return slices.Clone(spaced) }
+
+// SpaceOf finds a kind by id.
+func SpaceOf(id string) (Registered, bool) {
+	i := slices.IndexFunc(spaced, func(r Registered) bool { return r.ID == id })
+	if i < 0 {
+		return Registered{}, false
+	}
+	return spaced[i], true
+}
