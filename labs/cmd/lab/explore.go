@@ -35,6 +35,7 @@ func exploreTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	seed := fs.Uint64("seed", 0, "the seed of the timelines: the same seed gives the same timelines (default: from the clock, printed)")
 	parallel := fs.Int("parallel", 1, "runs at once; each keeps a proxy, its nodes and a load generator busy")
 	root := fs.String("report", filepath.Join("reports", "explore"), "directory of index.html, the minimal scenarios and each run's report")
+	hostIP := fs.String("docker-host-ip", "", dockerHostIPUsage)
 	noShrink := fs.Bool("no-shrink", false, "report violations with their original timelines, unshrunk")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -66,7 +67,7 @@ func exploreTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return invalidError{err}
 		}
 	}
-	d, err := cliDriver(ctx, *driverName)
+	d, err := cliDriver(ctx, *driverName, *hostIP)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
