@@ -23,7 +23,7 @@ import (
 )
 
 func init() {
-	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-kind KIND] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
+	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-docker-host-ip ADDR] [-kind KIND] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
 }
 
 func runRun(ctx context.Context, args []string) error {
@@ -38,6 +38,7 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	driverName := fs.String("driver", "", "docker, process, auto or compose:PROJECT (default: $LAB_DRIVER, else auto)")
 	dir := fs.String("report", "", "directory of the report of one FILE (default reports/NAME, listed in reports/index.html)")
 	quiet := fs.Bool("quiet", false, "no per-second lines while the load runs")
+	hostIP := fs.String("docker-host-ip", "", dockerHostIPUsage)
 	kind := fs.String("kind", "", "run in front of this proxy kind instead of the file's: builtin, apache, nginx, haproxy (process driver)")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -54,7 +55,7 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	d, err := cliDriver(ctx, *driverName)
+	d, err := cliDriver(ctx, *driverName, *hostIP)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err) // only a name it does not know
 	}
@@ -210,6 +211,11 @@ func parseScenarios(files []string, kind vocab.ProxyKind) ([]*scenario.Scenario,
 // cliDriver is the driver named by -driver, else $LAB_DRIVER, else auto.
 // Ctrl-C cancels ctx (main): the runs close themselves and the reports
 // are still written, which the drivers' own signal handler would prevent.
-func cliDriver(ctx context.Context, name string) (labs.Driver, error) {
-	return drivers.For(ctx, cmp.Or(name, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true})
+// The Docker engine is the docker CLI's (cliEngine).
+func cliDriver(ctx context.Context, name, hostIP string) (labs.Driver, error) {
+	e, err := cliEngine(hostIP)
+	if err != nil {
+		return nil, err
+	}
+	return drivers.For(ctx, cmp.Or(name, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true, Engine: e})
 }
