@@ -98,7 +98,7 @@ func (r *dockerRun) nodeRequest(n vocab.Node, image string) containerRequest {
 	ports := nodePorts(n)
 	switch {
 	case n.Image != "":
-		req := r.request(n.Name, image, n.Command, ports...)
+		req := r.request(n.Name, image, n.ContainerCommand(), ports...)
 		req.Env = n.Env
 		return req
 	case n.Fixture == vocab.FixturePHP:
