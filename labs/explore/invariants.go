@@ -86,14 +86,14 @@ func Only(es []scenario.Expectation, id Invariant) []scenario.Expectation {
 // segment is a stretch of the plan between two events, and who could
 // serve in it.
 type segment struct {
-	from, to       string // event names; "start", "end"
-	fromAt, toAt   time.Duration
-	any, primary   bool // some member, some primary could serve
-	standby        bool
-	comeback       time.Duration // grace owed at from: a member came back from an outage of all (or an instant restart)
-	primaryBack    bool          // a primary came back at from after none could serve
-	primaryGone    bool          // at from, the last primary stopped serving
-	primaryOutages int
+	from, to     string // event names; "start", "end"
+	fromAt, toAt time.Duration
+	any, primary bool // some member, some primary could serve
+	standby      bool
+	comeback     time.Duration // grace owed at from: a member came back from an outage of all (or an instant restart)
+	primaryBack  bool          // a primary came back at from after none could serve
+	primaryGone  bool          // at from, the last primary stopped serving
+	suspect      bool          // a fault that lets a proxy rightly take a member out (a lying /health) is in force
 }
 
 type compiler struct {
@@ -134,6 +134,7 @@ type boundary struct {
 	at      time.Duration
 	node    string
 	breaks  bool // the node stops (apply) or starts (clear) serving
+	suspect bool // a proxy may rightly take the node out meanwhile
 	apply   bool
 	instant bool
 }
@@ -146,9 +147,10 @@ func boundaries(p Plan) []boundary {
 			continue
 		}
 		reg, _ := faults.SpaceOf(s.Kind)
-		bs = append(bs, boundary{name: s.Name(), at: s.At, node: s.Node, breaks: reg.Space.Breaks, apply: true, instant: reg.Space.Instant})
+		sp := reg.Space
+		bs = append(bs, boundary{name: s.Name(), at: s.At, node: s.Node, breaks: sp.Breaks, suspect: sp.Suspect, apply: true, instant: sp.Instant})
 		if s.Lasting() && s.At+s.For < p.Length {
-			bs = append(bs, boundary{name: "clear-" + s.Name(), at: s.At + s.For, node: s.Node, breaks: reg.Space.Breaks})
+			bs = append(bs, boundary{name: "clear-" + s.Name(), at: s.At + s.For, node: s.Node, breaks: sp.Breaks, suspect: sp.Suspect})
 		}
 	}
 	slices.SortStableFunc(bs, func(a, b boundary) int {
@@ -170,6 +172,7 @@ func boundaries(p Plan) []boundary {
 // members could serve.
 func segments(t vocab.Topology, p Plan) []segment {
 	broken := map[string]int{}
+	suspects := 0
 	able := func(role func(vocab.Node) bool, except string) bool {
 		for _, n := range t.Nodes {
 			if role(n) && broken[n.Name] == 0 && n.Name != except {
@@ -188,6 +191,12 @@ func segments(t vocab.Topology, p Plan) []segment {
 		cur.to, cur.toAt = b.name, b.at
 		segs = append(segs, cur)
 		next := segment{from: b.name, fromAt: b.at}
+		if b.suspect && b.apply {
+			suspects++
+		} else if b.suspect {
+			suspects--
+		}
+		next.suspect = suspects > 0
 		if b.breaks && !b.instant {
 			if b.apply {
 				broken[b.node]++
@@ -291,7 +300,7 @@ func (c *compiler) waits() []scenario.Expectation {
 func (c *compiler) failover() []scenario.Expectation {
 	within := cmpOr(c.inv.Failover.Within, DefaultFailover)
 	var out []scenario.Expectation
-	for _, s := range c.stretches(func(s segment) bool { return !s.primary && s.standby }, func(segment) bool { return false }) {
+	for _, s := range c.stretches(func(s segment) bool { return !s.primary && s.standby && !s.suspect }, func(segment) bool { return false }) {
 		if !s.primaryGone || s.toAt-s.fromAt < within+time.Second {
 			continue
 		}
@@ -306,7 +315,7 @@ func (c *compiler) failover() []scenario.Expectation {
 func (c *compiler) failback() []scenario.Expectation {
 	within := cmpOr(c.inv.Failback.Within, DefaultFailback)
 	var out []scenario.Expectation
-	for _, s := range c.stretches(func(s segment) bool { return s.primary }, func(s segment) bool { return s.primaryBack }) {
+	for _, s := range c.stretches(func(s segment) bool { return s.primary && !s.suspect }, func(s segment) bool { return s.primaryBack }) {
 		if !s.primaryBack || s.toAt-s.fromAt < within+time.Second {
 			continue
 		}

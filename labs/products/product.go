@@ -1,6 +1,7 @@
 package products
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs/vocab"
@@ -105,6 +106,11 @@ func CheckDocker(t vocab.Topology) error {
 	if field != "" {
 		return fmt.Errorf("%w: %s: runs only with the process driver (LAB_DRIVER=process): the docker driver makes no certificates", vocab.ErrInvalid, field)
 	}
+	for _, n := range t.Nodes {
+		if n.Fixture == "" && n.Image == "" {
+			return fmt.Errorf("%w: nodes.%s: %s is a local program: it runs only with the process driver (LAB_DRIVER=process); give nodes.%s.image to run it in a container", vocab.ErrInvalid, n.Name, n.What(), n.Name)
+		}
+	}
 	return nil
 }
 
@@ -117,8 +123,8 @@ func CheckProcess(t vocab.Topology) error {
 		return fmt.Errorf("%w: proxy.config: runs only with the docker driver (LAB_DRIVER=docker): your config names the members as on a Docker network", vocab.ErrInvalid)
 	}
 	for _, n := range t.Nodes {
-		if n.Image != "" || n.Fixture == vocab.FixturePHP {
-			return fmt.Errorf("%w: nodes.%s: %s runs only with the docker driver (LAB_DRIVER=docker)", vocab.ErrInvalid, n.Name, n.What())
+		if (n.Image != "" && !n.RunsCommand()) || n.Fixture == vocab.FixturePHP {
+			return fmt.Errorf("%w: nodes.%s: %s runs only with the docker driver (LAB_DRIVER=docker)%s", vocab.ErrInvalid, n.Name, n.What(), asProgram(n))
 		}
 	}
 	return nil
@@ -149,4 +155,16 @@ func AsUsersRun(k vocab.ProxyKind) Product {
 		}
 	}
 	return p
+}
+
+// asProgram says why an image node does not run as a local program too:
+// its command must say {{ port }} and name a program on this machine.
+func asProgram(n vocab.Node) string {
+	if n.Image == "" {
+		return ""
+	}
+	if n.Command == nil {
+		return "; give it a command with {{ port }} to run it as a local program too"
+	}
+	return fmt.Sprintf("; its command runs as a local program only when it says {{ port }} and %s is on this machine", cmp.Or(n.Program, n.Command[0]))
 }

@@ -181,7 +181,9 @@ func (wd *webDriver) call(method, path string, body, v any) {
 	}
 }
 
-func (wd *webDriver) navigate(url string) { wd.call("POST", "/url", map[string]string{"url": url}, nil) }
+func (wd *webDriver) navigate(url string) {
+	wd.call("POST", "/url", map[string]string{"url": url}, nil)
+}
 
 func (wd *webDriver) source() string {
 	var s string

@@ -23,7 +23,7 @@ import (
 )
 
 func init() {
-	verbs["conform"] = verb{run: runConform, usage: "conform [-kinds builtin,apache,nginx,haproxy] [-driver auto|docker|process] [-parallel N] [-report DIR] [FILE...]  run the scenario library (default scenarios/*.yaml) in front of each proxy kind: the matrix in reports/conformance/ (index.html, matrix.md, printed), each run's report in reports/conformance/KIND/NAME/"}
+	verbs["conform"] = verb{run: runConform, usage: "conform [-kinds builtin,apache,nginx,haproxy] [-driver auto|docker|process] [-docker-host-ip ADDR] [-parallel N] [-report DIR] [FILE...]  run the scenario library (default scenarios/*.yaml) in front of each proxy kind: the matrix in reports/conformance/ (index.html, matrix.md, printed), each run's report in reports/conformance/KIND/NAME/"}
 }
 
 // defaultKinds is the order of the matrix's columns: ours first.
@@ -42,6 +42,7 @@ func conformTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("conform", stderr)
 	kindList := fs.String("kinds", joinKinds(defaultKinds), "the proxy kinds, the matrix's columns, comma-separated")
 	driverName := fs.String("driver", "", "docker, process or auto (default: $LAB_DRIVER, else auto)")
+	hostIP := fs.String("docker-host-ip", "", dockerHostIPUsage)
 	parallel := fs.Int("parallel", 2, "runs at once; each keeps a proxy, its nodes and a load generator busy")
 	root := fs.String("report", filepath.Join("reports", "conformance"), "directory of the matrix and of the runs' reports")
 	if err := fs.parse(args); err != nil {
@@ -65,7 +66,7 @@ func conformTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	d, err := cliDriver(ctx, *driverName)
+	d, err := cliDriver(ctx, *driverName, *hostIP)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}

@@ -28,7 +28,12 @@ func runImages(ctx context.Context, args []string) error {
 			return fmt.Errorf("%w: image %q: want %s or %s", errUsage, name, docker.ImageLab, docker.ImageProducts)
 		}
 	}
+	e, err := cliEngine("")
+	if err != nil {
+		return err
+	}
 	d := docker.New()
+	d.Engine = e
 	if !*fromSource {
 		self, err := os.Executable()
 		if err != nil {

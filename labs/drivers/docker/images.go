@@ -11,11 +11,14 @@ import (
 	"github.com/failover-lab/failover-lab/labs/carrier"
 )
 
-// BuildImages makes sure the engine has the images named (ImageLab,
+// BuildImages makes sure d's Engine has the images named (ImageLab,
 // ImageProducts; every one when none is named), for `lab images` and
 // `make images`, which build them before any run's deadline.
 func (d *Driver) BuildImages(ctx context.Context, names ...string) ([]images.Result, error) {
-	cli, err := images.Dial(ctx)
+	if err := d.Engine.Available(ctx); err != nil {
+		return nil, err
+	}
+	cli, err := d.Engine.Client()
 	if err != nil {
 		return nil, err
 	}

@@ -157,7 +157,9 @@ func (d *Driver) commands(ctx context.Context, t vocab.Topology) (map[string]com
 		cmds[kind.Binary] = command{lab, []string{"serve", kind.Binary}}
 	}
 	for _, n := range t.Nodes {
-		cmds[string(n.Fixture)] = command{lab, []string{"serve", string(n.Fixture)}} // fixture names are program names
+		if n.Fixture != "" {
+			cmds[string(n.Fixture)] = command{lab, []string{"serve", string(n.Fixture)}} // fixture names are program names
+		}
 	}
 	return cmds, nil
 }
@@ -167,6 +169,12 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]command) error
 		port, err := freePort()
 		if err != nil {
 			return err
+		}
+		if n.Fixture == "" {
+			if err := r.startCommandNode(n, port); err != nil {
+				return err
+			}
+			continue
 		}
 		args := []string{"-name", n.Name, "-listen", hostPort(port)}
 		if n.Fixture == vocab.FixtureApp {
@@ -279,7 +287,12 @@ func (r *processRun) waitNode(ctx context.Context, name string) error {
 	if n, _ := r.Topology().Node(name); n.HTTPS {
 		client = labs.ReadyClientTLS(r.tls.ClientConfig())
 	}
-	if err := labs.WaitHTTPWith(ctx, client, r.NodeURL(name)+"/health", nil, p.failed); err != nil {
+	n, _ := r.Topology().Node(name)
+	var ok func(int) bool // any answer from a fixture: an errorpage's /health may answer 503
+	if n.Fixture == "" {
+		ok = labs.Is2xx // the user's service says it is ready
+	}
+	if err := labs.WaitHTTPWith(ctx, client, r.NodeURL(name)+n.HealthPath(), ok, p.failed); err != nil {
 		return err
 	}
 	if ctl, ok := r.controls[name]; ok {
