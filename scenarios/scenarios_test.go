@@ -7,6 +7,7 @@
 //	go test -short ./scenarios/...                        # the fast subset (short: true)
 //	LAB_PARALLEL=2 go test ./scenarios/...                # at most 2 runs at once (default 3)
 //	LAB_DRIVER=process LAB_PROXY_KIND=nginx go test ./scenarios/...   # the same outages in front of nginx
+//	LAB_SHARD=2/3 go test ./scenarios/...                 # one CI machine's part (or CI_NODE_INDEX/CI_NODE_TOTAL)
 //
 // Each expectation is a subtest of its scenario, named after the
 // expectation (or expect[i] when it has no name), so go test -json and
@@ -25,6 +26,8 @@ import (
 	"testing"
 
 	"github.com/failover-lab/failover-lab/labs/labtest"
+	"github.com/failover-lab/failover-lab/labs/report"
+	"github.com/failover-lab/failover-lab/labs/shard"
 )
 
 // defaultParallel is how many scenarios run at once: each keeps a proxy,
@@ -35,6 +38,10 @@ func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob("*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scenarios found: %v", err)
+	}
+	files, err = inShard(files)
+	if err != nil {
+		t.Fatal(err)
 	}
 	limit := labtest.NewLimiter(parallelism())
 	opts := []labtest.Option{
@@ -58,4 +65,21 @@ func parallelism() int {
 		return n
 	}
 	return defaultParallel
+}
+
+// inShard keeps the files of the shard LAB_SHARD=K/N names (else GitLab's
+// CI_NODE_INDEX/CI_NODE_TOTAL), balanced by reports/durations.json: CI
+// machines each run their part (labs/shard), and `lab report merge`
+// joins their reports.
+func inShard(files []string) ([]string, error) {
+	sh, err := shard.FromSettings(shard.Source{LabShard: os.Getenv("LAB_SHARD"),
+		Index: os.Getenv("CI_NODE_INDEX"), Total: os.Getenv("CI_NODE_TOTAL")})
+	if err != nil || sh.All() {
+		return files, err
+	}
+	seconds, err := report.ReadDurations(filepath.Join("..", "reports"))
+	if err != nil {
+		return nil, err
+	}
+	return sh.Of(files, seconds), nil
 }

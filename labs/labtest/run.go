@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"sync"
 	"testing"
@@ -115,7 +116,13 @@ func (set settings) resolveDriver() (labs.Driver, error) {
 	if d, ok := driversByName.Load(set.driverName); ok {
 		return d.(labs.Driver), nil
 	}
-	d, err := drivers.For(context.Background(), set.driverName, drivers.Options{})
+	// The engine the docker CLI would use, as `lab` does: a test helper
+	// may read the environment.
+	e, err := docker.ResolveEngine(docker.SettingsFrom(os.Getenv))
+	if err != nil {
+		return nil, fmt.Errorf("labtest: %w", err)
+	}
+	d, err := drivers.For(context.Background(), set.driverName, drivers.Options{Engine: e})
 	if err != nil {
 		return nil, fmt.Errorf("labtest: %w", err)
 	}

@@ -23,7 +23,7 @@ import (
 )
 
 func init() {
-	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-docker-host-ip ADDR] [-kind KIND] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
+	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-docker-host-ip ADDR] [-kind KIND] [-shard K/N] [-list] [-reports ROOT] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
 }
 
 func runRun(ctx context.Context, args []string) error {
@@ -40,8 +40,15 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("quiet", false, "no per-second lines while the load runs")
 	hostIP := fs.String("docker-host-ip", "", dockerHostIPUsage)
 	kind := fs.String("kind", "", "run in front of this proxy kind instead of the file's: builtin, apache, nginx, haproxy (process driver)")
+	root := fs.String("reports", "reports", "root of the reports: ROOT/NAME/ per scenario, ROOT/index.html, ROOT/durations.json")
+	shardFlag := fs.String("shard", "", "run shard K/N of the files only (default $LAB_SHARD, else $CI_NODE_INDEX/$CI_NODE_TOTAL, else all), balanced by ROOT/durations.json")
+	list := fs.Bool("list", false, "print the files this shard would run, and run nothing")
 	if err := fs.parse(args); err != nil {
 		return err
+	}
+	sh, err := cliShard(*shardFlag)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	switch {
 	case fs.NArg() == 0:
@@ -55,11 +62,24 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if ss, err = shardOf(sh, ss, *root); err != nil {
+		return err
+	}
+	if *list {
+		for _, s := range ss {
+			fmt.Fprintln(stdout, s.File)
+		}
+		return nil
+	}
+	if len(ss) == 0 {
+		fmt.Fprintf(stdout, "shard %s: no scenario of the %d files falls in it\n", sh, fs.NArg())
+		return nil
+	}
 	d, err := cliDriver(ctx, *driverName, *hostIP)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err) // only a name it does not know
 	}
-	reports := &report.Reports{Root: "reports"}
+	reports := &report.Reports{Root: *root}
 	write := reports.Write
 	if *dir != "" {
 		write = func(r report.Run) (string, error) { return report.WriteDir(*dir, r) }
