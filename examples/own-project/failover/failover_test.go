@@ -38,7 +38,7 @@ func TestFailover(t *testing.T) {
 			}
 			for _, file := range scenarios {
 				t.Run(strings.TrimSuffix(file, ".yaml"), func(t *testing.T) {
-					res := labtest.Run(t, file, labtest.Driver(driver))
+					res := labtest.Run(t, file, labtest.Driver(driver), labtest.EngineFromEnv())
 					require.NoError(t, res.Err, "the lab could not run the scenario")
 					assert.True(t, res.Pass(), "an expectation of %s failed (see its subtest)", file)
 
