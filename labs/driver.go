@@ -47,3 +47,12 @@ type Run interface {
 	// Close removes everything the run created; it is idempotent.
 	Close(ctx context.Context) error
 }
+
+// ProxySignaler is a Run that can send its proxy a signal: a reload event
+// of a proxy that re-reads its config on one (proxy.reload_signal, or the
+// kind's own for the user's nginx or Apache config). The Docker and
+// process drivers are.
+type ProxySignaler interface {
+	// SignalProxy sends sig ("SIGHUP") to the proxy's process or container.
+	SignalProxy(ctx context.Context, sig string) error
+}
