@@ -3,8 +3,13 @@ GO      ?= go
 BIN     := bin
 # Compose: the v2 plugin when present, else Debian's docker-compose 1.29.
 COMPOSE := $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+# Debian packages a target needs are installed first when missing (.ci/deps:
+# as root or with passwordless sudo; otherwise it stops with the install
+# line). DEPS=skip runs without them: their tests skip, naming the package.
+DEPS ?= install
+deps = @if [ "$(DEPS)" != skip ]; then sh .ci/deps $(1); fi
 
-.PHONY: all build test race lint bench fuzz images clean
+.PHONY: all build test race lint bench fuzz images clean deps
 
 all: build
 
@@ -12,11 +17,15 @@ build: ## build every binary into bin/
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/ ./proxy/cmd/... ./fixtures/cmd/... ./labs/cmd/...
 
 test: ## the whole suite (the README's test command); the scenarios last, alone: their timing needs the cores
+	$(call deps,test)
 	@# The images first, outside any test's deadline: a cold products image takes minutes.
 	@if $(DOCKER_UP); then $(GO) run ./fixtures/cmd/images; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/scenarios$$')
 	$(GO) test -race -count=1 ./scenarios/...
+
+deps: ## install the Debian packages make test needs (as root or with sudo); DEPS=skip on test/lab skips this
+	sh .ci/deps test
 
 lint: ## formatting and vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
@@ -35,6 +44,7 @@ fuzz: ## every fuzz target (func Fuzz* in *_test.go) for FUZZTIME each; a crashe
 		done; done
 
 images: ## build every image from source (no registry needed)
+	$(call deps,images)
 	$(GO) run ./fixtures/cmd/images
 
 clean:
@@ -49,6 +59,7 @@ DOCKER_UP    = docker info >/dev/null 2>&1
 .PHONY: lab lab-docker lab-down lab-500 lab-502 lab-kill lab-pause lab-fix
 
 lab: ## the three-node demo: containers, or local processes when no Docker daemon answers
+	$(call deps,lab)
 	@if $(DOCKER_UP); then $(MAKE) --no-print-directory lab-docker; else \
 		echo "no Docker daemon answers: running the demo as local processes (lab up, Ctrl-C stops it)"; \
 		$(GO) run ./labs/cmd/lab up; fi
@@ -98,6 +109,7 @@ LABA_CONTROL := http://127.0.0.1:8091
 
 lab-apache: ## the seed's three Apaches: its proxy config, a PHP service, an error.html standby (Docker)
 	@$(DOCKER_UP) || { echo "lab-apache needs Docker"; exit 1; }
+	$(call deps,images)
 	$(GO) run ./fixtures/cmd/images products
 	$(LABA) up -d
 	@echo "waiting until proxy, service and failover are healthy..."

@@ -30,7 +30,7 @@ func TestApacheDemoTellsTheSeedStory(t *testing.T) {
 	}
 	compose := composeCommand()
 	if compose == nil {
-		t.Skip("skipped: neither `docker compose` nor `docker-compose` is installed")
+		t.Skip("skipped: neither `docker compose` nor `docker-compose` is installed (apt-get install docker-compose)")
 	}
 	for _, addr := range []string{"127.0.0.1:8090", "127.0.0.1:8091"} {
 		if l, err := net.Listen("tcp", addr); err != nil {

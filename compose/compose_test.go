@@ -42,7 +42,7 @@ func TestDemoFailsOverAndRecovers(t *testing.T) {
 	}
 	compose := composeCommand()
 	if compose == nil {
-		t.Skip("skipped: neither `docker compose` nor `docker-compose` is installed")
+		t.Skip("skipped: neither `docker compose` nor `docker-compose` is installed (apt-get install docker-compose)")
 	}
 	for _, addr := range []string{"127.0.0.1:8080", "127.0.0.1:9901", "127.0.0.1:8081"} {
 		if l, err := net.Listen("tcp", addr); err != nil {

@@ -3,7 +3,6 @@ package proxy
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/failover-lab/failover-lab/proxy/config"
@@ -16,13 +15,11 @@ type ReloadResult struct {
 	Error string    `json:"error,omitempty"`
 }
 
-var reloadMu sync.Mutex // one reload at a time (SIGHUP and POST /reload)
-
 // Reload loads a new config and applies it; on error the old config stays,
 // and the error is logged and kept for the status page.
 func (s *Server) Reload(load func() (*config.Config, error)) error {
-	reloadMu.Lock()
-	defer reloadMu.Unlock()
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
 	err := s.reload(load)
 	res := ReloadResult{At: time.Now(), OK: err == nil}
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/failover-lab/failover-lab/proxy/config"
 	"github.com/failover-lab/failover-lab/proxy/member"
@@ -117,5 +118,42 @@ func TestDrainFinishesInFlight(t *testing.T) {
 	close(release)
 	if body := <-got; body != "done" {
 		t.Errorf("in-flight request on the draining member: got %q, want %q", body, "done")
+	}
+}
+
+// Two proxies in one process reload independently: a reload stuck in one
+// (a slow file system) does not hold up the other's. With one process-wide
+// lock the second reload waited for the first.
+func TestReloadsOfTwoServersDoNotWaitForEachOther(t *testing.T) {
+	a := newBackend(t, "a")
+	s1, _ := newServer(t, testPool(primary(a)), false)
+	s2, _ := newServer(t, testPool(primary(a)), false)
+	entered, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- s1.Reload(func() (*config.Config, error) {
+			close(entered)
+			<-release
+			return s1.Config(), nil
+		})
+	}()
+	<-entered
+	second := make(chan error, 1)
+	go func() { second <- s2.Reload(func() (*config.Config, error) { return s2.Config(), nil }) }()
+	select {
+	case err := <-second:
+		if err != nil {
+			t.Errorf("second server's reload: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("second server's reload waited for the first server's")
+		close(release)
+		<-second // so no goroutine is left
+		<-first
+		return
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Errorf("first server's reload: %v", err)
 	}
 }

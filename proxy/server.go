@@ -33,6 +33,7 @@ type Server struct {
 	pools    map[string]*pool.Pool
 	checkers []*health.Checker
 
+	reloadMu   sync.Mutex // one reload at a time (SIGHUP and POST /reload), per Server
 	lastReload atomic.Pointer[ReloadResult]
 }
 

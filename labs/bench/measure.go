@@ -21,7 +21,8 @@ type row struct {
 	p99     time.Duration
 	non2xx  int // answers that were not 2xx/3xx, plus socket errors
 	reqs    int
-	rss     int64 // peak RSS of the proxy's process group during the load, bytes (0: not measured)
+	rss     int64         // peak RSS of the proxy's process group during the load, bytes (0: not measured)
+	cpu     time.Duration // CPU (user + system) of the proxy's process group per request (0: not measured)
 	comment string
 }
 
@@ -70,7 +71,10 @@ func start(ctx context.Context, kind string) (*target, error) {
 }
 
 // measure loads t for d after a short warm-up (connections, caches and
-// the Go runtime settle), sampling the proxy's RSS when rss is set.
+// the Go runtime settle), sampling the proxy's RSS when rss is set, and
+// taking the CPU its process group used per request over the load: a
+// figure that moves less than req/s on a shared machine, since time the
+// proxy waits for a core is not counted.
 func (t *target) measure(ctx context.Context, load loadFunc, d time.Duration, conns int, rss bool) (row, error) {
 	if _, err := load(ctx, t.url, max(d/5, time.Second), conns); err != nil {
 		return row{}, fmt.Errorf("warm-up: %w", err)
@@ -79,7 +83,14 @@ func (t *target) measure(ctx context.Context, load loadFunc, d time.Duration, co
 	if rss && t.pid != 0 {
 		peak = samplePeakRSS(ctx, t.pid)
 	}
+	var cpu0 time.Duration
+	if t.pid != 0 {
+		cpu0 = groupCPU(t.pid)
+	}
 	res, err := load(ctx, t.url, d, conns)
+	if t.pid != 0 && res.reqs > 0 {
+		res.cpu = (groupCPU(t.pid) - cpu0) / time.Duration(res.reqs)
+	}
 	if peak != nil {
 		res.rss = peak()
 	}

@@ -47,6 +47,42 @@ func groupPIDs(pgid int) []int {
 	return pids
 }
 
+// clockTicks is USER_HZ, the unit of utime and stime in /proc/PID/stat:
+// 100 on every Linux architecture Go runs on (the kernel's CLOCK_TICKS
+// exported to user space, independent of its internal HZ).
+const clockTicks = 100
+
+// groupCPU is the CPU time (user + system) the processes of group pgid
+// have used so far: utime and stime of each, threads included, from
+// /proc/PID/stat. A process that ended is no longer counted, so take it
+// before and after a round, with the group running throughout.
+func groupCPU(pgid int) time.Duration {
+	var ticks int64
+	for _, pid := range groupPIDs(pgid) {
+		ticks += statTicks(fmt.Sprintf("/proc/%d/stat", pid))
+	}
+	return time.Duration(ticks) * time.Second / clockTicks
+}
+
+// statTicks reads utime + stime (fields 14 and 15) from a /proc/PID/stat.
+func statTicks(file string) int64 {
+	stat, err := os.ReadFile(file)
+	if err != nil {
+		return 0
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(stat[i+1:])) // f[0] is field 3 (state)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + s
+}
+
 // statusRSS reads VmRSS (kB) from /proc/PID/status, in bytes.
 func statusRSS(file string) int64 {
 	b, err := os.ReadFile(file)

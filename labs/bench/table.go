@@ -16,6 +16,8 @@ import (
 // is measured within one round, minutes apart at most, so it moves less
 // than the absolute figures on a shared machine. A req/s ratio above 1 is
 // more throughput than the reference; a latency ratio below 1 is faster.
+// CPU/req is the CPU time (user + system) of the proxy's whole process
+// group per request answered in the round, from /proc: below 1, cheaper.
 func writeRounds(w io.Writer, rounds [][]row) {
 	if len(rounds) == 0 || len(rounds[0]) == 0 {
 		fmt.Fprintln(w, "no proxy measured")
@@ -24,21 +26,24 @@ func writeRounds(w io.Writer, rounds [][]row) {
 	refName := name(rounds[0][0].kind)
 	fmt.Fprintf(w, "medians over %d rounds; ratios to %s in the same round: median (lowest-highest)\n", len(rounds), refName)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "proxy\treq/s\tratio\tp50\tratio\tp99\tratio\terrors\n")
+	fmt.Fprintf(tw, "proxy\treq/s\tratio\tp50\tratio\tp99\tratio\tCPU/req\tratio\terrors\n")
 	for k := range rounds[0] {
-		var rps, p50, p99, rr, r50, r99 []float64
+		var rps, p50, p99, cpu, rr, r50, r99, rc []float64
 		errs := 0
 		for _, round := range rounds {
 			r, ref := round[k], round[0]
 			rps, p50, p99 = append(rps, r.rps), append(p50, float64(r.p50)), append(p99, float64(r.p99))
+			cpu = append(cpu, float64(r.cpu))
 			rr = append(rr, div(r.rps, ref.rps))
 			r50 = append(r50, div(float64(r.p50), float64(ref.p50)))
 			r99 = append(r99, div(float64(r.p99), float64(ref.p99)))
+			rc = append(rc, div(float64(r.cpu), float64(ref.cpu)))
 			errs += r.non2xx
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%d\n", name(rounds[0][k].kind),
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", name(rounds[0][k].kind),
 			median(rps), spread(rr), latency(time.Duration(median(p50))), spread(r50),
-			latency(time.Duration(median(p99))), spread(r99), errs)
+			latency(time.Duration(median(p99))), spread(r99),
+			latency(time.Duration(median(cpu))), spread(rc), errs)
 	}
 	tw.Flush()
 }
@@ -51,10 +56,10 @@ func writeMany(w io.Writer, rows []row) {
 	}
 	ref := rows[0]
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "proxy\treq/s\tratio\tp99\tRSS\terrors\n")
+	fmt.Fprintf(tw, "proxy\treq/s\tratio\tp99\tCPU/req\tRSS\terrors\n")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.1f MiB\t%d\n", name(r.kind), r.rps, ratio(r.rps, ref.rps),
-			latency(r.p99), float64(r.rss)/(1<<20), r.non2xx)
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%.1f MiB\t%d\n", name(r.kind), r.rps, ratio(r.rps, ref.rps),
+			latency(r.p99), latency(r.cpu), float64(r.rss)/(1<<20), r.non2xx)
 	}
 	tw.Flush()
 }

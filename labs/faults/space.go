@@ -23,6 +23,9 @@ type Space struct {
 	// Breaks says the node cannot serve while the fault is in force (a
 	// kill, a 500, a link down); false for a slow link or a lying /health.
 	Breaks bool
+	// Suspect says the node can serve but a proxy may rightly take it out
+	// (its /health lies): no failover or failback is expected meanwhile.
+	Suspect bool
 	// Instant kinds act once and have nothing to clear (restart): the node
 	// is briefly gone while it acts.
 	Instant bool

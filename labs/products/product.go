@@ -1,6 +1,7 @@
 package products
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs/vocab"
@@ -108,6 +109,11 @@ func CheckDocker(t vocab.Topology) error {
 	if t.Proxy.Given() && t.Proxy.Image == "" {
 		return fmt.Errorf("%w: proxy.command: a local program runs only with the process driver (LAB_DRIVER=process); give proxy.image to run it in a container", vocab.ErrInvalid)
 	}
+	for _, n := range t.Nodes {
+		if n.Fixture == "" && n.Image == "" {
+			return fmt.Errorf("%w: nodes.%s: %s is a local program: it runs only with the process driver (LAB_DRIVER=process); give nodes.%s.image to run it in a container", vocab.ErrInvalid, n.Name, n.What(), n.Name)
+		}
+	}
 	return nil
 }
 
@@ -127,8 +133,8 @@ func CheckProcess(t vocab.Topology) error {
 		return fmt.Errorf("%w: proxy.config: runs only with the docker driver (LAB_DRIVER=docker): the config of proxy kind %s is run in the products image", vocab.ErrInvalid, p.Kind)
 	}
 	for _, n := range t.Nodes {
-		if n.Image != "" || n.Fixture == vocab.FixturePHP {
-			return fmt.Errorf("%w: nodes.%s: %s runs only with the docker driver (LAB_DRIVER=docker)", vocab.ErrInvalid, n.Name, n.What())
+		if (n.Image != "" && !n.RunsCommand()) || n.Fixture == vocab.FixturePHP {
+			return fmt.Errorf("%w: nodes.%s: %s runs only with the docker driver (LAB_DRIVER=docker)%s", vocab.ErrInvalid, n.Name, n.What(), asProgram(n))
 		}
 	}
 	return nil
@@ -181,4 +187,16 @@ func checkLocal(t vocab.Topology) error {
 		return fmt.Errorf("%w: proxy.command: %s: %w", ErrNotInstalled, p.Command[0], err)
 	}
 	return nil
+}
+
+// asProgram says why an image node does not run as a local program too:
+// its command must say {{ port }} and name a program on this machine.
+func asProgram(n vocab.Node) string {
+	if n.Image == "" {
+		return ""
+	}
+	if n.Command == nil {
+		return "; give it a command with {{ port }} to run it as a local program too"
+	}
+	return fmt.Sprintf("; its command runs as a local program only when it says {{ port }} and %s is on this machine", cmp.Or(n.Program, n.Command[0]))
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs/expect"
@@ -27,9 +28,10 @@ type Run struct {
 // Pass says whether the run completed and met every expectation.
 func (r Run) Pass() bool { return r.Err == nil && len(expect.Failed(r.Results)) == 0 }
 
-// WriteDir writes dir/index.html, dir/ledger.csv, dir/ledger.jsonl and,
-// for machines, dir/results.json and dir/junit.xml; it returns the path
-// of index.html.
+// WriteDir writes dir/index.html, dir/ledger.csv, dir/ledger.jsonl,
+// dir/timeline.svg (the page's plot as an image of its own, for a README
+// or a chat) and, for machines, dir/results.json and dir/junit.xml; it
+// returns the path of index.html.
 func WriteDir(dir string, r Run) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("report: %w", err)
@@ -51,13 +53,21 @@ func WriteDir(dir string, r Run) (string, error) {
 		return "", err
 	}
 	files := map[string][]byte{"ledger.csv": csv.Bytes(), "ledger.jsonl": jsonl.Bytes(), "index.html": page.Bytes(),
-		"results.json": results.Bytes(), "junit.xml": junit.Bytes()}
+		"results.json": results.Bytes(), "junit.xml": junit.Bytes(), "timeline.svg": TimelineSVG(r)}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			return "", fmt.Errorf("report: %w", err)
 		}
 	}
 	return filepath.Join(dir, "index.html"), nil
+}
+
+// TimelineSVG is the report's timeline plot as a standalone SVG file, on
+// a white background so that it reads on dark pages too.
+func TimelineSVG(r Run) []byte {
+	plot := timeline(r.Scenario, r.Ledger, r.Results)
+	head, rest, _ := strings.Cut(plot, ">")
+	return []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + head + `><rect width="100%" height="100%" fill="#fff"/>` + rest + "\n")
 }
 
 // HTML writes the self-contained report page: no script, no external

@@ -1,7 +1,10 @@
 package report
 
 import (
+	"bytes"
+	"encoding/xml"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,6 +46,24 @@ func TestWriteDir(t *testing.T) {
 	for _, f := range []string{"ledger.csv", "ledger.jsonl", "results.json", "junit.xml"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
+		}
+	}
+	// The plot as an image file: well-formed XML, the same lanes and marks.
+	svg, err := os.ReadFile(filepath.Join(dir, "timeline.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := xml.NewDecoder(bytes.NewReader(svg))
+	for {
+		if _, err := d.Token(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("timeline.svg is not well-formed XML: %v", err)
+		}
+	}
+	for _, want := range []string{`<svg xmlns="http://www.w3.org/2000/svg"`, "fixed (clear broken)", ">service</text>", "fill=\"#fff\""} {
+		if !strings.Contains(string(svg), want) {
+			t.Errorf("timeline.svg lacks %q", want)
 		}
 	}
 }

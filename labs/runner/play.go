@@ -27,6 +27,11 @@ func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
 	specs := loadSpecs(s, run.ProxyURL(), run.ClientTLS())
+	if e, ok := run.(labs.OnEngine); ok {
+		for i := range specs {
+			specs[i].Engine = e.EngineAddress()
+		}
+	}
 	loaded := make(chan error, 1)
 	go func() {
 		errs := make([]error, len(specs))

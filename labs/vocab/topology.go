@@ -121,9 +121,13 @@ type Node struct {
 	// it, http faults do not.
 	Image   string            `yaml:"image,omitempty" doc:"Run this image instead of a fixture (docker driver), e.g. httpd:2.4 where a registry is reachable, or failover-lab/products:local. Container and network faults apply to it; http faults need a fixture."`
 	Port    int               `yaml:"port,omitempty" doc:"The port an image node serves HTTP on, inside its container. Default 80."`
-	Health  string            `yaml:"health,omitempty" doc:"The path the lab polls on an image node until it answers 2xx, before the proxy starts. Default /."`
-	Env     map[string]string `yaml:"env,omitempty" doc:"Environment variables of an image node's container."`
-	Command []string          `yaml:"command,omitempty" doc:"The command of an image node's container (the image's CMD when absent)."`
+	Health  string            `yaml:"health,omitempty" doc:"The path the lab polls on an image or command node until it answers 2xx, before the proxy starts. Default /."`
+	Env     map[string]string `yaml:"env,omitempty" doc:"Environment variables of an image node's container, or of a command node's process."`
+	Command []string          `yaml:"command,omitempty" doc:"Your own service's command line, each word a template where {{ port }} is the port it must serve HTTP on. With image: the container's command (the image's CMD when absent; {{ port }} is port). Without image: a local program the process driver runs on a free port. With both, the process driver runs it too when it says {{ port }} and its program is on this machine. A program with a / in its name is relative to the scenario file."`
+	// Program is the command's program as the process driver runs it: a
+	// path with a / made relative to the scenario file by the parser, else
+	// a name looked up on PATH.
+	Program string `yaml:"-"`
 }
 
 // DefaultImagePort is an image node's port when the scenario gives none.
@@ -133,7 +137,7 @@ const DefaultImagePort = 80
 // 8080 for a fixture, Port (default 80) for an image.
 func (n Node) TrafficPort() int {
 	switch {
-	case n.Image == "":
+	case n.Fixture != "":
 		return 8080
 	case n.Port == 0:
 		return DefaultImagePort
@@ -142,10 +146,10 @@ func (n Node) TrafficPort() int {
 }
 
 // HealthPath is the path the lab polls until the node answers: the
-// fixtures' /health, or an image node's Health (default /).
+// fixtures' /health, or an image or command node's Health (default /).
 func (n Node) HealthPath() string {
 	switch {
-	case n.Image == "":
+	case n.Fixture != "":
 		return "/health"
 	case n.Health == "":
 		return "/"
@@ -159,8 +163,11 @@ func (n Node) HasControl() bool { return n.Fixture == FixtureApp || n.Fixture ==
 
 // What is the node's kind in messages: "fixture app", "image httpd:2.4".
 func (n Node) What() string {
-	if n.Image != "" {
+	switch {
+	case n.Image != "":
 		return "image " + n.Image
+	case n.Fixture == "" && len(n.Command) > 0:
+		return "command " + n.Command[0]
 	}
 	return "fixture " + string(n.Fixture)
 }
@@ -245,14 +252,16 @@ func (n Node) Check(report Report) {
 		report.add("image", ErrInvalid, "a node runs a fixture or an image, not both (fixture %s, image %s)", n.Fixture, n.Image)
 	case n.Image != "":
 		n.checkImage(report)
+	case n.Fixture == "" && n.Command != nil:
+		n.checkCommand(report)
 	case n.Fixture == "":
-		report.add("fixture", ErrRequired, "required: a fixture (%s) or an image", strings.Join(strs(Fixtures), ", "))
+		report.add("fixture", ErrRequired, "required: a fixture (%s), an image or a command", strings.Join(strs(Fixtures), ", "))
 	case !slices.Contains(Fixtures, n.Fixture):
 		report("fixture", ErrInvalid, oneOf(string(n.Fixture), strs(Fixtures)))
 	default:
 		for field, set := range map[string]bool{"port": n.Port != 0, "health": n.Health != "", "env": n.Env != nil, "command": n.Command != nil} {
 			if set {
-				report.add(field, ErrInvalid, "only for a node given by image (this one runs fixture %s)", n.Fixture)
+				report.add(field, ErrInvalid, "only for a node given by image or command (this one runs fixture %s)", n.Fixture)
 			}
 		}
 	}
@@ -281,6 +290,7 @@ func (n Node) checkImage(report Report) {
 	if n.HTTPS {
 		report.add("https", ErrInvalid, "only for a fixture: the lab makes no certificates for an image")
 	}
+	n.checkCommandWords(report)
 }
 
 // Node returns the node with the given name.

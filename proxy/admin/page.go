@@ -53,11 +53,15 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 
 // adminJS sends the page's buttons as non-simple POSTs (X-Requested-By),
 // the only kind the admin accepts; the browser adds its Basic credentials.
+// The URL is built on location.origin, which never holds credentials: a
+// page opened as http://admin:TOKEN@host/ resolves a relative URL to one
+// that does, and fetch refuses those ("Request cannot be constructed from
+// a URL that includes credentials"). TestButtonsInChromium.
 const adminJS = `document.addEventListener('click', async (e) => {
   const b = e.target.closest('button[data-post]');
   if (!b || (b.dataset.confirm && !confirm(b.dataset.confirm))) return;
   b.disabled = true;
-  const r = await fetch(b.dataset.post, {method: 'POST', credentials: 'same-origin',
+  const r = await fetch(new URL(b.dataset.post, location.origin), {method: 'POST', credentials: 'same-origin',
     headers: {'X-Requested-By': 'failover-proxy-admin'}});
   if (!r.ok) alert(r.status + ': ' + await r.text());
   location.reload();

@@ -15,7 +15,7 @@ import (
 // project's machines), and the Go version is a release.
 func TestVersionSubcommand(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds four binaries")
+		t.Skip("builds five binaries")
 	}
 	dir := t.TempDir()
 	for _, tt := range []struct{ name, pkg string }{
@@ -23,6 +23,7 @@ func TestVersionSubcommand(t *testing.T) {
 		{"app", "../../fixtures/cmd/app"},
 		{"errorpage", "../../fixtures/cmd/errorpage"},
 		{"lab", "../../labs/cmd/lab"},
+		{"images", "../../fixtures/cmd/images"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			bin := filepath.Join(dir, tt.name)

@@ -154,7 +154,9 @@ func (d *Driver) binaries(ctx context.Context, t vocab.Topology) (map[string]str
 	}
 	names := map[string]bool{}
 	for _, n := range t.Nodes {
-		names[string(n.Fixture)] = true // fixture names are binary names
+		if n.Fixture != "" {
+			names[string(n.Fixture)] = true // fixture names are binary names
+		}
 	}
 	for name := range names {
 		path, err := build(ctx, name)
@@ -171,6 +173,12 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]string) error 
 		port, err := freePort()
 		if err != nil {
 			return err
+		}
+		if n.Fixture == "" {
+			if err := r.startCommandNode(n, port); err != nil {
+				return err
+			}
+			continue
 		}
 		args := []string{"-name", n.Name, "-listen", hostPort(port)}
 		if n.Fixture == vocab.FixtureApp {
@@ -334,7 +342,12 @@ func (r *processRun) waitNode(ctx context.Context, name string) error {
 	if n, _ := r.Topology().Node(name); n.HTTPS {
 		client = labs.ReadyClientTLS(r.tls.ClientConfig())
 	}
-	if err := labs.WaitHTTPWith(ctx, client, r.NodeURL(name)+"/health", nil, p.failed); err != nil {
+	n, _ := r.Topology().Node(name)
+	var ok func(int) bool // any answer from a fixture: an errorpage's /health may answer 503
+	if n.Fixture == "" {
+		ok = labs.Is2xx // the user's service says it is ready
+	}
+	if err := labs.WaitHTTPWith(ctx, client, r.NodeURL(name)+n.HealthPath(), ok, p.failed); err != nil {
 		return err
 	}
 	if ctl, ok := r.controls[name]; ok {
