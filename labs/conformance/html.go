@@ -29,7 +29,7 @@ var matrixPage = template.Must(template.New("matrix").Funcs(template.FuncMap{
 	"errorCount": errorCount,
 	"href":       func(rel string) string { return (&url.URL{Path: path.Clean(rel)}).EscapedPath() },
 	"class": func(v Verdict) string {
-		return map[Verdict]string{Pass: "pass", Fail: "fail", Error: "error", Skipped: "skipped"}[v]
+		return map[Verdict]string{Pass: "pass", Fail: "fail", Error: "error", Skipped: "skipped", NotJudged: "skipped"}[v]
 	},
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

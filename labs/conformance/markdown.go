@@ -55,7 +55,7 @@ func (c Cell) markdown(base string) string {
 	if c.Report != "" {
 		verdict = fmt.Sprintf("[%s](%s)", verdict, link(base, c.Report))
 	}
-	if c.Verdict == Skipped || c.Verdict == Error {
+	if c.Verdict == Skipped || c.Verdict == Error || c.Verdict == NotJudged {
 		return verdict + ": " + escapeMD(c.Why)
 	}
 	parts := []string{verdict, errorCount(c.ClientErrors)}

@@ -34,6 +34,9 @@ const (
 	Fail    Verdict = "FAIL"    // the run completed; an expectation failed
 	Error   Verdict = "error"   // the run could not be made: a node did not start, a fault failed ...
 	Skipped Verdict = "skipped" // refused before anything started (drivers.Supports)
+	// NotJudged: every failed expectation's window held no request (the
+	// lab's timing); never counted against the proxy.
+	NotJudged Verdict = "not judged"
 )
 
 // Matrix is one invocation of lab conform.
@@ -104,8 +107,12 @@ func CellOf(r report.Run, reportPath string) Cell {
 	c := Cell{Verdict: Pass, Report: reportPath, Expectations: len(r.Results),
 		ClientErrors: report.ResultsOf(r).Requests.ClientErrors}
 	c.Failover, c.Failback = figures(r.Scenario, r.Results)
-	var failed []string
+	var failed, unjudged []string
 	for _, res := range expect.Failed(r.Results) {
+		if res.NotJudged {
+			unjudged = append(unjudged, res.Name())
+			continue
+		}
 		failed = append(failed, res.Name())
 	}
 	c.Failed = len(failed)
@@ -114,6 +121,8 @@ func CellOf(r report.Run, reportPath string) Cell {
 		c.Verdict, c.Why = Error, firstLine(r.Err.Error())
 	case len(failed) > 0:
 		c.Verdict, c.Why = Fail, strings.Join(failed, "; ")
+	case len(unjudged) > 0:
+		c.Verdict, c.Why = NotJudged, "the window held no request: "+strings.Join(unjudged, "; ")
 	}
 	return c
 }
@@ -158,8 +167,8 @@ func (m *Matrix) Tally(i int) Tally {
 	var t Tally
 	for _, r := range m.Rows {
 		switch r.Cells[i].Verdict {
-		case Skipped:
-			t.Skipped++
+		case Skipped, NotJudged:
+			t.Skipped++ // not a verdict on the proxy
 		case Pass:
 			t.Pass++
 			t.Ran++

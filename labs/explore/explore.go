@@ -219,7 +219,7 @@ func judge(r report.Run) (verdict string, violated []Invariant, why string) {
 // NotJudgedResult says whether a failed expectation failed only because
 // its window held no request: the lab's timing, not the proxy.
 func NotJudgedResult(r expect.Result) bool {
-	return strings.HasPrefix(r.Measured, "no requests in the window") || strings.HasPrefix(r.Measured, "not judged")
+	return r.NotJudged
 }
 
 // violations shrinks the first violation of each invariant.
@@ -259,7 +259,7 @@ func (x *Explorer) shrink(ctx context.Context, sr Search, o Outcome, id Invarian
 		return false
 	}
 	if !x.NoShrink {
-		x.say("shrinking run %d's %s violation (%d events); each candidate must fail 2 of 3 runs", o.N, id, len(o.Plan.Steps))
+		x.say("shrinking run %d's %s violation (%d events); each candidate must fail 2 runs in a row", o.N, id, len(o.Plan.Steps))
 		v.Shrunk = true
 		v.Reproduced = Repeat(fails, 1, 2)(o.Plan) // with the run that found it: 2 of 3
 		if v.Reproduced {
