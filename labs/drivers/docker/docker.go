@@ -83,7 +83,10 @@ type dockerRun struct {
 	netID   string
 	netName string
 	token   string // the proxy's admin token (its admin listens beyond loopback)
-	toxi    *toxi.Client
+	// proxyPort is the proxy's traffic port in its container, as Docker
+	// names it ("8080/tcp"): the user's own config may choose it.
+	proxyPort string
+	toxi      *toxi.Client
 
 	mu         sync.Mutex
 	containers map[string]string // container ids by node name, "proxy", "toxiproxy"
@@ -169,7 +172,10 @@ func (d *Driver) images(ctx context.Context, t vocab.Topology) (map[string]strin
 // builds: a caller may build them ahead (labs.BuildImage) outside a run's
 // deadline, as a cold products image takes minutes.
 func ImageNames(t vocab.Topology) []string {
-	names := []string{products.For(t.Proxy.Kind).Image, ImageToxiproxy}
+	names := []string{ImageToxiproxy}
+	if name := proxyBuildName(t.Proxy); name != "" {
+		names = append(names, name)
+	}
 	for _, n := range t.Nodes {
 		if name := buildName(n); name != "" && !slices.Contains(names, name) {
 			names = append(names, name)
@@ -189,6 +195,24 @@ func buildName(n vocab.Node) string {
 		return images.NameOfTag(n.Image) // "" unless one of the lab's
 	}
 	return string(n.Fixture)
+}
+
+// proxyBuildName is the fixtures/images name of the proxy's image: the
+// kind's, or, for a proxy given by image, "" unless the image is one of
+// the lab's (failover-lab/products:local).
+func proxyBuildName(p vocab.ProxySpec) string {
+	if p.Given() {
+		return buildName(vocab.Node{Image: p.Image})
+	}
+	return products.For(p.Kind).Image
+}
+
+// proxyImage is the image tag the proxy runs.
+func proxyImage(p vocab.ProxySpec, tags map[string]string) string {
+	if name := proxyBuildName(p); name != "" {
+		return tags[name]
+	}
+	return p.Image
 }
 
 // nodeImage is the image tag node n runs.
