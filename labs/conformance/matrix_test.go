@@ -220,7 +220,7 @@ func TestNotJudgedCell(t *testing.T) {
 	if c.Verdict != NotJudged || c.Failed != 0 || !strings.Contains(c.Why, "the window held no request") {
 		t.Fatalf("got %+v, want not judged", c)
 	}
-	m := &Matrix{Kinds: []vocab.ProxyKind{"builtin"}, Rows: []Row{{Scenario: "story", Cells: []Cell{c}}}}
+	m := &Matrix{Columns: []string{"builtin"}, Rows: []Row{{Scenario: "story", Cells: []Cell{c}}}}
 	if got := m.Tally(0); got.Ran != 0 || got.Pass != 0 {
 		t.Errorf("tally: got %+v, want no run counted", got)
 	}
