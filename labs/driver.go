@@ -49,6 +49,15 @@ type Run interface {
 	Close(ctx context.Context) error
 }
 
+// ProxySignaler is a Run that can send its proxy a signal: a reload event
+// of a proxy that re-reads its config on one (proxy.reload_signal, or the
+// kind's own for the user's nginx or Apache config). The Docker and
+// process drivers are.
+type ProxySignaler interface {
+	// SignalProxy sends sig ("SIGHUP") to the proxy's process or container.
+	SignalProxy(ctx context.Context, sig string) error
+}
+
 // OnEngine is a Run whose ports a Docker engine publishes. EngineAddress
 // is where they are reached: 127.0.0.1 for a local engine, the engine's
 // address (a dind service, tcp://, ssh://) otherwise. The load may go

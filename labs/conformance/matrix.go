@@ -22,7 +22,6 @@ import (
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/report"
 	"github.com/failover-lab/failover-lab/labs/scenario"
-	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 // Verdict is how one scenario went in front of one kind.
@@ -41,18 +40,20 @@ const (
 
 // Matrix is one invocation of lab conform.
 type Matrix struct {
-	Command   string            // "lab conform -driver process", shown with the table
-	Driver    string            // the driver every run used
-	Generated time.Time         // when the matrix was written
-	Kinds     []vocab.ProxyKind // the columns, in order
-	Rows      []Row             // the scenarios, in order
+	Command   string    // "lab conform -driver process", shown with the table
+	Driver    string    // the driver every run used
+	Generated time.Time // when the matrix was written
+	// Columns name the proxies, in order: kinds (builtin, nginx) and
+	// proxies given by file (their name: caddy).
+	Columns []string
+	Rows    []Row // the scenarios, in order
 }
 
-// Row is one scenario across the kinds.
+// Row is one scenario across the proxies.
 type Row struct {
 	Scenario string
 	About    string
-	Cells    []Cell // one per Matrix.Kinds, in its order
+	Cells    []Cell // one per Matrix.Columns, in its order
 }
 
 // Cell is one run, or the reason there was none.

@@ -11,7 +11,6 @@ import (
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/report"
 	"github.com/failover-lab/failover-lab/labs/scenario"
-	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 const story = `name: story
@@ -124,7 +123,7 @@ func sample() *Matrix {
 	return &Matrix{
 		Command: "lab conform -kinds builtin,nginx", Driver: "process",
 		Generated: time.Date(2026, 12, 2, 16, 0, 0, 0, time.UTC),
-		Kinds:     []vocab.ProxyKind{vocab.ProxyBuiltin, vocab.ProxyNginx},
+		Columns:   []string{"builtin", "nginx"},
 		Rows: []Row{
 			{Scenario: "crash", About: "The service is killed <hard>.", Cells: []Cell{
 				{Verdict: Pass, Expectations: 3, ClientErrors: 1, Failover: Figure{true, true, 12 * time.Millisecond},
@@ -221,7 +220,7 @@ func TestNotJudgedCell(t *testing.T) {
 	if c.Verdict != NotJudged || c.Failed != 0 || !strings.Contains(c.Why, "the window held no request") {
 		t.Fatalf("got %+v, want not judged", c)
 	}
-	m := &Matrix{Kinds: []vocab.ProxyKind{"builtin"}, Rows: []Row{{Scenario: "story", Cells: []Cell{c}}}}
+	m := &Matrix{Columns: []string{"builtin"}, Rows: []Row{{Scenario: "story", Cells: []Cell{c}}}}
 	if got := m.Tally(0); got.Ran != 0 || got.Pass != 0 {
 		t.Errorf("tally: got %+v, want no run counted", got)
 	}

@@ -20,7 +20,8 @@
 //	labtest.Run ─▶ parse ─▶ skip? (-short, driver cannot) ─▶ images ─▶ Limiter ─▶ runner.Run ─▶ subtests ─▶ report
 //
 // Nothing here reads the process environment: settings are Options. A test
-// that wants them from the environment says so (DriverFromEnv).
+// that wants them from the environment says so (DriverFromEnv,
+// EngineFromEnv).
 //
 // What Run started is stopped before it returns, pass or fail; a test
 // binary that is killed leaves nothing behind either (the drivers' owner

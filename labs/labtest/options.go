@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 )
 
 // An Option tailors one Run.
@@ -13,7 +14,9 @@ type Option func(*settings)
 type settings struct {
 	driverName string      // docker, process, auto, compose:PROJECT
 	driver     labs.Driver // set by UseDriver; wins over driverName
-	kind       string      // proxy kind instead of the file's; "" keeps it
+	engine     docker.Engine
+	engineErr  error  // EngineFromEnv could not resolve the engine
+	kind       string // proxy kind instead of the file's; "" keeps it
 	reportDir  string
 	timeout    time.Duration // 0: the scenario's end plus defaultGrace
 	limiter    *Limiter
@@ -44,14 +47,29 @@ func newSettings(opts []Option) settings {
 // compose project).
 func Driver(name string) Option { return func(s *settings) { s.driverName = name } }
 
-// DriverFromEnv is Driver($LAB_DRIVER), or "auto" when it is unset: for a
-// test that lets CI pick, as this repository's scenarios do.
+// DriverFromEnv is Driver($LAB_DRIVER), or "auto" when it is unset, on
+// the engine EngineFromEnv finds: for a test that lets CI pick, as this
+// repository's scenarios do.
 func DriverFromEnv() Option {
 	name := os.Getenv("LAB_DRIVER")
 	if name == "" {
 		name = "auto"
 	}
-	return Driver(name)
+	engine := EngineFromEnv()
+	return func(s *settings) { Driver(name)(s); engine(s) }
+}
+
+// Engine runs the docker (and compose) driver on engine e: a remote one,
+// with TLS, its published ports reached at another address. Default the
+// local engine (unix:///var/run/docker.sock).
+func Engine(e docker.Engine) Option { return func(s *settings) { s.engine = e } }
+
+// EngineFromEnv is Engine of the engine the docker CLI would use, as `lab`
+// finds it: DOCKER_HOST, DOCKER_CONTEXT and the CLI's current context,
+// DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, ports reached at TC_HOST.
+func EngineFromEnv() Option {
+	e, err := docker.ResolveEngine(docker.SettingsFrom(os.Getenv))
+	return func(s *settings) { s.engine, s.engineErr = e, err }
 }
 
 // UseDriver runs on a driver value the caller made and set up (a docker

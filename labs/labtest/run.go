@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"sync"
 	"testing"
@@ -106,28 +105,27 @@ func subtestName(r expect.Result) string {
 	return fmt.Sprintf("expect[%d]", r.Index)
 }
 
-// driversByName keeps one driver per name for the test binary: "auto"
-// asks the Docker daemon once, and parallel runs share a Docker client.
-var driversByName sync.Map // name → labs.Driver
+// driversByName keeps one driver per name and engine for the test binary:
+// "auto" asks the Docker daemon once, and parallel runs share a Docker
+// client.
+var driversByName sync.Map // "name engine" → labs.Driver
 
 func (set settings) resolveDriver() (labs.Driver, error) {
 	if set.driver != nil {
 		return set.driver, nil
 	}
-	if d, ok := driversByName.Load(set.driverName); ok {
+	if set.engineErr != nil {
+		return nil, fmt.Errorf("labtest: %w", set.engineErr)
+	}
+	key := set.driverName + " " + set.engine.String()
+	if d, ok := driversByName.Load(key); ok {
 		return d.(labs.Driver), nil
 	}
-	// The engine the docker CLI would use, as `lab` does: a test helper
-	// may read the environment.
-	e, err := docker.ResolveEngine(docker.SettingsFrom(os.Getenv))
+	d, err := drivers.For(context.Background(), set.driverName, drivers.Options{Engine: set.engine})
 	if err != nil {
 		return nil, fmt.Errorf("labtest: %w", err)
 	}
-	d, err := drivers.For(context.Background(), set.driverName, drivers.Options{Engine: e})
-	if err != nil {
-		return nil, fmt.Errorf("labtest: %w", err)
-	}
-	kept, _ := driversByName.LoadOrStore(set.driverName, d)
+	kept, _ := driversByName.LoadOrStore(key, d)
 	return kept.(labs.Driver), nil
 }
 

@@ -67,7 +67,7 @@ func TestTopologyValidate(t *testing.T) {
 		{"empty command", func(t *vocab.Topology) { t.Nodes[1].Fixture, t.Nodes[1].Args, t.Nodes[1].Command = "", nil, []string{} }, `nodes[1].command: needs a program`},
 		{"image with args", func(t *vocab.Topology) { t.Nodes[1].Fixture, t.Nodes[1].Image = "", "httpd:2.4" }, `nodes[1].args: flags of a fixture binary; an image node takes command`},
 		{"port on a fixture", func(t *vocab.Topology) { t.Nodes[0].Port = 80 }, `nodes[0].port: only for a node given by image or command (this one runs fixture app)`},
-		{"own config on builtin", func(t *vocab.Topology) { t.Proxy.Config = "nginx.conf" }, `proxy.config: your own config file needs proxy kind apache, nginx or haproxy (got builtin)`},
+		{"own config on builtin", func(t *vocab.Topology) { t.Proxy.Config = "nginx.conf" }, `proxy.config: your own config file needs proxy kind apache, nginx or haproxy, or a proxy given by image or command (got builtin)`},
 		{"bad role", func(t *vocab.Topology) { t.Nodes[0].Role = "backup" }, `nodes[0].role: must be one of primary, standby (got "backup")`},
 		{"reserved", func(t *vocab.Topology) { t.Nodes[0].Name = "toxiproxy" }, `nodes[0].name: "toxiproxy" is reserved`},
 		{"duplicate", func(t *vocab.Topology) { t.Nodes[1].Name = "service" }, `nodes[1].name: duplicate "service" (also nodes[0])`},

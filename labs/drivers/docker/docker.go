@@ -57,7 +57,7 @@ type Driver struct {
 	// for the engine (labs/carrier).
 	Carrier string
 	// Images builds (or finds cached) an image and returns its tag
-	// (ImageLab, ImageProducts). Default: BuildImage's.
+	// (ImageLab, ImageProducts). Default: the driver's own (BuildImages).
 	Images func(ctx context.Context, name string) (string, error)
 	// Logger receives sweeps of dead runs' leftovers. Default: discard.
 	Logger *slog.Logger
@@ -88,7 +88,10 @@ type dockerRun struct {
 	netID   string
 	netName string
 	token   string // the proxy's admin token (its admin listens beyond loopback)
-	toxi    *toxi.Client
+	// proxyPort is the proxy's traffic port in its container, as Docker
+	// names it ("8080/tcp"): the user's own config may choose it.
+	proxyPort string
+	toxi      *toxi.Client
 
 	mu         sync.Mutex
 	containers map[string]string // container ids by node name, "proxy", "toxiproxy"
@@ -178,8 +181,8 @@ func (d *Driver) images(ctx context.Context, cli *client.Client, t vocab.Topolog
 // run's deadline, as a cold products image takes minutes.
 func ImageNames(t vocab.Topology) []string {
 	names := []string{ImageLab}
-	if products.For(t.Proxy.Kind).Image == ImageProducts {
-		names = append(names, ImageProducts)
+	if name := proxyBuildName(t.Proxy); name != "" && !slices.Contains(names, name) {
+		names = append(names, name)
 	}
 	for _, n := range t.Nodes {
 		if buildName(n) == ImageProducts && !slices.Contains(names, ImageProducts) {
@@ -199,6 +202,24 @@ func buildName(n vocab.Node) string {
 		return ""
 	}
 	return ImageLab
+}
+
+// proxyBuildName is the name of the proxy's image: the kind's, or, for a
+// proxy given by image, "" unless the image is one of the lab's
+// (failover-lab/products:local).
+func proxyBuildName(p vocab.ProxySpec) string {
+	if p.Given() {
+		return buildName(vocab.Node{Image: p.Image})
+	}
+	return products.For(p.Kind).Image
+}
+
+// proxyImage is the image tag the proxy runs.
+func proxyImage(p vocab.ProxySpec, tags map[string]string) string {
+	if name := proxyBuildName(p); name != "" {
+		return tags[name]
+	}
+	return p.Image
 }
 
 // nodeImage is the image tag node n runs.

@@ -28,8 +28,7 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	if err != nil {
 		return err
 	}
-	kind := products.For(t.Proxy.Kind)
-	proxyCfg, err := r.proxyConfig(t, kind)
+	proxy, err := r.proxyRequest(t, images)
 	if err != nil {
 		return err
 	}
@@ -37,8 +36,6 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	toxi := r.request(nameToxiproxy, images[ImageLab], serve(multicall.Toxiproxy, "-host", "0.0.0.0", "-port", "8474", "-config", "/toxiproxy.json"), portToxiAPI)
 	toxi.Files = []containerFile{file(toxiCfg, "/toxiproxy.json")}
 	reqs[nameToxiproxy] = toxi
-	proxy := r.request(NameProxy, images[kind.Image], kind.Command(proxyFile(kind), t.Proxy.Config != ""), PortTraffic, PortAdmin)
-	proxy.Files = []containerFile{file(proxyCfg, proxyFile(kind))}
 	reqs[NameProxy] = proxy
 	for _, n := range t.Nodes {
 		reqs[n.Name] = r.nodeRequest(n, nodeImage(n, images))
@@ -67,19 +64,50 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	return errors.Join(errs...)
 }
 
-// proxyConfig is the config the proxy runs: the user's own file, or one
-// rendered from the topology with the members behind their Toxiproxy links.
-func (r *dockerRun) proxyConfig(t vocab.Topology, kind products.Product) ([]byte, error) {
-	if t.Proxy.Config != "" {
-		return t.Proxy.ConfigData, nil
+// proxyRequest is the proxy's container: a known kind with the config the
+// lab renders, or the user's own config (their template rendered with the
+// members at their Toxiproxy links) in the kind's image or the user's.
+func (r *dockerRun) proxyRequest(t vocab.Topology, images map[string]string) (containerRequest, error) {
+	if t.Proxy.Own() {
+		o, err := products.OwnInContainer(t, func(node string) string { return linkAddr(t, node) })
+		if err != nil {
+			return containerRequest{}, err
+		}
+		r.proxyPort = strconv.Itoa(o.Port) + "/tcp"
+		req := r.request(NameProxy, proxyImage(t.Proxy, images), o.Command, r.proxyPort)
+		req.Env = t.Proxy.Env
+		if o.Config != nil {
+			req.Files = []containerFile{file(o.Config, o.ConfigFile)}
+		}
+		return req, nil
 	}
+	kind := products.For(t.Proxy.Kind)
+	cfg, err := r.proxyConfig(t, kind)
+	if err != nil {
+		return containerRequest{}, err
+	}
+	r.proxyPort = PortTraffic
+	req := r.request(NameProxy, images[kind.Image], kind.Command(proxyFile(kind), false), PortTraffic, PortAdmin)
+	req.Files = []containerFile{file(cfg, proxyFile(kind))}
+	return req, nil
+}
+
+// linkAddr is where the proxy reaches node on the run's network: its
+// Toxiproxy link.
+func linkAddr(t vocab.Topology, node string) string {
+	return fmt.Sprintf("%s:%d", nameToxiproxy, toxiLinkFirst+nodeIndex(t, node))
+}
+
+// proxyConfig is the config the lab renders for a known kind, with the
+// members behind their Toxiproxy links.
+func (r *dockerRun) proxyConfig(t vocab.Topology, kind products.Product) ([]byte, error) {
 	listen, admin := ":8080", ":9901"
 	if kind.Pkg != "" {
 		// Apache's Listen and VirtualHost want an address.
 		listen, admin = "0.0.0.0:8080", "0.0.0.0:9901"
 	}
 	return kind.Config(t, listen, admin, r.token, func(n vocab.Node) string {
-		return fmt.Sprintf("http://%s:%d", nameToxiproxy, toxiLinkFirst+nodeIndex(t, n.Name))
+		return "http://" + linkAddr(t, n.Name)
 	}, products.TLSFiles{}) // CheckDocker refused TLS
 }
 
@@ -170,7 +198,7 @@ func (r *dockerRun) startAll(ctx context.Context, t vocab.Topology) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return r.startProxy(ctx, t, products.For(t.Proxy.Kind))
+	return r.startProxy(ctx, t)
 }
 
 func (r *dockerRun) startToxiproxy(ctx context.Context) error {
@@ -214,16 +242,25 @@ func (r *dockerRun) waitNode(ctx context.Context, n vocab.Node) error {
 	return nil
 }
 
-func (r *dockerRun) startProxy(ctx context.Context, t vocab.Topology, kind products.Product) error {
+func (r *dockerRun) startProxy(ctx context.Context, t vocab.Topology) error {
+	if t.Proxy.Own() {
+		if err := r.startContainer(ctx, NameProxy, r.proxyPort); err != nil {
+			return err
+		}
+		// The user's config need not have an admin listener: its ready
+		// path answering 2xx, or any answer on the traffic port, says the
+		// proxy serves.
+		o := products.OwnProxy{Ready: t.Proxy.Ready}
+		var ok func(int) bool
+		if o.Ready != "" {
+			ok = labs.Is2xx
+		}
+		return labs.WaitHTTP(ctx, r.url(NameProxy, r.proxyPort)+o.ReadyPath(), ok, r.failed(NameProxy))
+	}
 	if err := r.startContainer(ctx, NameProxy, PortTraffic, PortAdmin); err != nil {
 		return err
 	}
-	if t.Proxy.Config != "" {
-		// The user's config need not have an admin listener: any answer
-		// on the traffic port says the proxy serves.
-		return labs.WaitHTTP(ctx, r.url(NameProxy, PortTraffic)+"/", nil, r.failed(NameProxy))
-	}
-	return labs.WaitHTTP(ctx, r.url(NameProxy, PortAdmin)+kind.Ready, labs.Is2xx, r.failed(NameProxy))
+	return labs.WaitHTTP(ctx, r.url(NameProxy, PortAdmin)+products.For(t.Proxy.Kind).Ready, labs.Is2xx, r.failed(NameProxy))
 }
 
 // startContainer starts a created (or stopped) container and reads the
@@ -285,7 +322,13 @@ func (r *dockerRun) failed(name string) func(context.Context) error {
 	}
 }
 
-func (r *dockerRun) ProxyURL() string { return r.url(NameProxy, PortTraffic) }
+func (r *dockerRun) ProxyURL() string { return r.url(NameProxy, r.proxyPort) }
+
+// SignalProxy sends the proxy's container sig ("SIGHUP"): a reload event
+// of a proxy that reloads on a signal.
+func (r *dockerRun) SignalProxy(ctx context.Context, sig string) error {
+	return r.cli.ContainerKill(ctx, r.container(NameProxy), sig)
+}
 func (r *dockerRun) AdminURL() string { return r.url(NameProxy, PortAdmin) }
 
 // AdminToken is the bearer token of the proxy's admin POSTs: inside its

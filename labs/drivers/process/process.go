@@ -8,11 +8,13 @@ import (
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/carrier"
 	"github.com/failover-lab/failover-lab/labs/cleanup"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -71,10 +73,11 @@ type processRun struct {
 	controls   map[string]int // app control ports
 	proxyURL   string
 	adminURL   string
-	proxyReady string       // the proxy kind's readiness path
-	direct     bool         // the proxy reaches the nodes without Toxiproxy
-	asUsersRun bool         // products.AsUsersRun instead of products.For
-	tls        *labs.RunTLS // the run's certificates; nil when nothing uses TLS
+	readyURL   string         // answers once the proxy serves
+	readyOK    func(int) bool // the statuses readyURL answers then (nil = any)
+	direct     bool           // the proxy reaches the nodes without Toxiproxy
+	asUsersRun bool           // products.AsUsersRun instead of products.For
+	tls        *labs.RunTLS   // the run's certificates; nil when nothing uses TLS
 }
 
 var _ labs.Run = (*processRun)(nil)
@@ -147,13 +150,15 @@ func (d *Driver) commands(ctx context.Context, t vocab.Topology) (map[string]com
 	}
 	kind := products.For(t.Proxy.Kind)
 	cmds := map[string]command{}
-	if kind.Pkg != "" {
+	switch {
+	case t.Proxy.Given(): // a proxy given by command is found on PATH (CheckProcess)
+	case kind.Pkg != "":
 		path, err := products.SystemBinary(kind.Binary, kind.Pkg)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", kind.Binary, err)
 		}
 		cmds[kind.Binary] = command{path: path}
-	} else {
+	default:
 		cmds[kind.Binary] = command{lab, []string{"serve", kind.Binary}}
 	}
 	for _, n := range t.Nodes {
@@ -206,6 +211,9 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]command) error
 }
 
 func (r *processRun) startProxy(t vocab.Topology, bins map[string]command) error {
+	if t.Proxy.Given() {
+		return r.startOwnProxy(t)
+	}
 	kind := products.For(t.Proxy.Kind)
 	if r.asUsersRun {
 		kind = products.AsUsersRun(t.Proxy.Kind)
@@ -250,8 +258,57 @@ func (r *processRun) startProxy(t vocab.Topology, bins map[string]command) error
 	if r.proxy.cred, err = kind.Credential(r.dir); err != nil {
 		return err
 	}
-	r.proxyReady = kind.Ready
+	r.readyURL, r.readyOK = r.adminURL+kind.Ready, labs.Is2xx
 	return r.proxy.start(r.sp)
+}
+
+// startOwnProxy starts the proxy given by command: its program from PATH,
+// its config rendered into the run directory with the members at their
+// Toxiproxy links, listening on a free port. HOME and the XDG directories
+// are the run directory, so what the program keeps there goes with it.
+func (r *processRun) startOwnProxy(t vocab.Topology) error {
+	listen, err := freePort()
+	if err != nil {
+		return err
+	}
+	links, err := r.toxi.Listen()
+	if err != nil {
+		return err
+	}
+	o, err := products.OwnAsProcess(t, r.dir, listen, func(node string) string { return links[node] })
+	if err != nil {
+		return err
+	}
+	if o.Config != nil {
+		if err := os.WriteFile(o.ConfigFile, o.Config, 0o644); err != nil {
+			return fmt.Errorf("write proxy config: %w", err)
+		}
+	}
+	path, err := exec.LookPath(o.Command[0])
+	if err != nil {
+		return fmt.Errorf("proxy: %w", err)
+	}
+	r.proxyURL = "http://" + hostPort(listen)
+	r.readyURL, r.readyOK = r.proxyURL+o.ReadyPath(), nil
+	if o.Ready != "" {
+		r.readyOK = labs.Is2xx
+	}
+	r.proxy = newProc("proxy", path, o.Command[1:]...)
+	r.proxy.env = []string{"HOME=" + r.dir, "XDG_CONFIG_HOME=" + r.dir, "XDG_DATA_HOME=" + r.dir}
+	for k, v := range t.Proxy.Env {
+		r.proxy.env = append(r.proxy.env, k+"="+v)
+	}
+	return r.proxy.start(r.sp)
+}
+
+// SignalProxy sends sig ("SIGHUP") to the proxy's process group: a reload
+// event of a proxy that reloads on a signal.
+func (r *processRun) SignalProxy(_ context.Context, sig string) error {
+	_, s, err := faults.ParseSignal(sig)
+	if err != nil {
+		return err
+	}
+	return r.proxy.signal(s)
 }
 
 // waitNodes waits for every node to answer HTTP. The proxy starts after
@@ -272,11 +329,12 @@ func (r *processRun) waitNodes(ctx context.Context) error {
 	return errors.Join(all...)
 }
 
-// waitProxy waits for the proxy kind's readiness path.
+// waitProxy waits for the proxy's readiness path: its kind's on the admin
+// listener, or the one of a proxy given by command on its traffic port.
 func (r *processRun) waitProxy(ctx context.Context) error {
 	ctx, cancel := labs.WithReadyTimeout(ctx)
 	defer cancel()
-	return labs.WaitHTTP(ctx, r.adminURL+r.proxyReady, labs.Is2xx, r.proxy.failed)
+	return labs.WaitHTTP(ctx, r.readyURL, r.readyOK, r.proxy.failed)
 }
 
 // waitNode waits until a node answers on its traffic port and, for an app,
