@@ -41,7 +41,7 @@ func serveEngine(tb testing.TB, srv *proxy.Server, fast bool) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	nethttp := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+	nethttp := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 64 << 10}
 	var s interface {
 		Serve(net.Listener) error
 		Close() error
@@ -107,4 +107,26 @@ func BenchmarkEngines(b *testing.B) {
 			})
 		})
 	}
+}
+
+// startFast serves srv with the fast engine on loopback; the test may
+// shut it down itself (Close at cleanup is then a no-op).
+func startFast(tb testing.TB, srv *proxy.Server) (*h1.Server, string) {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := &h1.Server{Handler: srv.Handler.Fast(), Fallback: &http.Server{Handler: srv.Handler},
+		HeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute, WriteTimeout: 30 * time.Second, MaxHeaderBytes: 64 << 10}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Serve(ln)
+	}()
+	tb.Cleanup(func() {
+		s.Close()
+		<-done
+	})
+	return s, ln.Addr().String()
 }
