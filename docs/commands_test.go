@@ -97,8 +97,6 @@ func TestCheckExamples(t *testing.T) {
 		replace []string // old, new, ...
 		want    string   // the line the doc quotes
 	}{
-		{"README.md", []string{standby, `url: "ftp://127.0.0.1:9002"`},
-			"lab.yaml:14:31: pools.web.members[1].url: scheme must be http or https"},
 		{"docs/proxy.md", []string{standby, `url: "ftp://127.0.0.1:9002"`},
 			"lab.yaml:33:14: pools.web.members[1].url: scheme must be http or https"},
 		{"docs/proxy.md", []string{"    health:", "    helth:"},
@@ -187,5 +185,69 @@ func TestLabCheck(t *testing.T) {
 	code, out, errOut := run(t, root, lab, args...)
 	if code != 0 || errOut != "" || strings.Count(out, ": ok\n") != len(files) {
 		t.Errorf("lab check scenarios/*.yaml: got exit %d, %d of %d files ok\n%s%s", code, strings.Count(out, ": ok\n"), len(files), out, errOut)
+	}
+}
+
+// TestDocCommands checks every command that README.md and docs/*.md show
+// in a code block (a ```sh block, or a "$ " line of an output block): what
+// is quick and harmless runs, the rest is checked as far as it can be
+// without running it (programs() says which and why). A doc that shows a
+// command that does not work fails here, with its file and line.
+func TestDocCommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binaries")
+	}
+	c := newChecker(t)
+	n := 0
+	for _, file := range docFiles(t) {
+		for _, cmd := range docCommands(t, file) {
+			n++
+			if err := c.check(cmd); err != nil {
+				t.Errorf("%s\n\t%v", cmd, err)
+			}
+		}
+	}
+	if n < 50 {
+		t.Errorf("found %d commands in the docs, want at least 50: is the extraction broken?", n)
+	}
+	t.Logf("%d commands checked", n)
+}
+
+// TestDocCommandsCatchMistakes: the checks are not vacuous. Each of these
+// commands is wrong in one way a doc has been wrong, and must be refused.
+func TestDocCommandsCatchMistakes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binaries")
+	}
+	c := newChecker(t)
+	for _, src := range []string{
+		"go test -count=1 -run 'TestKind' -v ./labs/",                               // the test lives in ./labs/drivers
+		"go test ./scenarios/... -run 'TestScenarios/no-such-file$'",                // no such scenario
+		"go test ./no/such/package",                                                 // no such package
+		"go test ./docs -run SchemaFiles -updaet",                                   // no such flag
+		"go run ./labs/cmd/lab run -bogus scenarios/crash.yaml",                     // no such flag
+		"bin/lab frobnicate",                                                        // no such verb
+		"lab run scenarios/no-such.yaml",                                            // no such file
+		"lab watch http://192.0.2.1:8080/",                                          // not loopback
+		"make no-such-target",                                                       // no such target
+		"make test DEPZ=skip",                                                       // no such variable
+		`curl -s -X POST 127.0.0.1:8081/faults -d '{"kind":"status","status":42}'`,  // the API refuses it
+		`curl -s -X POST 127.0.0.1:8081/faults -d '{"kind":"stauts"}'`,              // the API refuses it
+		"go run ./fixtures/cmd/images nosuchimage",                                  // no such image
+		"bin/failover-proxy -listen 127.0.0.1:8080 -primarry http://127.0.0.1:9001", // no such flag
+		"go install github.com/failover-lab/failover-lab/labs/cmd/nothing@latest",   // no such package
+		"NO_SUCH_LAB_SETTING=1 go test ./scenarios/...",                             // nothing reads it
+		".ci/deps everything",                                                       // no such set
+		"frobctl --now",                                                             // a program nobody knows
+	} {
+		cmds, err := parseShell("mistakes", 1, src)
+		if err != nil || len(cmds) != 1 {
+			t.Fatalf("%s: %v (%d commands)", src, err, len(cmds))
+		}
+		if err := c.check(cmds[0]); err == nil {
+			t.Errorf("%s: passed, want it refused", src)
+		} else {
+			t.Logf("%s: %v", src, err)
+		}
 	}
 }

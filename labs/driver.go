@@ -22,17 +22,18 @@ type Driver interface {
 type Run interface {
 	// ID is the run id, the value of the failover-lab.run label.
 	ID() string
-	// ProxyURL is the proxy's traffic listener: http://127.0.0.1:PORT, or
-	// https:// with proxy.https.
+	// ProxyURL is the proxy's traffic listener: http://127.0.0.1:PORT (a
+	// remote Docker engine's address instead: OnEngine), or https:// with
+	// proxy.https.
 	ProxyURL() string
 	// ClientTLS is how clients trust the proxy's listener when ProxyURL is
 	// https:// (the run's own CA); nil when it is plain HTTP.
 	ClientTLS() *tls.Config
-	// AdminURL is the proxy's admin listener: http://127.0.0.1:PORT.
+	// AdminURL is the proxy's admin listener, at the same address.
 	AdminURL() string
 	// AdminToken is the bearer token the admin wants on POSTs ("" = none).
 	AdminToken() string
-	// NodeURL is a node's own traffic port on 127.0.0.1, bypassing the
+	// NodeURL is a node's own traffic port at the same address, bypassing the
 	// proxy and Toxiproxy; "" for an unknown node. It may change when a
 	// container fault is cleared (Docker re-publishes ports on start).
 	NodeURL(name string) string
@@ -46,4 +47,21 @@ type Run interface {
 	Clear(ctx context.Context, a Applied) error
 	// Close removes everything the run created; it is idempotent.
 	Close(ctx context.Context) error
+}
+
+// ProxySignaler is a Run that can send its proxy a signal: a reload event
+// of a proxy that re-reads its config on one (proxy.reload_signal, or the
+// kind's own for the user's nginx or Apache config). The Docker and
+// process drivers are.
+type ProxySignaler interface {
+	// SignalProxy sends sig ("SIGHUP") to the proxy's process or container.
+	SignalProxy(ctx context.Context, sig string) error
+}
+
+// OnEngine is a Run whose ports a Docker engine publishes. EngineAddress
+// is where they are reached: 127.0.0.1 for a local engine, the engine's
+// address (a dind service, tcp://, ssh://) otherwise. The load may go
+// there (load.Spec.Engine).
+type OnEngine interface {
+	EngineAddress() string
 }

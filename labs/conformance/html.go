@@ -14,7 +14,7 @@ import (
 // verdict and linked to its run's report, relative to the page.
 func (m *Matrix) HTML(w io.Writer) error {
 	var tallies []Tally
-	for i := range m.Kinds {
+	for i := range m.Columns {
 		tallies = append(tallies, m.Tally(i))
 	}
 	data := map[string]any{"M": m, "Tallies": tallies, "Legend": legend,
@@ -29,7 +29,7 @@ var matrixPage = template.Must(template.New("matrix").Funcs(template.FuncMap{
 	"errorCount": errorCount,
 	"href":       func(rel string) string { return (&url.URL{Path: path.Clean(rel)}).EscapedPath() },
 	"class": func(v Verdict) string {
-		return map[Verdict]string{Pass: "pass", Fail: "fail", Error: "error", Skipped: "skipped"}[v]
+		return map[Verdict]string{Pass: "pass", Fail: "fail", Error: "error", Skipped: "skipped", NotJudged: "skipped"}[v]
 	},
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -43,7 +43,7 @@ td.pass { background: #e3f4e6; } td.fail { background: #fbe3e0; } td.error { bac
 </style></head><body>
 <h1>failover-lab conformance: the scenario library in front of each proxy kind</h1>
 <p>{{.M.Driver}} driver · generated {{.Generated}} · <code>{{.M.Command}}</code></p>
-<table><tr><th>scenario</th>{{range .M.Kinds}}<th>{{.}}</th>{{end}}</tr>
+<table><tr><th>scenario</th>{{range .M.Columns}}<th>{{.}}</th>{{end}}</tr>
 {{range .M.Rows}}<tr><td>{{.Scenario}}<br><small>{{.About}}</small></td>
 {{range .Cells}}<td class="{{class .Verdict}}">{{if .Report}}<a class="verdict" href="{{href .Report}}">{{.Verdict}}</a>{{else}}<span class="verdict">{{.Verdict}}</span>{{end}}
 {{- if eq .Verdict "FAIL"}} {{.Failed}} of {{.Expectations}}{{end}}

@@ -16,10 +16,10 @@ func (m *Matrix) Markdown(w io.Writer, base string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Conformance on the %s driver, %s: `%s`\n\n", m.Driver, m.Generated.UTC().Format("2006-01-02"), m.Command)
 	b.WriteString("| scenario |")
-	for _, k := range m.Kinds {
+	for _, k := range m.Columns {
 		fmt.Fprintf(&b, " %s |", k)
 	}
-	b.WriteString("\n| --- |" + strings.Repeat(" --- |", len(m.Kinds)) + "\n")
+	b.WriteString("\n| --- |" + strings.Repeat(" --- |", len(m.Columns)) + "\n")
 	for _, r := range m.Rows {
 		fmt.Fprintf(&b, "| %s |", escapeMD(r.Scenario))
 		for _, c := range r.Cells {
@@ -28,7 +28,7 @@ func (m *Matrix) Markdown(w io.Writer, base string) error {
 		b.WriteString("\n")
 	}
 	b.WriteString("| **total** |")
-	for i := range m.Kinds {
+	for i := range m.Columns {
 		fmt.Fprintf(&b, " %s |", m.Tally(i))
 	}
 	b.WriteString("\n\n" + legend + "\n")
@@ -55,7 +55,7 @@ func (c Cell) markdown(base string) string {
 	if c.Report != "" {
 		verdict = fmt.Sprintf("[%s](%s)", verdict, link(base, c.Report))
 	}
-	if c.Verdict == Skipped || c.Verdict == Error {
+	if c.Verdict == Skipped || c.Verdict == Error || c.Verdict == NotJudged {
 		return verdict + ": " + escapeMD(c.Why)
 	}
 	parts := []string{verdict, errorCount(c.ClientErrors)}

@@ -22,7 +22,6 @@ import (
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/report"
 	"github.com/failover-lab/failover-lab/labs/scenario"
-	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 // Verdict is how one scenario went in front of one kind.
@@ -34,22 +33,27 @@ const (
 	Fail    Verdict = "FAIL"    // the run completed; an expectation failed
 	Error   Verdict = "error"   // the run could not be made: a node did not start, a fault failed ...
 	Skipped Verdict = "skipped" // refused before anything started (drivers.Supports)
+	// NotJudged: every failed expectation's window held no request (the
+	// lab's timing); never counted against the proxy.
+	NotJudged Verdict = "not judged"
 )
 
 // Matrix is one invocation of lab conform.
 type Matrix struct {
-	Command   string            // "lab conform -driver process", shown with the table
-	Driver    string            // the driver every run used
-	Generated time.Time         // when the matrix was written
-	Kinds     []vocab.ProxyKind // the columns, in order
-	Rows      []Row             // the scenarios, in order
+	Command   string    // "lab conform -driver process", shown with the table
+	Driver    string    // the driver every run used
+	Generated time.Time // when the matrix was written
+	// Columns name the proxies, in order: kinds (builtin, nginx) and
+	// proxies given by file (their name: caddy).
+	Columns []string
+	Rows    []Row // the scenarios, in order
 }
 
-// Row is one scenario across the kinds.
+// Row is one scenario across the proxies.
 type Row struct {
 	Scenario string
 	About    string
-	Cells    []Cell // one per Matrix.Kinds, in its order
+	Cells    []Cell // one per Matrix.Columns, in its order
 }
 
 // Cell is one run, or the reason there was none.
@@ -104,8 +108,12 @@ func CellOf(r report.Run, reportPath string) Cell {
 	c := Cell{Verdict: Pass, Report: reportPath, Expectations: len(r.Results),
 		ClientErrors: report.ResultsOf(r).Requests.ClientErrors}
 	c.Failover, c.Failback = figures(r.Scenario, r.Results)
-	var failed []string
+	var failed, unjudged []string
 	for _, res := range expect.Failed(r.Results) {
+		if res.NotJudged {
+			unjudged = append(unjudged, res.Name())
+			continue
+		}
 		failed = append(failed, res.Name())
 	}
 	c.Failed = len(failed)
@@ -114,6 +122,8 @@ func CellOf(r report.Run, reportPath string) Cell {
 		c.Verdict, c.Why = Error, firstLine(r.Err.Error())
 	case len(failed) > 0:
 		c.Verdict, c.Why = Fail, strings.Join(failed, "; ")
+	case len(unjudged) > 0:
+		c.Verdict, c.Why = NotJudged, "the window held no request: "+strings.Join(unjudged, "; ")
 	}
 	return c
 }
@@ -158,8 +168,8 @@ func (m *Matrix) Tally(i int) Tally {
 	var t Tally
 	for _, r := range m.Rows {
 		switch r.Cells[i].Verdict {
-		case Skipped:
-			t.Skipped++
+		case Skipped, NotJudged:
+			t.Skipped++ // not a verdict on the proxy
 		case Pass:
 			t.Pass++
 			t.Ran++

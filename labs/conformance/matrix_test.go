@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,6 @@ import (
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/report"
 	"github.com/failover-lab/failover-lab/labs/scenario"
-	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 const story = `name: story
@@ -123,7 +123,7 @@ func sample() *Matrix {
 	return &Matrix{
 		Command: "lab conform -kinds builtin,nginx", Driver: "process",
 		Generated: time.Date(2026, 12, 2, 16, 0, 0, 0, time.UTC),
-		Kinds:     []vocab.ProxyKind{vocab.ProxyBuiltin, vocab.ProxyNginx},
+		Columns:   []string{"builtin", "nginx"},
 		Rows: []Row{
 			{Scenario: "crash", About: "The service is killed <hard>.", Cells: []Cell{
 				{Verdict: Pass, Expectations: 3, ClientErrors: 1, Failover: Figure{true, true, 12 * time.Millisecond},
@@ -206,5 +206,22 @@ func TestFigureString(t *testing.T) {
 		if got := tt.f.String(); got != tt.want {
 			t.Errorf("%+v: got %q, want %q", tt.f, got, tt.want)
 		}
+	}
+}
+
+// A run whose only failures are windows that held no request is not
+// judged, and the column does not count it against the kind.
+func TestNotJudgedCell(t *testing.T) {
+	src := strings.Replace(story, "  - client_errors: 0\n", "  - client_errors: 0\n  - {after: fixed, within: 1990ms, latency: {max: 1s}}\n", 1)
+	src = strings.Replace(src, "within: 500ms, served_by: service}", "within: 1990ms, served_by: service}", 1)
+	r := runOf(t, src, 0)
+	r.Results = slices.DeleteFunc(r.Results, func(res expect.Result) bool { return res.Expectation.ClientErrors != nil })
+	c := CellOf(r, "")
+	if c.Verdict != NotJudged || c.Failed != 0 || !strings.Contains(c.Why, "the window held no request") {
+		t.Fatalf("got %+v, want not judged", c)
+	}
+	m := &Matrix{Columns: []string{"builtin"}, Rows: []Row{{Scenario: "story", Cells: []Cell{c}}}}
+	if got := m.Tally(0); got.Ran != 0 || got.Pass != 0 {
+		t.Errorf("tally: got %+v, want no run counted", got)
 	}
 }

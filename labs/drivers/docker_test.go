@@ -41,7 +41,7 @@ func TestDockerDriver(t *testing.T) {
 func imageIDs(t testing.TB) map[string]bool {
 	t.Helper()
 	ctx := context.Background()
-	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation()) // not testcontainers: its config is read once, and the driver sets it at Start
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation()) // the local engine, as docker.New()'s
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestDockerCleansUpOnSIGINT(t *testing.T) {
 
 func removeByLabelFromTest(id string) error {
 	ctx := context.Background()
-	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation()) // not testcontainers: its config is read once, and the driver sets it at Start
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation()) // the local engine, as docker.New()'s
 	if err != nil {
 		return err
 	}

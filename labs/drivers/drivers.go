@@ -32,13 +32,26 @@ type Options struct {
 	// NoSignalHandler leaves SIGINT/SIGTERM to the caller, who closes its
 	// runs itself; by default live runs are closed on them.
 	NoSignalHandler bool
+	// Engine is the Docker engine of the docker and compose drivers;
+	// the zero value is the local one. FromEnv resolves it.
+	Engine docker.Engine
 }
 
 // FromEnv picks the driver LAB_DRIVER names: docker, process, auto (the
 // default): Docker when a daemon answers, else processes, or
 // compose:<project>: attach to that running compose project
-// (compose:failover-lab is `make lab`'s demo).
+// (compose:failover-lab is `make lab`'s demo). It is the helper of tests
+// (go test ./scenarios/...): the one place besides cmd/lab that reads the
+// environment, for LAB_DRIVER and, unless o.Engine is set, the engine the
+// docker CLI would use (docker.ResolveEngine).
 func FromEnv(o Options) (labs.Driver, error) {
+	if o.Engine == (docker.Engine{}) {
+		e, err := docker.ResolveEngine(docker.SettingsFrom(os.Getenv))
+		if err != nil {
+			return nil, err
+		}
+		o.Engine = e
+	}
 	return For(context.Background(), os.Getenv("LAB_DRIVER"), o)
 }
 
@@ -48,9 +61,10 @@ func For(ctx context.Context, name string, o Options) (labs.Driver, error) {
 		if project == "" {
 			return nil, fmt.Errorf("LAB_DRIVER: compose needs a project, e.g. compose:failover-lab (got %q)", name)
 		}
-		return &compose.Driver{Project: project}, nil
+		return &compose.Driver{Project: project, Engine: o.Engine}, nil
 	}
 	dockerDriver := docker.New()
+	dockerDriver.Engine = o.Engine
 	dockerDriver.NoSignalHandler = o.NoSignalHandler
 	processDriver := &process.Driver{NoSignalHandler: o.NoSignalHandler}
 	switch name {
@@ -59,7 +73,7 @@ func For(ctx context.Context, name string, o Options) (labs.Driver, error) {
 	case process.Name:
 		return processDriver, nil
 	case "", Auto:
-		if err := docker.Available(ctx); err == nil {
+		if err := o.Engine.Available(ctx); err == nil {
 			return dockerDriver, nil
 		}
 		return processDriver, nil

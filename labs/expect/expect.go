@@ -15,6 +15,9 @@ type Result struct {
 	Expectation scenario.Expectation
 	Pos         scenario.Pos // where it is written
 	Pass        bool
+	// NotJudged says the window held no request: the result fails, but
+	// for the lab's timing, not the proxy's doing.
+	NotJudged bool
 	// Measured says what the run did, in words and figures:
 	// "3 client errors (2× 500 from service, 1× reset); want at most 0".
 	Measured string

@@ -200,3 +200,21 @@ expect:
 		})
 	}
 }
+
+// A window that held no request is not judged: it fails, with its own
+// verdict, whatever the proxy did; a window with requests is judged.
+func TestNotJudged(t *testing.T) {
+	s := parse(t, "  - {after: broken, for: 10s, served_by: failover}\n  - {after: broken, for: 10s, latency: {max: 1s}}\n")
+	gap := func(at time.Duration) ledger.Row { return healthy(0)(at) }
+	l := Synthetic(t0, 50, 3*time.Second, marks, gap) // the load stopped before the fault
+	for _, r := range Evaluate(s, l) {
+		if r.Pass || !r.NotJudged || !strings.HasPrefix(r.Measured, NotJudgedMeasure) {
+			t.Errorf("%s: got pass %t, not judged %t, %q; want a failing not-judged result", r.Name(), r.Pass, r.NotJudged, r.Measured)
+		}
+	}
+	for _, r := range Evaluate(s, Synthetic(t0, 50, 20*time.Second, marks, gap)) {
+		if r.NotJudged {
+			t.Errorf("%s: not judged with requests in its window", r.Name())
+		}
+	}
+}

@@ -121,7 +121,7 @@ func (c classifier) servedBy(res *Result, all, in []ledger.Row, t Times) {
 		target = strings.TrimSpace(fmt.Sprintf("with status %d %s", e.Status, target))
 	}
 	if len(in) == 0 {
-		res.Measured = "no requests in the window " + res.Window.Label
+		notJudged(res)
 		return
 	}
 	var others []ledger.Row
@@ -213,7 +213,7 @@ func (c classifier) flaps(res *Result, in []ledger.Row, t Times) {
 // latency checks the quantiles of the window's latencies (nearest rank).
 func latency(res *Result, in []ledger.Row) {
 	if len(in) == 0 {
-		res.Measured = "no requests in the window " + res.Window.Label
+		notJudged(res)
 		return
 	}
 	sorted := make([]ledger.Row, len(in))
@@ -251,6 +251,17 @@ func Quantile(sorted []ledger.Row, q float64) time.Duration {
 	i = min(max(i, 0), len(sorted)-1)
 	return sorted[i].Latency
 }
+
+// notJudged gives a window that held no request its own verdict: it still
+// fails (the scenario's author widens the window), but says nothing of the
+// proxy, and lab conform and lab explore do not count it against it.
+func notJudged(res *Result) {
+	res.NotJudged = true
+	res.Measured = NotJudgedMeasure + " (" + res.Window.Label + ")"
+}
+
+// NotJudgedMeasure starts the Measured of a window that held no request.
+const NotJudgedMeasure = "not judged: the window held no request"
 
 func prefix(p, s string) string {
 	if s == "" {

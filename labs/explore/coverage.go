@@ -102,9 +102,12 @@ func (s Summary) Text(w io.Writer) {
 	}
 	for _, v := range s.Violations {
 		fmt.Fprintf(w, "\nVIOLATED %s (run %d, report %s)\n  %s\n", v.Invariant, v.Outcome.N, v.Outcome.Report, v.Measured)
-		if v.Reproduced {
+		switch {
+		case !v.Shrunk:
+			fmt.Fprintf(w, "  not shrunk (-no-shrink); the timeline:\n")
+		case v.Reproduced:
 			fmt.Fprintf(w, "  shrunk from %d to %d events in %d candidates:\n", len(v.Outcome.Plan.Steps), len(v.Minimal.Steps), v.Tries)
-		} else {
+		default:
 			fmt.Fprintf(w, "  not reproduced in 2 more runs (noise?); the original timeline:\n")
 		}
 		for _, l := range strings.Split(strings.TrimSpace(v.Minimal.String()), "\n") {
@@ -144,7 +147,7 @@ pre { background: #f6f6f6; padding: 1em; overflow-x: auto; }
 <h2>Violations</h2>
 {{range .S.Violations}}<h3>{{.Invariant}} — run {{.Outcome.N}}{{with .Outcome.Report}} (<a href="{{.}}">report</a>){{end}}</h3>
 <p>{{.Measured}}</p>
-<p>{{if .Reproduced}}Shrunk from {{len .Outcome.Plan.Steps}} to {{len .Minimal.Steps}} events ({{.Tries}} candidates, each failing 2 of 3 runs).{{else}}Not reproduced in 2 more runs: the original timeline.{{end}}
+<p>{{if not .Shrunk}}Not shrunk (-no-shrink).{{else if .Reproduced}}Shrunk from {{len .Outcome.Plan.Steps}} to {{len .Minimal.Steps}} events ({{.Tries}} candidates, each failing 2 runs in a row).{{else}}Not reproduced in 2 more runs: the original timeline.{{end}}
 {{with .File}}Minimal scenario: <a href="{{.}}">{{.}}</a> (<code>lab run</code> it).{{end}}</p>
 <pre>{{str .YAML}}</pre>
 {{else}}<p>No invariant was violated.</p>{{end}}

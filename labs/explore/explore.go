@@ -32,6 +32,8 @@ type Explorer struct {
 	Run      RunFunc
 	// NoShrink reports violations with their original plans only.
 	NoShrink bool
+	// MaxTries bounds the candidates of each shrink (default 40).
+	MaxTries int
 	// Out is where the search writes (reports/explore): the minimal
 	// scenarios, index.html, each run's report under runs/.
 	Out string
@@ -64,7 +66,8 @@ type Outcome struct {
 type Violation struct {
 	Invariant  Invariant
 	Outcome    Outcome
-	Reproduced bool   // failed again in the 2-of-3 rule: shrunk
+	Reproduced bool   // failed again (2 of 3 with the run that found it): shrunk
+	Shrunk     bool   // the shrinker ran (not -no-shrink)
 	Minimal    Plan   // == Outcome.Plan when not shrunk
 	File       string // the minimal scenario, relative to Out
 	YAML       []byte
@@ -216,7 +219,7 @@ func judge(r report.Run) (verdict string, violated []Invariant, why string) {
 // NotJudgedResult says whether a failed expectation failed only because
 // its window held no request: the lab's timing, not the proxy.
 func NotJudgedResult(r expect.Result) bool {
-	return strings.HasPrefix(r.Measured, "no requests in the window") || strings.HasPrefix(r.Measured, "not judged")
+	return r.NotJudged
 }
 
 // violations shrinks the first violation of each invariant.
@@ -256,10 +259,11 @@ func (x *Explorer) shrink(ctx context.Context, sr Search, o Outcome, id Invarian
 		return false
 	}
 	if !x.NoShrink {
-		x.say("shrinking run %d's %s violation (%d events); each candidate must fail 2 of 3 runs", o.N, id, len(o.Plan.Steps))
+		x.say("shrinking run %d's %s violation (%d events); each candidate must fail 2 runs in a row", o.N, id, len(o.Plan.Steps))
+		v.Shrunk = true
 		v.Reproduced = Repeat(fails, 1, 2)(o.Plan) // with the run that found it: 2 of 3
 		if v.Reproduced {
-			s := &Shrinker{Fails: Repeat(fails, 2, 3), Valid: sr.Valid, Progress: func(l string) { x.say("  %s", l) }}
+			s := &Shrinker{Fails: Repeat(fails, 2, 2), Valid: sr.Valid, MaxTries: x.maxTries(), Progress: func(l string) { x.say("  %s", l) }}
 			v.Minimal = s.Shrink(o.Plan)
 			v.Tries = s.Tries
 			fails(v.Minimal) // its measure, for the summary
@@ -270,7 +274,7 @@ func (x *Explorer) shrink(ctx context.Context, sr Search, o Outcome, id Invarian
 	header := []string{
 		fmt.Sprintf("lab explore, seed %d, run %d: invariant %s violated", x.Seed, o.N, id),
 		"  " + invariantDoc(id),
-		fmt.Sprintf("shrunk: %t (%d candidates, each failing 2 of 3 runs)", v.Reproduced && !x.NoShrink, v.Tries),
+		fmt.Sprintf("shrunk: %t (%d candidates, each failing 2 runs in a row)", v.Reproduced && !x.NoShrink, v.Tries),
 		"the original timeline:",
 	}
 	for _, l := range strings.Split(strings.TrimSpace(o.Plan.String()), "\n") {
@@ -283,6 +287,13 @@ func (x *Explorer) shrink(ctx context.Context, sr Search, o Outcome, id Invarian
 		v.File = name + ".yaml"
 	}
 	return v
+}
+
+func (x *Explorer) maxTries() int {
+	if x.MaxTries > 0 {
+		return x.MaxTries
+	}
+	return 40
 }
 
 func invariantDoc(id Invariant) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/scenario"
 	"github.com/failover-lab/failover-lab/labs/vocab"
+	"github.com/failover-lab/failover-lab/proxy/config"
 )
 
 // Invariant names a check every generated run must pass.
@@ -27,7 +28,7 @@ const (
 
 // Default tolerances.
 const (
-	DefaultGrace    = 2 * time.Second // after a member comes back from an outage of every member
+	DefaultGrace    = 2 * time.Second // the least grace after a member comes back from an outage of every member
 	DefaultFailover = time.Second
 	DefaultFailback = 6 * time.Second // one 5 s check plus its jitter
 	DefaultBudget   = 2
@@ -44,7 +45,7 @@ var Invariants = []struct {
 	Doc     string
 	compile func(c *compiler) []scenario.Expectation
 }{
-	{ClientErrors, "no client error while a member could serve (after the grace once a member comes back from an outage of every member)", (*compiler).clientErrors},
+	{ClientErrors, "no client error while a member could serve (after the grace once a member comes back from an outage of every member; an answer cut after its headers went out excepted)", (*compiler).clientErrors},
 	{Failover, "once no primary can serve and a standby can, the standby answers within the tolerance", (*compiler).failover},
 	{Failback, "once a primary can serve again after none could, it answers (200) within the tolerance of the clear", (*compiler).failback},
 	{Waits, "no request waits longer than the load's timeout while a member could serve", (*compiler).waits},
@@ -86,14 +87,14 @@ func Only(es []scenario.Expectation, id Invariant) []scenario.Expectation {
 // segment is a stretch of the plan between two events, and who could
 // serve in it.
 type segment struct {
-	from, to       string // event names; "start", "end"
-	fromAt, toAt   time.Duration
-	any, primary   bool // some member, some primary could serve
-	standby        bool
-	comeback       time.Duration // grace owed at from: a member came back from an outage of all (or an instant restart)
-	primaryBack    bool          // a primary came back at from after none could serve
-	primaryGone    bool          // at from, the last primary stopped serving
-	primaryOutages int
+	from, to     string // event names; "start", "end"
+	fromAt, toAt time.Duration
+	any, primary bool // some member, some primary could serve
+	standby      bool
+	comeback     time.Duration // grace owed at from: a member came back from an outage of all (or an instant restart)
+	primaryBack  bool          // a primary came back at from after none could serve
+	primaryGone  bool          // at from, the last primary stopped serving
+	suspect      bool          // a fault that lets a proxy rightly take a member out (a lying /health) is in force
 }
 
 type compiler struct {
@@ -134,6 +135,7 @@ type boundary struct {
 	at      time.Duration
 	node    string
 	breaks  bool // the node stops (apply) or starts (clear) serving
+	suspect bool // a proxy may rightly take the node out meanwhile
 	apply   bool
 	instant bool
 }
@@ -146,9 +148,10 @@ func boundaries(p Plan) []boundary {
 			continue
 		}
 		reg, _ := faults.SpaceOf(s.Kind)
-		bs = append(bs, boundary{name: s.Name(), at: s.At, node: s.Node, breaks: reg.Space.Breaks, apply: true, instant: reg.Space.Instant})
+		sp := reg.Space
+		bs = append(bs, boundary{name: s.Name(), at: s.At, node: s.Node, breaks: sp.Breaks, suspect: sp.Suspect, apply: true, instant: sp.Instant})
 		if s.Lasting() && s.At+s.For < p.Length {
-			bs = append(bs, boundary{name: "clear-" + s.Name(), at: s.At + s.For, node: s.Node, breaks: reg.Space.Breaks})
+			bs = append(bs, boundary{name: "clear-" + s.Name(), at: s.At + s.For, node: s.Node, breaks: sp.Breaks, suspect: sp.Suspect})
 		}
 	}
 	slices.SortStableFunc(bs, func(a, b boundary) int {
@@ -170,6 +173,7 @@ func boundaries(p Plan) []boundary {
 // members could serve.
 func segments(t vocab.Topology, p Plan) []segment {
 	broken := map[string]int{}
+	suspects := 0
 	able := func(role func(vocab.Node) bool, except string) bool {
 		for _, n := range t.Nodes {
 			if role(n) && broken[n.Name] == 0 && n.Name != except {
@@ -188,6 +192,12 @@ func segments(t vocab.Topology, p Plan) []segment {
 		cur.to, cur.toAt = b.name, b.at
 		segs = append(segs, cur)
 		next := segment{from: b.name, fromAt: b.at}
+		if b.suspect && b.apply {
+			suspects++
+		} else if b.suspect {
+			suspects--
+		}
+		next.suspect = suspects > 0
 		if b.breaks && !b.instant {
 			if b.apply {
 				broken[b.node]++
@@ -230,11 +240,23 @@ func (c *compiler) stretches(keep func(segment) bool, cut func(segment) bool) []
 	return out
 }
 
+// grace is how long after a comeback from an outage of every member the
+// proxy may still answer errors: the user's, else what the proxy was
+// configured to wait — a member its passive detection ejected stays out
+// for the hold-down, then a check at the down interval (with its jitter)
+// readmits it — plus half a second.
 func (c *compiler) grace() time.Duration {
 	if c.inv.ClientErrors.Within > 0 {
 		return c.inv.ClientErrors.Within
 	}
-	return DefaultGrace
+	pool := c.s.Proxy.Pool
+	pool.Members = nil
+	cfg := config.Default()
+	cfg.Pools = map[string]*config.Pool{vocab.PoolName: &pool}
+	cfg.ApplyDefaults()
+	h := pool.Health
+	wait := pool.Passive.HoldDown + time.Duration(float64(h.DownInterval)*(1+h.Jitter)) + 500*time.Millisecond
+	return max(wait.Round(100*time.Millisecond), DefaultGrace)
 }
 
 // window is the expectation of one stretch, or false when the stretch is
@@ -267,11 +289,39 @@ func (c *compiler) clientErrors() []scenario.Expectation {
 	var out []scenario.Expectation
 	for _, e := range c.ableStretches() {
 		e.Name = string(ClientErrors) + e.Name
-		zero := 0
-		e.ClientErrors = &scenario.Bound{Max: &zero}
+		leaks := c.leaks(e)
+		e.ClientErrors = &scenario.Bound{Max: &leaks}
 		out = append(out, e)
 	}
 	return out
+}
+
+// leaks is what the faults that take hold in e's stretch may cost clients
+// whatever the proxy does (Space.Leaks).
+func (c *compiler) leaks(e scenario.Expectation) int {
+	at := func(name string) (time.Duration, bool) {
+		switch name {
+		case "start":
+			return 0, true
+		case "end":
+			return c.p.Length, true
+		}
+		for _, b := range boundaries(c.p) {
+			if b.name == name {
+				return b.at, true
+			}
+		}
+		return 0, false
+	}
+	from, _ := at(e.After)
+	to, _ := at(e.Until)
+	n := 0
+	for _, st := range c.p.Steps {
+		if reg, ok := faults.SpaceOf(st.Kind); ok && st.At >= from && st.At < to {
+			n += reg.Space.Leaks
+		}
+	}
+	return n
 }
 
 func (c *compiler) waits() []scenario.Expectation {
@@ -291,7 +341,7 @@ func (c *compiler) waits() []scenario.Expectation {
 func (c *compiler) failover() []scenario.Expectation {
 	within := cmpOr(c.inv.Failover.Within, DefaultFailover)
 	var out []scenario.Expectation
-	for _, s := range c.stretches(func(s segment) bool { return !s.primary && s.standby }, func(segment) bool { return false }) {
+	for _, s := range c.stretches(func(s segment) bool { return !s.primary && s.standby && !s.suspect }, func(segment) bool { return false }) {
 		if !s.primaryGone || s.toAt-s.fromAt < within+time.Second {
 			continue
 		}
@@ -306,7 +356,7 @@ func (c *compiler) failover() []scenario.Expectation {
 func (c *compiler) failback() []scenario.Expectation {
 	within := cmpOr(c.inv.Failback.Within, DefaultFailback)
 	var out []scenario.Expectation
-	for _, s := range c.stretches(func(s segment) bool { return s.primary }, func(s segment) bool { return s.primaryBack }) {
+	for _, s := range c.stretches(func(s segment) bool { return s.primary && !s.suspect }, func(s segment) bool { return s.primaryBack }) {
 		if !s.primaryBack || s.toAt-s.fromAt < within+time.Second {
 			continue
 		}

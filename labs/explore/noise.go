@@ -5,10 +5,13 @@ package explore
 // the verdict is settled (k failures, or m-k+1 passes), so a candidate
 // that fails every time costs k runs and one that never fails m-k+1.
 //
-// explore uses k=2, m=3: one run of a loaded 2-core machine may miss a
-// deadline by chance, two of three rarely do, and a real failure that
-// shows in most runs still shrinks; a failure that shows once in three is
-// reported with its original timeline but not shrunk past what keeps it.
+// explore confirms a violation with k=1, m=2 after the run that found it
+// (2 of 3 in all), and judges each shrinking candidate with k=2, m=2: it
+// must fail twice in a row, and its first pass rejects it. One run of a
+// loaded 2-core machine may miss a deadline by chance; two in a row rarely
+// do (p² for a noise rate p), while a failure the proxy always shows costs
+// two runs to accept and one to reject. A failure that shows in fewer
+// runs is still reported, with its original timeline, and shrinks less.
 func Repeat(run func(Plan) bool, k, m int) Oracle {
 	return func(p Plan) bool {
 		failed, passed := 0, 0

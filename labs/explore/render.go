@@ -3,6 +3,7 @@ package explore
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/failover-lab/failover-lab/labs/scenario"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 // Base is the scenario a search starts from: its file's own text for the
@@ -25,6 +27,34 @@ type Base struct {
 
 // kept are the keys of the base file every generated scenario copies.
 var kept = []string{"proxy", "nodes", "load", "streams"}
+
+// WithKind is the base in front of another proxy kind (lab explore
+// -kind): the scenario checked again for that kind, and every generated
+// file's proxy.kind replaced.
+func (b *Base) WithKind(k vocab.ProxyKind) (*Base, error) {
+	s, err := b.Scenario.WithKind(k)
+	if err != nil {
+		return nil, err
+	}
+	c := *b
+	c.Scenario = s
+	c.parts = maps.Clone(b.parts)
+	proxy := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+	if old := b.parts["proxy"]; old != nil {
+		proxy = &yaml.Node{Kind: old.Kind, Style: old.Style, Content: slices.Clone(old.Content)}
+	}
+	for i := 0; i+1 < len(proxy.Content); i += 2 {
+		if proxy.Content[i].Value == "kind" {
+			proxy.Content = slices.Delete(proxy.Content, i, i+2)
+			break
+		}
+	}
+	proxy.Content = append([]*yaml.Node{
+		{Kind: yaml.ScalarNode, Value: "kind"}, {Kind: yaml.ScalarNode, Value: string(k)},
+	}, proxy.Content...)
+	c.parts["proxy"] = proxy
+	return &c, nil
+}
 
 // ReadBase reads and parses a scenario file as the base of a search.
 func ReadBase(file string) (*Base, error) {

@@ -31,6 +31,10 @@ type Shrinker struct {
 	Grid, MinFor, Lead, Tail time.Duration
 	// Progress hears each candidate that still failed.
 	Progress func(line string)
+	// MaxTries bounds the candidates run (0: no bound); once spent, every
+	// further candidate counts as passing and the shrinker returns the
+	// smallest failing plan so far. Real runs cost seconds each.
+	MaxTries int
 
 	// Tries counts the candidates judged (cache misses).
 	Tries int
@@ -63,6 +67,9 @@ func (s *Shrinker) fails(p Plan) bool {
 		return v
 	}
 	v := false
+	if s.MaxTries > 0 && s.Tries >= s.MaxTries {
+		return false // the budget is spent; not remembered
+	}
 	if s.Valid == nil || s.Valid(p) {
 		s.Tries++
 		v = s.Fails(p)
@@ -81,7 +88,8 @@ func (s *Shrinker) Shrink(p Plan) Plan {
 	p = p.clone().sorted()
 	s.seen[p.String()] = true
 	p = s.ddmin(p)
-	for range 3 { // each pass can open the way for another
+	p = s.shorten(s.shift(p)) // shorter runs make every later candidate cheaper
+	for range 3 {             // each pass can open the way for another
 		before := p.String()
 		for i := range p.Steps {
 			p = s.simplifyStep(p, i)

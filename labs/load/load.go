@@ -19,8 +19,9 @@
 //	                     ▼
 //	              vegeta.Result + remembered error ──▶ ledger.Row
 //
-// Load goes to 127.0.0.1 only: any other target is refused, and the dialer
-// refuses any other address too.
+// Load goes to 127.0.0.1, or to the address of the Docker engine whose
+// ports the run is published on (Spec.Engine), only: any other target is
+// refused, and the dialer refuses any other address too.
 package load
 
 import (

@@ -305,6 +305,8 @@ func TestRunRefusesBadSpecs(t *testing.T) {
 		{"https elsewhere", Spec{Target: "https://10.0.0.1:8443", Rate: 1, TLS: &tls.Config{}}, ErrNotLoopback},
 		{"http2 without tls", Spec{Target: "http://127.0.0.1:8080", Rate: 1, HTTP2: true}, ErrInvalidSpec},
 		{"no port", Spec{Target: "http://127.0.0.1", Rate: 1}, ErrNotLoopback},
+		{"a host that is not the engine", Spec{Target: "http://10.0.0.1:8080", Engine: "10.0.0.2", Rate: 1}, ErrNotLoopback},
+		{"the engine without a port", Spec{Target: "http://10.0.0.2", Engine: "10.0.0.2", Rate: 1}, ErrNotLoopback},
 		{"path is a URL", Spec{Target: "http://127.0.0.1:8080", Path: "http://example.com/", Rate: 1}, ErrInvalidSpec},
 		{"no rate", Spec{Target: "http://127.0.0.1:8080"}, ErrInvalidSpec},
 		{"fresh over 1", Spec{Target: "http://127.0.0.1:8080", Rate: 1, FreshConns: 1.5}, ErrInvalidSpec},
@@ -338,5 +340,33 @@ func TestRunCapsRequestsInFlight(t *testing.T) {
 		if r.Status != http.StatusOK {
 			t.Fatalf("seq %d: got status %d error %q, want 200", r.Seq, r.Status, r.Err)
 		}
+	}
+}
+
+// A run on a Docker engine elsewhere (a dind service) is reached at the
+// engine's address: the load goes there, named as the engine is named.
+func TestRunGoesToTheEngine(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Served-By", "service")
+	}))
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	l := ledger.New(time.Now())
+	spec := Spec{Target: "http://localhost:" + port, Engine: "localhost", Rate: 50, Duration: 200 * time.Millisecond}
+	if err := Run(t.Context(), spec, l); err != nil {
+		t.Fatal(err)
+	}
+	rows := l.Rows()
+	if len(rows) == 0 {
+		t.Fatal("no rows")
+	}
+	for _, r := range rows {
+		if r.Status != 200 || r.ServedBy != "service" {
+			t.Fatalf("got %+v, want 200 from service", r)
+		}
+	}
+	spec.Engine = ""
+	if err := Run(t.Context(), spec, l); !errors.Is(err, ErrNotLoopback) {
+		t.Errorf("without Engine: got %v, want ErrNotLoopback", err)
 	}
 }

@@ -14,7 +14,7 @@ import (
 // Errors Run returns for a Spec it will not run; test with errors.Is.
 var (
 	ErrInvalidSpec = errors.New("invalid load spec")
-	ErrNotLoopback = errors.New("only http://127.0.0.1 targets are allowed (the lab never sends load elsewhere)")
+	ErrNotLoopback = errors.New("only http://127.0.0.1 targets, or the Docker engine's address, are allowed (the lab never sends load elsewhere)")
 	// ErrNotHTTP2 is a request's error when Spec.HTTP2 is set and the
 	// answer came in another protocol.
 	ErrNotHTTP2 = errors.New("answer not in HTTP/2")
@@ -26,9 +26,14 @@ const IdempotencyKeyHeader = "Idempotency-Key"
 // Spec describes one stream of load. The zero value of every optional field
 // has the default stated on it.
 type Spec struct {
-	// Target is the base URL, http://127.0.0.1:PORT[/path], or https://
-	// with TLS. Required.
+	// Target is the base URL, http://127.0.0.1:PORT[/path] (or
+	// http://ENGINE:PORT, see Engine), or https:// with TLS. Required.
 	Target string
+	// Engine is the address (IP or name) of the Docker engine whose
+	// published ports the run is reached at, when that engine is not on
+	// this machine (a dind service, tcp:// or ssh://): load may go there
+	// too. Default "": loopback only.
+	Engine string
 	// TLS is how an https Target is trusted (the run's CA). Default nil:
 	// http only.
 	TLS *tls.Config
@@ -129,10 +134,19 @@ func (s Spec) url() (*url.URL, error) {
 	if u.Scheme == "https" && s.TLS != nil {
 		check.Scheme = "http" // the same loopback rule; TLS says how to trust it
 	}
-	if err := CheckLoopback(&check); err != nil {
-		return nil, fmt.Errorf("target %q: %w", u.Redacted(), ErrNotLoopback)
+	if err := CheckTarget(&check, s.Engine); err != nil {
+		return nil, err
 	}
 	return u, nil
+}
+
+// CheckTarget refuses any URL but http://127.0.0.1:PORT/... and, when
+// engine is not "", http://ENGINE:PORT/...: the run's published ports.
+func CheckTarget(u *url.URL, engine string) error {
+	if engine != "" && u.Scheme == "http" && u.Hostname() == engine && u.Port() != "" && u.User == nil {
+		return nil
+	}
+	return CheckLoopback(u)
 }
 
 // CheckLoopback refuses any URL that is not http://127.0.0.1:PORT/...

@@ -1,9 +1,11 @@
 package products
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs/vocab"
+	"os/exec"
 	"path/filepath"
 )
 
@@ -104,6 +106,14 @@ func CheckDocker(t vocab.Topology) error {
 	if field != "" {
 		return fmt.Errorf("%w: %s: runs only with the process driver (LAB_DRIVER=process): the docker driver makes no certificates", vocab.ErrInvalid, field)
 	}
+	if t.Proxy.Given() && t.Proxy.Image == "" {
+		return fmt.Errorf("%w: proxy.command: a local program runs only with the process driver (LAB_DRIVER=process); give proxy.image to run it in a container", vocab.ErrInvalid)
+	}
+	for _, n := range t.Nodes {
+		if n.Fixture == "" && n.Image == "" {
+			return fmt.Errorf("%w: nodes.%s: %s is a local program: it runs only with the process driver (LAB_DRIVER=process); give nodes.%s.image to run it in a container", vocab.ErrInvalid, n.Name, n.What(), n.Name)
+		}
+	}
 	return nil
 }
 
@@ -112,12 +122,19 @@ func CheckDocker(t vocab.Topology) error {
 // proxy with the user's own config (it names members as on a Docker
 // network).
 func CheckProcess(t vocab.Topology) error {
-	if t.Proxy.Config != "" {
-		return fmt.Errorf("%w: proxy.config: runs only with the docker driver (LAB_DRIVER=docker): your config names the members as on a Docker network", vocab.ErrInvalid)
+	switch p := t.Proxy; {
+	case p.Given() && p.Command == nil:
+		return fmt.Errorf("%w: proxy.image: runs only with the docker driver (LAB_DRIVER=docker); add proxy.command to run the proxy as a local program", vocab.ErrInvalid)
+	case p.Given():
+		if err := checkLocal(t); err != nil {
+			return err
+		}
+	case p.Config != "":
+		return fmt.Errorf("%w: proxy.config: runs only with the docker driver (LAB_DRIVER=docker): the config of proxy kind %s is run in the products image", vocab.ErrInvalid, p.Kind)
 	}
 	for _, n := range t.Nodes {
-		if n.Image != "" || n.Fixture == vocab.FixturePHP {
-			return fmt.Errorf("%w: nodes.%s: %s runs only with the docker driver (LAB_DRIVER=docker)", vocab.ErrInvalid, n.Name, n.What())
+		if (n.Image != "" && !n.RunsCommand()) || n.Fixture == vocab.FixturePHP {
+			return fmt.Errorf("%w: nodes.%s: %s runs only with the docker driver (LAB_DRIVER=docker)%s", vocab.ErrInvalid, n.Name, n.What(), asProgram(n))
 		}
 	}
 	return nil
@@ -147,4 +164,39 @@ func AsUsersRun(k vocab.ProxyKind) Product {
 		}
 	}
 	return p
+}
+
+// checkLocal says whether the process driver can run the proxy given by
+// command: its program is installed, and its templates let the lab choose
+// where it listens, where its config is and where it reaches the nodes.
+func checkLocal(t vocab.Topology) error {
+	p := t.Proxy
+	use, err := t.TemplateUse()
+	if err != nil {
+		return fmt.Errorf("%w: proxy: %w", vocab.ErrInvalid, err)
+	}
+	switch {
+	case p.Config != "" && !use.Config:
+		return fmt.Errorf("%w: proxy.command: never says {{ config }}: as a local program it must read the config the lab renders in its run directory", vocab.ErrInvalid)
+	case !use.Listen:
+		return fmt.Errorf("%w: proxy: neither the config nor the command says {{ port }} or {{ listen }}: as a local program the proxy must listen where the lab says (a free port)", vocab.ErrInvalid)
+	case len(use.Members) == 0:
+		return fmt.Errorf("%w: proxy.config: never calls {{ member }}: as a local program the proxy reaches the nodes only at the addresses the lab gives", vocab.ErrInvalid)
+	}
+	if _, err := exec.LookPath(p.Command[0]); err != nil {
+		return fmt.Errorf("%w: proxy.command: %s: %w", ErrNotInstalled, p.Command[0], err)
+	}
+	return nil
+}
+
+// asProgram says why an image node does not run as a local program too:
+// its command must say {{ port }} and name a program on this machine.
+func asProgram(n vocab.Node) string {
+	if n.Image == "" {
+		return ""
+	}
+	if n.Command == nil {
+		return "; give it a command with {{ port }} to run it as a local program too"
+	}
+	return fmt.Sprintf("; its command runs as a local program only when it says {{ port }} and %s is on this machine", cmp.Or(n.Program, n.Command[0]))
 }

@@ -98,7 +98,7 @@ func HTML(w io.Writer, r Run) error {
 		"Pass":    r.Pass(),
 		"Err":     r.Err,
 		"Driver":  r.Driver,
-		"Kind":    s.Proxy.Kind.OrDefault(),
+		"Kind":    s.Proxy.Label(),
 		"Rows":    len(r.Ledger.Rows()),
 		"Start":   expect.TimesOf(s, r.Ledger).Start.UTC().Format(time.RFC3339),
 		"Exps":    exps,

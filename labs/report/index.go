@@ -89,7 +89,8 @@ func (rs *Reports) Write(r Run) (string, error) {
 }
 
 // WriteIndex writes Root/index.html listing every run written so far, by
-// scenario name, and returns its path; nothing when none was written.
+// scenario name, updates Root/durations.json with their lengths, and
+// returns the index's path; nothing when none was written.
 func (rs *Reports) WriteIndex(generated time.Time) (string, error) {
 	rs.mu.Lock()
 	entries := slices.SortedFunc(slices.Values(rs.entries), func(a, b IndexEntry) int { return strings.Compare(a.Dir, b.Dir) })
@@ -104,6 +105,10 @@ func (rs *Reports) WriteIndex(generated time.Time) (string, error) {
 	path := filepath.Join(rs.Root, "index.html")
 	if err := os.WriteFile(path, page.Bytes(), 0o644); err != nil {
 		return "", fmt.Errorf("report: %w", err)
+	}
+	// How long each ran, for balancing shards next time (labs/shard).
+	if err := UpdateDurations(rs.Root, resultsOf(entries)); err != nil {
+		return "", err
 	}
 	return path, nil
 }

@@ -22,11 +22,18 @@ import (
 //	      <failure message="..." type="expectation">...</failure>
 //	    </testcase>
 func JUnit(w io.Writer, runs ...Run) error {
-	root := suitesXML{Name: "failover-lab"}
-	var total float64
+	suites := make([]suiteXML, 0, len(runs))
 	for _, r := range runs {
-		s := suiteOf(r)
-		root.Suites = append(root.Suites, s)
+		suites = append(suites, suiteOf(r))
+	}
+	return writeSuites(w, suites)
+}
+
+// writeSuites writes suites under one <testsuites> with their totals.
+func writeSuites(w io.Writer, suites []suiteXML) error {
+	root := suitesXML{Name: "failover-lab", Suites: suites}
+	var total float64
+	for _, s := range suites {
 		root.Tests += s.Tests
 		root.Failures += s.Failures
 		root.Errors += s.Errors

@@ -80,7 +80,7 @@ func ResultsOf(r Run) Results {
 	rows := r.Ledger.Rows()
 	out := Results{
 		Version: ResultsVersion, Scenario: s.Name, File: s.File, About: s.About,
-		ProxyKind: string(s.Proxy.Kind.OrDefault()), Driver: r.Driver, Started: t.Start.UTC(),
+		ProxyKind: s.Proxy.Label(), Driver: r.Driver, Started: t.Start.UTC(),
 		Pass: r.Pass(), Requests: summarise(s, rows), Expectations: []Expectation{},
 	}
 	if end := lastTime(rows, r.Ledger.Marks()); end.After(t.Start) {

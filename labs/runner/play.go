@@ -27,6 +27,11 @@ func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
 	specs := loadSpecs(s, run.ProxyURL(), run.ClientTLS())
+	if e, ok := run.(labs.OnEngine); ok {
+		for i := range specs {
+			specs[i].Engine = e.EngineAddress()
+		}
+	}
 	loaded := make(chan error, 1)
 	go func() {
 		errs := make([]error, len(specs))
@@ -43,7 +48,7 @@ func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger
 		if err := sleepUntil(ctx, start.Add(e.At)); err != nil {
 			return fmt.Errorf("run %s: %w", s.Name, err)
 		}
-		if err := step(ctx, run, l, e, applied); err != nil {
+		if err := step(ctx, s, run, l, e, applied); err != nil {
 			stopLoad()
 			<-loaded
 			return fmt.Errorf("run %s: %s at %s: %w", s.Name, e.Name, e.At, err)
@@ -67,7 +72,7 @@ func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger
 }
 
 // step does one event.
-func step(ctx context.Context, run labs.Run, l *ledger.Ledger, e scenario.Event, applied map[string]labs.Applied) error {
+func step(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger.Ledger, e scenario.Event, applied map[string]labs.Applied) error {
 	switch e.Kind() {
 	case "fault":
 		a, err := run.Apply(ctx, e.NamedFault())
@@ -87,7 +92,7 @@ func step(ctx context.Context, run labs.Run, l *ledger.Ledger, e scenario.Event,
 	case "probe":
 		probe(ctx, clientOf(run), run.ProxyURL(), e.Name, e.Probe, l)
 	case "reload":
-		return reload(ctx, run, l, e.Name)
+		return reload(ctx, run, s.Proxy.ReloadSignal(), l, e.Name)
 	case "why":
 		why(ctx, run, e.Name, e.Why, l)
 	default: // mark, end

@@ -10,7 +10,16 @@ import "github.com/failover-lab/failover-lab/labs/vocab"
 // brings its own proxy config runs in front of that config's kind only.
 func (s *Scenario) WithKind(k vocab.ProxyKind) (*Scenario, error) {
 	var errs Errors
-	if s.Proxy.Config != "" && k != s.Proxy.Kind {
+	switch {
+	case s.Proxy.Given():
+		// The user's own proxy is the subject; no kind replaces it.
+		field := "proxy.image"
+		if s.Proxy.Image == "" {
+			field = "proxy.command"
+		}
+		errs.Add(s.pos.Of(field), field, ErrInvalid, "the scenario brings its own proxy (%s); it cannot run in front of %s", s.Proxy.What(), k)
+		return nil, errs.Err(s.File)
+	case s.Proxy.Config != "" && k != s.Proxy.Kind:
 		// The user's own file is written for its kind; another cannot read it.
 		errs.Add(s.pos.Of("proxy.config"), "proxy.config", ErrInvalid, "written for %s, it cannot run in front of %s", s.Proxy.Kind, k)
 		return nil, errs.Err(s.File)

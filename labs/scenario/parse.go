@@ -61,6 +61,7 @@ func ParseIn(dir, file string, r io.Reader) (*Scenario, error) {
 	}
 	s.normalize()
 	s.readProxyConfig(dir, &errs)
+	s.resolvePrograms(dir)
 	s.validate(&errs)
 	if err := errs.Err(file); err != nil {
 		return nil, err
@@ -83,6 +84,23 @@ func (s *Scenario) readProxyConfig(dir string, errs *Errors) {
 		return
 	}
 	s.Proxy.ConfigData = data
+}
+
+// resolvePrograms makes each node command's program with a / in its name
+// relative to dir, as the process driver runs it (vocab.Node.Program);
+// a bare name is looked up on PATH when the node starts.
+func (s *Scenario) resolvePrograms(dir string) {
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		if len(n.Command) == 0 || !strings.Contains(n.Command[0], "/") || filepath.IsAbs(n.Command[0]) {
+			continue
+		}
+		p := filepath.Join(dir, n.Command[0])
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		n.Program = p
+	}
 }
 
 // normalize fills the defaults a reader of the scenario relies on.

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -86,6 +87,16 @@ func scenarioPath(t vocab.Topology, path string) string {
 }
 
 func (v v) pool() {
+	if v.s.Proxy.Own() {
+		// The user's own config says how its proxy behaves.
+		pool := reflect.ValueOf(v.s.Proxy.Pool)
+		for key, f := range strictyaml.Fields(pool.Type(), checkOptions.Hidden) {
+			if !pool.FieldByIndex(f.Index).IsZero() {
+				v.add("proxy."+key, ErrInvalid, "a pool setting of the config the lab renders; your own proxy (%s) has its own config", v.s.Proxy.What())
+			}
+		}
+		return
+	}
 	// The proxy's own rules judge its settings: build the config the lab
 	// will run and map the proxy's field paths back onto the scenario's.
 	pool := v.s.Proxy.Pool

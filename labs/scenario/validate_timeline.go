@@ -57,10 +57,12 @@ func (v v) timeline() {
 			v.clear(path+".clear", e.Clear, faults, cleared)
 		case e.Probe != "" && !strings.HasPrefix(e.Probe, "/"):
 			v.add(path+".probe", ErrInvalid, "must be a path starting with / (got %q)", e.Probe)
-		case e.Reload && s.Proxy.Kind != "" && s.Proxy.Kind != "builtin":
+		case e.Reload && s.Proxy.Own() && s.Proxy.ReloadSignal() == "":
+			v.add(path+".reload", ErrInvalid, "the lab does not know how to reload your proxy (%s): set proxy.reload_signal (e.g. SIGHUP)", s.Proxy.What())
+		case e.Reload && !s.Proxy.Own() && s.Proxy.Kind.OrDefault() != vocab.ProxyBuiltin:
 			v.add(path+".reload", ErrInvalid, "only the builtin proxy has an admin /reload (proxy.kind is %q)", s.Proxy.Kind)
-		case e.Why != "" && s.Proxy.Kind != "" && s.Proxy.Kind != "builtin":
-			v.add(path+".why", ErrInvalid, "only the builtin proxy has an admin /status (proxy.kind is %q)", s.Proxy.Kind)
+		case e.Why != "" && (s.Proxy.Own() || s.Proxy.Kind.OrDefault() != vocab.ProxyBuiltin):
+			v.add(path+".why", ErrInvalid, "only the builtin proxy has an admin /status (the proxy is %s)", s.Proxy.What())
 		case e.Why != "":
 			if _, ok := s.Node(e.Why); !ok {
 				v.add(path+".why", ErrUnknownName, "no node named %q%s", e.Why, strictyaml.DidYouMean(e.Why, s.Topology().NodeNames()))

@@ -160,8 +160,8 @@ func (t Topology) CheckFault(f Fault, report Report) {
 		report.add("http", ErrInvalid, "http faults need a fixture with a fault-control API (app, php); node %s runs %s", n.Name, n.What())
 	case f.HTTP != nil && n.Fixture == FixturePHP && !phpCanDo(*f.HTTP):
 		report.add("http", ErrInvalid, "node %s runs fixture php, whose PHP control API knows status faults only, on every request (no count, for, probability, path or method) (got %s)", n.Name, f.HTTP)
-	case f.Network != nil && t.Proxy.Config != "":
-		report.add("network", ErrInvalid, "node %s: network faults act on the lab's Toxiproxy link, which a proxy with its own config (proxy.config) bypasses: it reaches %s:%d directly", n.Name, n.Name, n.TrafficPort())
+	case f.Network != nil:
+		t.checkNetworkReach(n, report)
 	case f.TLS != nil && !n.HTTPS:
 		report.add("tls", ErrInvalid, "tls faults need a node with https: true; %s serves plain HTTP", n.Name)
 	}

@@ -23,7 +23,7 @@ import (
 )
 
 func init() {
-	verbs["conform"] = verb{run: runConform, usage: "conform [-kinds builtin,apache,nginx,haproxy] [-driver auto|docker|process] [-parallel N] [-report DIR] [FILE...]  run the scenario library (default scenarios/*.yaml) in front of each proxy kind: the matrix in reports/conformance/ (index.html, matrix.md, printed), each run's report in reports/conformance/KIND/NAME/"}
+	verbs["conform"] = verb{run: runConform, usage: "conform [-kinds builtin,apache,nginx,haproxy] [-proxy PROXYFILE]... [-driver auto|docker|process] [-docker-host-ip ADDR] [-parallel N] [-report DIR] [FILE...]  run the scenario library (default scenarios/*.yaml) in front of each proxy kind, and of each proxy a file gives (image or command and your config): the matrix in reports/conformance/ (index.html, matrix.md, printed), each run's report in reports/conformance/COLUMN/NAME/"}
 }
 
 // defaultKinds is the order of the matrix's columns: ours first.
@@ -40,14 +40,17 @@ func runConform(ctx context.Context, args []string) error {
 // count for nothing.
 func conformTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("conform", stderr)
-	kindList := fs.String("kinds", joinKinds(defaultKinds), "the proxy kinds, the matrix's columns, comma-separated")
+	kindList := fs.String("kinds", joinKinds(defaultKinds), "the proxy kinds, the matrix's first columns, comma-separated; \"\" for none")
+	var proxyFiles fileList
+	fs.Var(&proxyFiles, "proxy", "a proxy file (name, and a scenario's proxy mapping: image or command, your config template): one more column, after the kinds; repeatable (docs/other-proxies.md)")
 	driverName := fs.String("driver", "", "docker, process or auto (default: $LAB_DRIVER, else auto)")
+	hostIP := fs.String("docker-host-ip", "", dockerHostIPUsage)
 	parallel := fs.Int("parallel", 2, "runs at once; each keeps a proxy, its nodes and a load generator busy")
 	root := fs.String("report", filepath.Join("reports", "conformance"), "directory of the matrix and of the runs' reports")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	kinds, err := parseKinds(*kindList)
+	columns, err := parseColumns(*kindList, proxyFiles)
 	if err != nil {
 		return err
 	}
@@ -65,22 +68,75 @@ func conformTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	d, err := cliDriver(ctx, *driverName)
+	d, err := cliDriver(ctx, *driverName, *hostIP)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if name := d.Name(); name != "docker" && name != "process" {
 		return fmt.Errorf("%w: -driver: conform starts its own runs: docker, process or auto (got %s)", errUsage, name)
 	}
-	m := &conformance.Matrix{Command: strings.Join(append([]string{"lab conform"}, args...), " "), Driver: d.Name(), Kinds: kinds}
+	m := &conformance.Matrix{Command: strings.Join(append([]string{"lab conform"}, args...), " "), Driver: d.Name()}
+	for _, c := range columns {
+		m.Columns = append(m.Columns, c.name)
+	}
 	started := time.Now()
-	conform(ctx, m, ss, d, *parallel, *root, stdout)
+	conform(ctx, m, columns, ss, d, *parallel, *root, stdout)
 	m.Generated = time.Now()
 	if err := writeMatrix(m, *root, stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %s, %s\n", filepath.Join(*root, "index.html"), tallies(m), time.Since(started).Round(time.Second))
 	return matrixErr(ctx, m)
+}
+
+// column is one proxy of the matrix: a kind, or the proxy of a file.
+type column struct {
+	name string
+	kind vocab.ProxyKind
+	file *scenario.ProxyFile
+}
+
+// in is s in front of the column's proxy, or why it cannot be.
+func (c column) in(s *scenario.Scenario) (*scenario.Scenario, error) {
+	if c.file != nil {
+		return s.WithProxy(c.file)
+	}
+	return s.WithKind(c.kind)
+}
+
+// fileList is a repeatable flag.
+type fileList []string
+
+func (l *fileList) String() string     { return strings.Join(*l, ",") }
+func (l *fileList) Set(v string) error { *l = append(*l, v); return nil }
+
+// parseColumns reads -kinds and the -proxy files: the kinds first, then
+// the files' proxies, every name once.
+func parseColumns(kindList string, files []string) ([]column, error) {
+	var cols []column
+	if kindList != "" {
+		kinds, err := parseKinds(kindList)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range kinds {
+			cols = append(cols, column{name: string(k), kind: k})
+		}
+	}
+	for _, f := range files {
+		pf, err := scenario.ParseProxyFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("%w: -proxy: %w", errUsage, err)
+		}
+		if slices.ContainsFunc(cols, func(c column) bool { return c.name == pf.Name }) {
+			return nil, fmt.Errorf("%w: -proxy %s: a column is already named %s (set name: in the file)", errUsage, f, pf.Name)
+		}
+		cols = append(cols, column{name: pf.Name, file: pf})
+	}
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("%w: -kinds is empty and no -proxy given: no column", errUsage)
+	}
+	return cols, nil
 }
 
 // parseKinds reads -kinds: known kinds, each once.
@@ -107,20 +163,22 @@ func joinKinds(kinds []vocab.ProxyKind) string {
 	return strings.Join(s, ",")
 }
 
-// conform fills m's rows: every scenario in front of every kind, the runs
-// the driver accepts at most parallel at once, a line as each ends.
-func conform(ctx context.Context, m *conformance.Matrix, ss []*scenario.Scenario, d labs.Driver, parallel int, root string, stdout io.Writer) {
+// conform fills m's rows: every scenario in front of every column's
+// proxy, the runs the driver accepts at most parallel at once, a line as
+// each ends.
+func conform(ctx context.Context, m *conformance.Matrix, columns []column, ss []*scenario.Scenario, d labs.Driver, parallel int, root string, stdout io.Writer) {
 	type job struct {
-		s    *scenario.Scenario
-		cell *conformance.Cell
+		s      *scenario.Scenario
+		column string
+		cell   *conformance.Cell
 	}
 	var jobs []job
 	m.Rows = make([]conformance.Row, len(ss))
 	for i, s := range ss {
-		m.Rows[i] = conformance.Row{Scenario: s.Name, About: s.About, Cells: make([]conformance.Cell, len(m.Kinds))}
-		for j, kind := range m.Kinds {
+		m.Rows[i] = conformance.Row{Scenario: s.Name, About: s.About, Cells: make([]conformance.Cell, len(columns))}
+		for j, col := range columns {
 			cell := &m.Rows[i].Cells[j]
-			k, err := s.WithKind(kind)
+			k, err := col.in(s)
 			if err == nil {
 				err = drivers.Supports(d, k.Topology())
 			}
@@ -128,7 +186,7 @@ func conform(ctx context.Context, m *conformance.Matrix, ss []*scenario.Scenario
 				*cell = conformance.Skip(err)
 				continue
 			}
-			jobs = append(jobs, job{k, cell})
+			jobs = append(jobs, job{k, col.name, cell})
 		}
 	}
 	var out sync.Mutex
@@ -147,20 +205,20 @@ func conform(ctx context.Context, m *conformance.Matrix, ss []*scenario.Scenario
 		wg.Go(func() {
 			defer func() { <-slots }()
 			began := time.Now()
-			*j.cell = conformOne(ctx, j.s, d, root)
+			*j.cell = conformOne(ctx, j.s, j.column, d, root)
 			out.Lock()
 			done++
-			fmt.Fprintf(stdout, "[%d/%d] %s × %s: %s (%s)\n", done, len(jobs), j.s.Name, j.s.Proxy.Kind, verdictLine(*j.cell), time.Since(began).Round(100*time.Millisecond))
+			fmt.Fprintf(stdout, "[%d/%d] %s × %s: %s (%s)\n", done, len(jobs), j.s.Name, j.column, verdictLine(*j.cell), time.Since(began).Round(100*time.Millisecond))
 			out.Unlock()
 		})
 	}
 	wg.Wait()
 }
 
-// conformOne runs s silently and writes its report to root/KIND/NAME/.
-func conformOne(ctx context.Context, s *scenario.Scenario, d labs.Driver, root string) conformance.Cell {
+// conformOne runs s silently and writes its report to root/COLUMN/NAME/.
+func conformOne(ctx context.Context, s *scenario.Scenario, column string, d labs.Driver, root string) conformance.Cell {
 	r := runner.Run(ctx, s, d, runner.Options{})
-	rel := filepath.Join(string(s.Proxy.Kind), s.Name, "index.html")
+	rel := filepath.Join(column, s.Name, "index.html")
 	if _, err := report.WriteDir(filepath.Join(root, filepath.Dir(rel)), r); err != nil {
 		r.Err = errors.Join(r.Err, err)
 		rel = ""
@@ -207,8 +265,8 @@ func writeMatrix(m *conformance.Matrix, root string, stdout io.Writer) error {
 // tallies is "builtin 18 of 23 pass, 2 skipped; nginx ...".
 func tallies(m *conformance.Matrix) string {
 	var parts []string
-	for i, k := range m.Kinds {
-		parts = append(parts, fmt.Sprintf("%s %s", k, m.Tally(i)))
+	for i, c := range m.Columns {
+		parts = append(parts, fmt.Sprintf("%s %s", c, m.Tally(i)))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -83,5 +84,59 @@ func TestConform(t *testing.T) {
 	page, err := os.ReadFile(filepath.Join(root, "index.html"))
 	if err != nil || !strings.Contains(string(page), `href="nginx/tiny-failover/index.html"`) {
 		t.Errorf("index.html does not link the runs (%v):\n%s", err, page)
+	}
+}
+
+// A proxy the lab does not know is a column too: -proxy names a file with
+// its image or command and config template (Caddy, run as a local program
+// by the process driver).
+func TestConformProxyFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs scenarios as local processes")
+	}
+	if _, err := exec.LookPath("caddy"); err != nil {
+		t.Skip("caddy is not installed: apt-get install caddy")
+	}
+	root := t.TempDir()
+	var stdout, stderr strings.Builder
+	err := conformTo(context.Background(), []string{"-driver", "process", "-kinds", "builtin", "-proxy", "../../../scenarios/proxies/caddy.yaml",
+		"-report", root, "testdata/tiny.yaml", "testdata/tiny-tls.yaml"}, &stdout, &stderr)
+	// The builtin proxy's TLS run is not this test's business.
+	if err != nil && !errors.Is(err, errFailed) {
+		t.Fatalf("got %v, want nil or errFailed\n%s%s", err, stdout.String(), stderr.String())
+	}
+	md, err := os.ReadFile(filepath.Join(root, "matrix.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"| scenario | builtin | caddy |",
+		"| tiny | [pass](builtin/tiny/index.html) · 0 errors | [pass](caddy/tiny/index.html) · 0 errors |",
+		"| skipped: proxy.https: only with proxy kind builtin (got image failover-lab/products:local)",
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("matrix.md lacks %q:\n%s", want, md)
+		}
+	}
+	var results struct {
+		ProxyKind string `json:"proxy_kind"`
+	}
+	data, err := os.ReadFile(filepath.Join(root, "caddy", "tiny", "results.json"))
+	if err == nil {
+		err = json.Unmarshal(data, &results)
+	}
+	if err != nil || results.ProxyKind != "image failover-lab/products:local" {
+		t.Errorf("caddy/tiny/results.json: got proxy_kind %q (%v), want the image that gives the proxy", results.ProxyKind, err)
+	}
+
+	// Columns are named once; a proxy file is checked before anything runs.
+	for _, args := range [][]string{
+		{"-kinds", "", "testdata/tiny.yaml"},
+		{"-proxy", "testdata/nope.yaml", "testdata/tiny.yaml"},
+		{"-proxy", "../../../scenarios/proxies/caddy.yaml", "-proxy", "../../../scenarios/proxies/caddy.yaml", "testdata/tiny.yaml"},
+	} {
+		if err := conformTo(context.Background(), args, &stdout, &stderr); !errors.Is(err, errUsage) {
+			t.Errorf("conform %v: got %v, want a usage error", args, err)
+		}
 	}
 }

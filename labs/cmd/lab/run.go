@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -23,7 +24,7 @@ import (
 )
 
 func init() {
-	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-kind KIND] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
+	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-docker-host-ip ADDR] [-kind KIND] [-shard K/N] [-durations FILE] [-list] [-reports ROOT] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
 }
 
 func runRun(ctx context.Context, args []string) error {
@@ -38,9 +39,18 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	driverName := fs.String("driver", "", "docker, process, auto or compose:PROJECT (default: $LAB_DRIVER, else auto)")
 	dir := fs.String("report", "", "directory of the report of one FILE (default reports/NAME, listed in reports/index.html)")
 	quiet := fs.Bool("quiet", false, "no per-second lines while the load runs")
+	hostIP := fs.String("docker-host-ip", "", dockerHostIPUsage)
 	kind := fs.String("kind", "", "run in front of this proxy kind instead of the file's: builtin, apache, nginx, haproxy (process driver)")
+	root := fs.String("reports", "reports", "root of the reports: ROOT/NAME/ per scenario, ROOT/index.html, ROOT/durations.json")
+	shardFlag := fs.String("shard", "", "run shard K/N of the files only (default $LAB_SHARD, else $CI_NODE_INDEX/$CI_NODE_TOTAL, else all), balanced by -durations")
+	durations := fs.String("durations", filepath.Join("reports", report.DurationsFile), "how long each scenario ran last (a run writes ROOT/durations.json; lab report merge, the shards' together), to balance the shards")
+	list := fs.Bool("list", false, "print the files this shard would run, and run nothing")
 	if err := fs.parse(args); err != nil {
 		return err
+	}
+	sh, err := cliShard(*shardFlag)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	switch {
 	case fs.NArg() == 0:
@@ -54,11 +64,24 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	d, err := cliDriver(ctx, *driverName)
+	if ss, err = shardOf(sh, ss, *durations); err != nil {
+		return err
+	}
+	if *list {
+		for _, s := range ss {
+			fmt.Fprintln(stdout, s.File)
+		}
+		return nil
+	}
+	if len(ss) == 0 {
+		fmt.Fprintf(stdout, "shard %s: no scenario of the %d files falls in it\n", sh, fs.NArg())
+		return nil
+	}
+	d, err := cliDriver(ctx, *driverName, *hostIP)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err) // only a name it does not know
 	}
-	reports := &report.Reports{Root: "reports"}
+	reports := &report.Reports{Root: *root}
 	write := reports.Write
 	if *dir != "" {
 		write = func(r report.Run) (string, error) { return report.WriteDir(*dir, r) }
@@ -210,6 +233,11 @@ func parseScenarios(files []string, kind vocab.ProxyKind) ([]*scenario.Scenario,
 // cliDriver is the driver named by -driver, else $LAB_DRIVER, else auto.
 // Ctrl-C cancels ctx (main): the runs close themselves and the reports
 // are still written, which the drivers' own signal handler would prevent.
-func cliDriver(ctx context.Context, name string) (labs.Driver, error) {
-	return drivers.For(ctx, cmp.Or(name, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true})
+// The Docker engine is the docker CLI's (cliEngine).
+func cliDriver(ctx context.Context, name, hostIP string) (labs.Driver, error) {
+	e, err := cliEngine(hostIP)
+	if err != nil {
+		return nil, err
+	}
+	return drivers.For(ctx, cmp.Or(name, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true, Engine: e})
 }

@@ -36,7 +36,8 @@ const (
 //	topology node "failover" ──▶ ...                      of service "failover"
 //	the proxy                ──▶ ...                      of service "proxy"
 //
-// The URLs are the containers' published 127.0.0.1 ports, read from Docker.
+// The URLs are the containers' published ports at the engine's address
+// (127.0.0.1 for a local engine), read from Docker.
 // The running proxy keeps its own configuration: the topology's pool
 // settings cannot be applied to it and are ignored (only proxy.kind builtin
 // is accepted). HTTP faults go to an app's control API (8081 inside),
@@ -46,6 +47,9 @@ const (
 type Driver struct {
 	// Project is the compose project name (com.docker.compose.project).
 	Project string
+	// Engine is the Docker engine the project runs on; the zero value is
+	// the local engine (docker.ResolveEngine picks the docker CLI's).
+	Engine docker.Engine
 	// AdminToken is the bearer token of the proxy's admin POSTs. Default:
 	// read from the proxy container (env FAILOVER_PROXY_ADMIN_TOKEN,
 	// -admin-token, or admin.token of its -config file).
@@ -81,11 +85,11 @@ func (d *Driver) attach(ctx context.Context, t vocab.Topology, l *ledger.Ledger)
 	if d.Project == "" {
 		return nil, fmt.Errorf("%w: project: required", vocab.ErrInvalid)
 	}
-	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	cli, err := d.Engine.Client()
 	if err != nil {
-		return nil, fmt.Errorf("docker: %w", err)
+		return nil, err
 	}
-	r := &composeRun{cli: cli, project: d.Project, urls: map[string]string{}, nets: map[string][]disconnectedEntry{}}
+	r := &composeRun{cli: cli, engine: d.Engine, project: d.Project, urls: map[string]string{}, nets: map[string][]disconnectedEntry{}}
 	r.Core = labs.NewCore(Name+"-"+d.Project, t, l, r)
 	if err := r.find(ctx, t); err != nil {
 		cli.Close()
@@ -171,7 +175,7 @@ func (r *composeRun) find(ctx context.Context, t vocab.Topology) error {
 		r.readPorts(name, info)
 	}
 	if r.ProxyURL() == "" {
-		return fmt.Errorf("service %s publishes no %s on 127.0.0.1: the load cannot reach it", docker.NameProxy, docker.PortTraffic)
+		return fmt.Errorf("service %s publishes no %s reachable at %s: the load cannot reach it", docker.NameProxy, docker.PortTraffic, r.engine.ReachIP())
 	}
 	return nil
 }

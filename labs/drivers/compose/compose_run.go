@@ -24,12 +24,13 @@ import (
 type composeRun struct {
 	*labs.Core
 	cli     *client.Client
+	engine  docker.Engine
 	project string
 	token   string
 	ids     map[string]string // service name → container id; fixed after find
 
 	mu      sync.Mutex
-	urls    map[string]string              // "<service> <port>" → http://127.0.0.1:PORT
+	urls    map[string]string              // "<service> <port>" → http://ENGINE-ADDRESS:PORT
 	applied []labs.Applied                 // faults in force, in order, undone by Close
 	nets    map[string][]disconnectedEntry // node → networks a disconnect left
 }
@@ -41,7 +42,10 @@ type disconnectedEntry struct {
 	aliases []string
 }
 
-var _ labs.Run = (*composeRun)(nil)
+var (
+	_ labs.Run      = (*composeRun)(nil)
+	_ labs.OnEngine = (*composeRun)(nil)
+)
 
 // readPorts records the published ports of a container, replacing what
 // was known: a restart may publish on other host ports.
@@ -53,16 +57,18 @@ func (r *composeRun) readPorts(name string, info container.InspectResponse) {
 		if info.NetworkSettings == nil {
 			continue
 		}
-		if port := loopbackPort(info.NetworkSettings.Ports[nat.Port(p)]); port != "" {
-			r.urls[name+" "+p] = "http://127.0.0.1:" + port
+		if port := reachablePort(info.NetworkSettings.Ports[nat.Port(p)], r.engine.PublishIP()); port != "" {
+			r.urls[name+" "+p] = r.engine.URL(port)
 		}
 	}
 }
 
-// loopbackPort is the host port of a binding reachable on 127.0.0.1.
-func loopbackPort(bindings []nat.PortBinding) string {
+// reachablePort is the host port of a binding the lab reaches where the
+// engine publishes (127.0.0.1 for a local engine): one on that address or
+// on every address.
+func reachablePort(bindings []nat.PortBinding, publishIP string) string {
 	for _, b := range bindings {
-		if b.HostPort != "" && (b.HostIP == "127.0.0.1" || b.HostIP == "0.0.0.0" || b.HostIP == "") {
+		if b.HostPort != "" && ((publishIP != "" && b.HostIP == publishIP) || b.HostIP == "0.0.0.0" || b.HostIP == "") {
 			return b.HostPort
 		}
 	}
@@ -167,3 +173,6 @@ func networksOf(info container.InspectResponse) []disconnectedEntry {
 func endpoint(e disconnectedEntry) *network.EndpointSettings {
 	return &network.EndpointSettings{Aliases: e.aliases}
 }
+
+// EngineAddress is where the engine's published ports are reached.
+func (r *composeRun) EngineAddress() string { return r.engine.ReachIP() }

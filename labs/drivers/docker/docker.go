@@ -13,13 +13,9 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
-	"time"
 
-	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/client"
-	"github.com/docker/go-connections/nat"
-	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/failover-lab/failover-lab/fixtures/images"
 	"github.com/failover-lab/failover-lab/labs/ledger"
@@ -47,8 +43,13 @@ const (
 
 // Driver runs a topology as containers on one private network per
 // run: the proxy, a Toxiproxy, and one container per node (its name is its
-// network alias). Ports are published on 127.0.0.1 only.
+// network alias). Ports are published on, and reached at, the Engine's
+// address (127.0.0.1 for a local engine).
 type Driver struct {
+	// Engine is the Docker engine the run uses; the zero value is the
+	// local engine (DefaultHost), its ports on 127.0.0.1. cmd/lab and
+	// tests set it with ResolveEngine.
+	Engine Engine
 	// Images builds (or finds cached) an image and returns its tag
 	// (ImageProxy, ImageApp, ImageErrorPage, ImageToxiproxy).
 	// Default: fixtures/images.Build.
@@ -63,49 +64,39 @@ type Driver struct {
 
 var _ labs.Driver = (*Driver)(nil)
 
-// New returns the Docker driver with its defaults. It sets what
-// testcontainers needs on these machines (see setDefaultEnv): its config is
-// read once per process, at its first use, so New (or Start) must come
-// before any other use of testcontainers in the process.
+// New returns the Docker driver with its defaults: the local engine.
 func New() *Driver {
-	setDefaultEnv()
 	return &Driver{}
 }
 
 func (d *Driver) Name() string { return Name }
 
-// Available reports whether a Docker daemon answers (within 2 s) at
-// DOCKER_HOST or the default socket, as fixtures/images finds it. It
-// does not ask testcontainers, which panics when it finds no daemon.
-func Available(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
-	if err != nil {
-		return fmt.Errorf("docker: %w", err)
-	}
-	defer cli.Close()
-	if _, err := cli.Ping(ctx); err != nil {
-		return fmt.Errorf("docker: %w", err)
-	}
-	return nil
-}
+// Available reports whether the local engine (DefaultHost) answers
+// within 2 s; Engine.Available asks another.
+func Available(ctx context.Context) error { return Engine{}.Available(ctx) }
 
 // dockerRun is a started topology of containers.
 type dockerRun struct {
 	*labs.Core
-	cli     *testcontainers.DockerClient
+	engine  Engine
+	cli     *client.Client
 	netID   string
 	netName string
 	token   string // the proxy's admin token (its admin listens beyond loopback)
-	toxi    *toxi.Client
+	// proxyPort is the proxy's traffic port in its container, as Docker
+	// names it ("8080/tcp"): the user's own config may choose it.
+	proxyPort string
+	toxi      *toxi.Client
 
 	mu         sync.Mutex
-	containers map[string]*testcontainers.DockerContainer // by node name, "proxy", "toxiproxy"
-	urls       map[string]string                          // "<name> <port>" → http://127.0.0.1:PORT
+	containers map[string]string // container ids by node name, "proxy", "toxiproxy"
+	urls       map[string]string // "<name> <port>" → http://ENGINE-ADDRESS:PORT
 }
 
-var _ labs.Run = (*dockerRun)(nil)
+var (
+	_ labs.Run      = (*dockerRun)(nil)
+	_ labs.OnEngine = (*dockerRun)(nil)
+)
 
 // Start runs the shared lifecycle (labs.Start): sweep dead runs'
 // leftovers, build the images, create the network and the containers,
@@ -117,20 +108,19 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 	if err := products.CheckDocker(t); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
-	if err := Available(ctx); err != nil {
+	if err := d.Engine.Available(ctx); err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
-	setDefaultEnv()
-	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
+	cli, err := d.Engine.Client()
 	if err != nil {
-		return nil, fmt.Errorf("start %s: docker: %w", t.Name, err)
+		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
-	r := &dockerRun{cli: cli, containers: map[string]*testcontainers.DockerContainer{}, urls: map[string]string{}}
+	r := &dockerRun{engine: d.Engine, cli: cli, containers: map[string]string{}, urls: map[string]string{}}
 	r.Core = labs.NewCore(labs.NewRunID(t.Name), t, l, r)
 	r.netName = "failover-lab-" + r.ID()
 	var images map[string]string
 	return labs.Start(ctx, t, r, !d.NoSignalHandler,
-		func(ctx context.Context) error { return cleanup.Sweep(ctx, cli.Client, cmp.Or(d.Logger, discard)) },
+		func(ctx context.Context) error { return cleanup.Sweep(ctx, cli, cmp.Or(d.Logger, discard)) },
 		func(ctx context.Context) (err error) { images, err = d.images(ctx, t); return err },
 		func(context.Context) (err error) { r.token, err = randomToken(); return err },
 		func(ctx context.Context) error {
@@ -182,7 +172,10 @@ func (d *Driver) images(ctx context.Context, t vocab.Topology) (map[string]strin
 // builds: a caller may build them ahead (labs.BuildImage) outside a run's
 // deadline, as a cold products image takes minutes.
 func ImageNames(t vocab.Topology) []string {
-	names := []string{products.For(t.Proxy.Kind).Image, ImageToxiproxy}
+	names := []string{ImageToxiproxy}
+	if name := proxyBuildName(t.Proxy); name != "" {
+		names = append(names, name)
+	}
 	for _, n := range t.Nodes {
 		if name := buildName(n); name != "" && !slices.Contains(names, name) {
 			names = append(names, name)
@@ -204,6 +197,24 @@ func buildName(n vocab.Node) string {
 	return string(n.Fixture)
 }
 
+// proxyBuildName is the fixtures/images name of the proxy's image: the
+// kind's, or, for a proxy given by image, "" unless the image is one of
+// the lab's (failover-lab/products:local).
+func proxyBuildName(p vocab.ProxySpec) string {
+	if p.Given() {
+		return buildName(vocab.Node{Image: p.Image})
+	}
+	return products.For(p.Kind).Image
+}
+
+// proxyImage is the image tag the proxy runs.
+func proxyImage(p vocab.ProxySpec, tags map[string]string) string {
+	if name := proxyBuildName(p); name != "" {
+		return tags[name]
+	}
+	return p.Image
+}
+
 // nodeImage is the image tag node n runs.
 func nodeImage(n vocab.Node, tags map[string]string) string {
 	if name := buildName(n); name != "" {
@@ -217,32 +228,10 @@ func (r *dockerRun) labels() map[string]string {
 }
 
 // request is the container request of one member of the run.
-func (r *dockerRun) request(name, image string, cmd []string, ports ...string) testcontainers.GenericContainerRequest {
+func (r *dockerRun) request(name, image string, cmd []string, ports ...string) containerRequest {
 	labels := r.labels()
 	labels["failover-lab.node"] = name
-	return testcontainers.GenericContainerRequest{
-		Logger: quietLogger{},
-		ContainerRequest: testcontainers.ContainerRequest{
-			Image:          image,
-			Name:           "failover-lab-" + r.ID() + "-" + name,
-			Cmd:            cmd,
-			Labels:         labels,
-			Networks:       []string{r.netName},
-			NetworkAliases: map[string][]string{r.netName: {name}},
-			ExposedPorts:   ports,
-			HostConfigModifier: func(hc *container.HostConfig) {
-				hc.PortBindings = nat.PortMap{}
-				for _, p := range ports {
-					hc.PortBindings[nat.Port(p)] = []nat.PortBinding{{HostIP: "127.0.0.1"}}
-				}
-			},
-		},
-	}
+	return containerRequest{Name: name, Image: image, Cmd: cmd, Labels: labels, Ports: ports}
 }
 
 var discard = slog.New(slog.DiscardHandler)
-
-// quietLogger keeps testcontainers' per-container chatter out of test output.
-type quietLogger struct{}
-
-func (quietLogger) Printf(string, ...any) {}

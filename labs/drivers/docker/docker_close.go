@@ -1,13 +1,11 @@
 package docker
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs/cleanup"
-	"io"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
@@ -21,7 +19,7 @@ func (r *dockerRun) Close(ctx context.Context) error {
 	return r.CloseOnce(ctx, 30*time.Second, func(ctx context.Context) error {
 		defer cleanup.Untrack(r)
 		defer r.cli.Close()
-		return cleanup.RemoveByLabel(ctx, r.cli.Client, cleanup.LabelRun+"="+r.ID())
+		return cleanup.RemoveByLabel(ctx, r.cli, cleanup.LabelRun+"="+r.ID())
 	})
 }
 
@@ -32,5 +30,3 @@ func randomToken() (string, error) {
 	}
 	return hex.EncodeToString(b), nil
 }
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

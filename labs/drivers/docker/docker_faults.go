@@ -15,7 +15,7 @@ import (
 // disconnect from the run's network: Toxiproxy then cannot reach it, and
 // its published port goes dark too), its Toxiproxy link and its control API.
 func (r *dockerRun) Target(n vocab.Node) faults.Target {
-	id := r.container(n.Name).GetContainerID()
+	id := r.container(n.Name)
 	c := NodeContainer{
 		Cli:       r.cli,
 		ID:        id,

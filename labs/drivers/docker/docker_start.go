@@ -9,15 +9,11 @@ import (
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
-	"io"
 	"path"
 	"strconv"
 	"sync"
 
 	fixproducts "github.com/failover-lab/failover-lab/fixtures/products"
-
-	"github.com/docker/go-connections/nat"
-	"github.com/testcontainers/testcontainers-go"
 )
 
 const (
@@ -31,17 +27,14 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	if err != nil {
 		return err
 	}
-	kind := products.For(t.Proxy.Kind)
-	proxyCfg, err := r.proxyConfig(t, kind)
+	proxy, err := r.proxyRequest(t, images)
 	if err != nil {
 		return err
 	}
-	reqs := map[string]testcontainers.GenericContainerRequest{}
+	reqs := map[string]containerRequest{}
 	toxi := r.request(nameToxiproxy, images[ImageToxiproxy], []string{"-host", "0.0.0.0", "-port", "8474", "-config", "/toxiproxy.json"}, portToxiAPI)
-	toxi.Files = []testcontainers.ContainerFile{file(toxiCfg, "/toxiproxy.json")}
+	toxi.Files = []containerFile{file(toxiCfg, "/toxiproxy.json")}
 	reqs[nameToxiproxy] = toxi
-	proxy := r.request(NameProxy, images[kind.Image], kind.Command(proxyFile(kind), t.Proxy.Config != ""), PortTraffic, PortAdmin)
-	proxy.Files = []testcontainers.ContainerFile{file(proxyCfg, proxyFile(kind))}
 	reqs[NameProxy] = proxy
 	for _, n := range t.Nodes {
 		reqs[n.Name] = r.nodeRequest(n, nodeImage(n, images))
@@ -53,13 +46,13 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	)
 	for name, req := range reqs {
 		wg.Go(func() {
-			c, err := testcontainers.GenericContainer(ctx, req)
+			id, err := createContainer(ctx, r.cli, r.engine, r.netName, "failover-lab-"+r.ID()+"-"+name, req)
 			mu.Lock()
 			defer mu.Unlock()
 			// Registered before the error check: a half-created container
-			// is removed by Close like the others.
-			if dc, ok := c.(*testcontainers.DockerContainer); ok && dc != nil {
-				r.containers[name] = dc
+			// is removed by Close like the others (by label, too).
+			if id != "" {
+				r.containers[name] = id
 			}
 			if err != nil {
 				errs = append(errs, fmt.Errorf("create %s: %w", name, err))
@@ -70,19 +63,50 @@ func (r *dockerRun) create(ctx context.Context, t vocab.Topology, images map[str
 	return errors.Join(errs...)
 }
 
-// proxyConfig is the config the proxy runs: the user's own file, or one
-// rendered from the topology with the members behind their Toxiproxy links.
-func (r *dockerRun) proxyConfig(t vocab.Topology, kind products.Product) ([]byte, error) {
-	if t.Proxy.Config != "" {
-		return t.Proxy.ConfigData, nil
+// proxyRequest is the proxy's container: a known kind with the config the
+// lab renders, or the user's own config (their template rendered with the
+// members at their Toxiproxy links) in the kind's image or the user's.
+func (r *dockerRun) proxyRequest(t vocab.Topology, images map[string]string) (containerRequest, error) {
+	if t.Proxy.Own() {
+		o, err := products.OwnInContainer(t, func(node string) string { return linkAddr(t, node) })
+		if err != nil {
+			return containerRequest{}, err
+		}
+		r.proxyPort = strconv.Itoa(o.Port) + "/tcp"
+		req := r.request(NameProxy, proxyImage(t.Proxy, images), o.Command, r.proxyPort)
+		req.Env = t.Proxy.Env
+		if o.Config != nil {
+			req.Files = []containerFile{file(o.Config, o.ConfigFile)}
+		}
+		return req, nil
 	}
+	kind := products.For(t.Proxy.Kind)
+	cfg, err := r.proxyConfig(t, kind)
+	if err != nil {
+		return containerRequest{}, err
+	}
+	r.proxyPort = PortTraffic
+	req := r.request(NameProxy, images[kind.Image], kind.Command(proxyFile(kind), false), PortTraffic, PortAdmin)
+	req.Files = []containerFile{file(cfg, proxyFile(kind))}
+	return req, nil
+}
+
+// linkAddr is where the proxy reaches node on the run's network: its
+// Toxiproxy link.
+func linkAddr(t vocab.Topology, node string) string {
+	return fmt.Sprintf("%s:%d", nameToxiproxy, toxiLinkFirst+nodeIndex(t, node))
+}
+
+// proxyConfig is the config the lab renders for a known kind, with the
+// members behind their Toxiproxy links.
+func (r *dockerRun) proxyConfig(t vocab.Topology, kind products.Product) ([]byte, error) {
 	listen, admin := ":8080", ":9901"
 	if kind.Pkg != "" {
 		// Apache's Listen and VirtualHost want an address.
 		listen, admin = "0.0.0.0:8080", "0.0.0.0:9901"
 	}
 	return kind.Config(t, listen, admin, r.token, func(n vocab.Node) string {
-		return fmt.Sprintf("http://%s:%d", nameToxiproxy, toxiLinkFirst+nodeIndex(t, n.Name))
+		return "http://" + linkAddr(t, n.Name)
 	}, products.TLSFiles{}) // CheckDocker refused TLS
 }
 
@@ -98,11 +122,11 @@ func proxyFile(kind products.Product) string {
 
 // nodeRequest is the container request of node n: a fixture's binary
 // with its flags, the php fixture's Apache site, or the user's image.
-func (r *dockerRun) nodeRequest(n vocab.Node, image string) testcontainers.GenericContainerRequest {
+func (r *dockerRun) nodeRequest(n vocab.Node, image string) containerRequest {
 	ports := nodePorts(n)
 	switch {
 	case n.Image != "":
-		req := r.request(n.Name, image, n.Command, ports...)
+		req := r.request(n.Name, image, n.ContainerCommand(), ports...)
 		req.Env = n.Env
 		return req
 	case n.Fixture == vocab.FixturePHP:
@@ -117,8 +141,8 @@ func (r *dockerRun) nodeRequest(n vocab.Node, image string) testcontainers.Gener
 	return r.request(n.Name, image, append(args, n.Args...), ports...)
 }
 
-func file(content []byte, path string) testcontainers.ContainerFile {
-	return testcontainers.ContainerFile{Reader: bytesReader(content), ContainerFilePath: path, FileMode: 0o644}
+func file(content []byte, path string) containerFile {
+	return containerFile{Path: path, Content: content, Mode: 0o644}
 }
 
 // toxiproxyConfig is Toxiproxy's -config file: one link per node, node i
@@ -167,7 +191,7 @@ func (r *dockerRun) startAll(ctx context.Context, t vocab.Topology) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return r.startProxy(ctx, t, products.For(t.Proxy.Kind))
+	return r.startProxy(ctx, t)
 }
 
 func (r *dockerRun) startToxiproxy(ctx context.Context) error {
@@ -176,6 +200,11 @@ func (r *dockerRun) startToxiproxy(ctx context.Context) error {
 	}
 	api := r.url(nameToxiproxy, portToxiAPI)
 	if err := labs.WaitHTTP(ctx, api+"/version", labs.Is2xx, r.failed(nameToxiproxy)); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			// Running but silent: the first port the lab reaches, so the
+			// likeliest cause is where the lab looks for ports.
+			return r.engine.unreachable(nameToxiproxy, api, err)
+		}
 		return err
 	}
 	r.toxi = toxi.New(api)
@@ -206,23 +235,31 @@ func (r *dockerRun) waitNode(ctx context.Context, n vocab.Node) error {
 	return nil
 }
 
-func (r *dockerRun) startProxy(ctx context.Context, t vocab.Topology, kind products.Product) error {
+func (r *dockerRun) startProxy(ctx context.Context, t vocab.Topology) error {
+	if t.Proxy.Own() {
+		if err := r.startContainer(ctx, NameProxy, r.proxyPort); err != nil {
+			return err
+		}
+		// The user's config need not have an admin listener: its ready
+		// path answering 2xx, or any answer on the traffic port, says the
+		// proxy serves.
+		o := products.OwnProxy{Ready: t.Proxy.Ready}
+		var ok func(int) bool
+		if o.Ready != "" {
+			ok = labs.Is2xx
+		}
+		return labs.WaitHTTP(ctx, r.url(NameProxy, r.proxyPort)+o.ReadyPath(), ok, r.failed(NameProxy))
+	}
 	if err := r.startContainer(ctx, NameProxy, PortTraffic, PortAdmin); err != nil {
 		return err
 	}
-	if t.Proxy.Config != "" {
-		// The user's config need not have an admin listener: any answer
-		// on the traffic port says the proxy serves.
-		return labs.WaitHTTP(ctx, r.url(NameProxy, PortTraffic)+"/", nil, r.failed(NameProxy))
-	}
-	return labs.WaitHTTP(ctx, r.url(NameProxy, PortAdmin)+kind.Ready, labs.Is2xx, r.failed(NameProxy))
+	return labs.WaitHTTP(ctx, r.url(NameProxy, PortAdmin)+products.For(t.Proxy.Kind).Ready, labs.Is2xx, r.failed(NameProxy))
 }
 
 // startContainer starts a created (or stopped) container and reads the
 // host ports Docker published it on.
 func (r *dockerRun) startContainer(ctx context.Context, name string, ports ...string) error {
-	c := r.container(name)
-	if err := r.cli.ContainerStart(ctx, c.GetContainerID(), containerStartOptions); err != nil {
+	if err := r.cli.ContainerStart(ctx, r.container(name), containerStartOptions); err != nil {
 		return fmt.Errorf("start %s: %w", name, err)
 	}
 	if err := r.readPorts(ctx, name, ports...); err != nil {
@@ -235,22 +272,24 @@ func (r *dockerRun) startContainer(ctx context.Context, name string, ports ...st
 	return nil
 }
 
-// readPorts records the published host ports; they change on every start.
+// readPorts records the published host ports, at the engine's address;
+// they change on every start.
 func (r *dockerRun) readPorts(ctx context.Context, name string, ports ...string) error {
-	c := r.container(name)
+	id := r.container(name)
 	for _, p := range ports {
-		hp, err := c.MappedPort(ctx, nat.Port(p))
+		hp, err := publishedPort(ctx, r.cli, id, p)
 		if err != nil {
 			return fmt.Errorf("%s port %s: %w", name, p, err)
 		}
 		r.mu.Lock()
-		r.urls[name+" "+p] = "http://127.0.0.1:" + hp.Port()
+		r.urls[name+" "+p] = r.engine.URL(hp)
 		r.mu.Unlock()
 	}
 	return nil
 }
 
-func (r *dockerRun) container(name string) *testcontainers.DockerContainer {
+// container is the id of the container of name ("" if none was created).
+func (r *dockerRun) container(name string) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.containers[name]
@@ -266,22 +305,23 @@ func (r *dockerRun) url(name, port string) string {
 // running; the error carries its exit code and last log lines.
 func (r *dockerRun) failed(name string) func(context.Context) error {
 	return func(ctx context.Context) error {
-		c := r.container(name)
-		info, err := r.cli.ContainerInspect(ctx, c.GetContainerID())
+		id := r.container(name)
+		info, err := r.cli.ContainerInspect(ctx, id)
 		if err != nil || info.State == nil || info.State.Running {
 			return nil
 		}
-		logs := ""
-		if rc, err := c.Logs(ctx); err == nil {
-			b, _ := io.ReadAll(io.LimitReader(rc, 1<<20))
-			rc.Close()
-			logs = labs.LastLines(string(b), 20)
-		}
+		logs := labs.LastLines(lastLogLines(ctx, r.cli, id, 200), 20)
 		return fmt.Errorf("container %s %s (exit code %d); last log lines:\n%s", name, info.State.Status, info.State.ExitCode, logs)
 	}
 }
 
-func (r *dockerRun) ProxyURL() string { return r.url(NameProxy, PortTraffic) }
+func (r *dockerRun) ProxyURL() string { return r.url(NameProxy, r.proxyPort) }
+
+// SignalProxy sends the proxy's container sig ("SIGHUP"): a reload event
+// of a proxy that reloads on a signal.
+func (r *dockerRun) SignalProxy(ctx context.Context, sig string) error {
+	return r.cli.ContainerKill(ctx, r.container(NameProxy), sig)
+}
 func (r *dockerRun) AdminURL() string { return r.url(NameProxy, PortAdmin) }
 
 // AdminToken is the bearer token of the proxy's admin POSTs: inside its
@@ -294,3 +334,6 @@ func (r *dockerRun) NodeURL(name string) string {
 }
 
 func (r *dockerRun) ControlURL(name string) string { return r.url(name, PortControl) }
+
+// EngineAddress is where the engine's published ports are reached.
+func (r *dockerRun) EngineAddress() string { return r.engine.ReachIP() }

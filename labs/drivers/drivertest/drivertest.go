@@ -385,7 +385,7 @@ func OwnedResources(t testing.TB) []string {
 
 func resources(t testing.TB, label string) []string {
 	ctx := context.Background()
-	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation()) // not testcontainers: its config is read once, and the driver sets it at Start
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation()) // the local engine, as docker.New()'s
 	if err != nil {
 		t.Fatal(err)
 	}

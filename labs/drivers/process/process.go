@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/cleanup"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -74,10 +76,11 @@ type processRun struct {
 	controls   map[string]int // app control ports
 	proxyURL   string
 	adminURL   string
-	proxyReady string       // the proxy kind's readiness path
-	direct     bool         // the proxy reaches the nodes without Toxiproxy
-	asUsersRun bool         // products.AsUsersRun instead of products.For
-	tls        *labs.RunTLS // the run's certificates; nil when nothing uses TLS
+	readyURL   string         // answers once the proxy serves
+	readyOK    func(int) bool // the statuses readyURL answers then (nil = any)
+	direct     bool           // the proxy reaches the nodes without Toxiproxy
+	asUsersRun bool           // products.AsUsersRun instead of products.For
+	tls        *labs.RunTLS   // the run's certificates; nil when nothing uses TLS
 }
 
 var _ labs.Run = (*processRun)(nil)
@@ -140,16 +143,21 @@ func (d *Driver) binaries(ctx context.Context, t vocab.Topology) (map[string]str
 	if build == nil {
 		build = labs.BuildBinary
 	}
-	kind := products.For(t.Proxy.Kind)
-	proxy, err := kind.Path(ctx, build)
-	if err != nil {
-		return nil, fmt.Errorf("build %s: %w", kind.Binary, err)
+	bins := map[string]string{}
+	if !t.Proxy.Given() { // a proxy given by command is found on PATH (CheckProcess)
+		kind := products.For(t.Proxy.Kind)
+		proxy, err := kind.Path(ctx, build)
+		if err != nil {
+			return nil, fmt.Errorf("build %s: %w", kind.Binary, err)
+		}
+		bins[kind.Binary] = proxy
 	}
 	names := map[string]bool{}
 	for _, n := range t.Nodes {
-		names[string(n.Fixture)] = true // fixture names are binary names
+		if n.Fixture != "" {
+			names[string(n.Fixture)] = true // fixture names are binary names
+		}
 	}
-	bins := map[string]string{kind.Binary: proxy}
 	for name := range names {
 		path, err := build(ctx, name)
 		if err != nil {
@@ -165,6 +173,12 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]string) error 
 		port, err := freePort()
 		if err != nil {
 			return err
+		}
+		if n.Fixture == "" {
+			if err := r.startCommandNode(n, port); err != nil {
+				return err
+			}
+			continue
 		}
 		args := []string{"-name", n.Name, "-listen", hostPort(port)}
 		if n.Fixture == vocab.FixtureApp {
@@ -195,6 +209,9 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]string) error 
 }
 
 func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error {
+	if t.Proxy.Given() {
+		return r.startOwnProxy(t)
+	}
 	kind := products.For(t.Proxy.Kind)
 	if r.asUsersRun {
 		kind = products.AsUsersRun(t.Proxy.Kind)
@@ -238,8 +255,57 @@ func (r *processRun) startProxy(t vocab.Topology, bins map[string]string) error 
 	if r.proxy.cred, err = kind.Credential(r.dir); err != nil {
 		return err
 	}
-	r.proxyReady = kind.Ready
+	r.readyURL, r.readyOK = r.adminURL+kind.Ready, labs.Is2xx
 	return r.proxy.start(r.sp)
+}
+
+// startOwnProxy starts the proxy given by command: its program from PATH,
+// its config rendered into the run directory with the members at their
+// Toxiproxy links, listening on a free port. HOME and the XDG directories
+// are the run directory, so what the program keeps there goes with it.
+func (r *processRun) startOwnProxy(t vocab.Topology) error {
+	listen, err := freePort()
+	if err != nil {
+		return err
+	}
+	links, err := r.toxi.Listen()
+	if err != nil {
+		return err
+	}
+	o, err := products.OwnAsProcess(t, r.dir, listen, func(node string) string { return links[node] })
+	if err != nil {
+		return err
+	}
+	if o.Config != nil {
+		if err := os.WriteFile(o.ConfigFile, o.Config, 0o644); err != nil {
+			return fmt.Errorf("write proxy config: %w", err)
+		}
+	}
+	path, err := exec.LookPath(o.Command[0])
+	if err != nil {
+		return fmt.Errorf("proxy: %w", err)
+	}
+	r.proxyURL = "http://" + hostPort(listen)
+	r.readyURL, r.readyOK = r.proxyURL+o.ReadyPath(), nil
+	if o.Ready != "" {
+		r.readyOK = labs.Is2xx
+	}
+	r.proxy = newProc("proxy", path, o.Command[1:]...)
+	r.proxy.env = []string{"HOME=" + r.dir, "XDG_CONFIG_HOME=" + r.dir, "XDG_DATA_HOME=" + r.dir}
+	for k, v := range t.Proxy.Env {
+		r.proxy.env = append(r.proxy.env, k+"="+v)
+	}
+	return r.proxy.start(r.sp)
+}
+
+// SignalProxy sends sig ("SIGHUP") to the proxy's process group: a reload
+// event of a proxy that reloads on a signal.
+func (r *processRun) SignalProxy(_ context.Context, sig string) error {
+	_, s, err := faults.ParseSignal(sig)
+	if err != nil {
+		return err
+	}
+	return r.proxy.signal(s)
 }
 
 // waitNodes waits for every node to answer HTTP. The proxy starts after
@@ -260,11 +326,12 @@ func (r *processRun) waitNodes(ctx context.Context) error {
 	return errors.Join(all...)
 }
 
-// waitProxy waits for the proxy kind's readiness path.
+// waitProxy waits for the proxy's readiness path: its kind's on the admin
+// listener, or the one of a proxy given by command on its traffic port.
 func (r *processRun) waitProxy(ctx context.Context) error {
 	ctx, cancel := labs.WithReadyTimeout(ctx)
 	defer cancel()
-	return labs.WaitHTTP(ctx, r.adminURL+r.proxyReady, labs.Is2xx, r.proxy.failed)
+	return labs.WaitHTTP(ctx, r.readyURL, r.readyOK, r.proxy.failed)
 }
 
 // waitNode waits until a node answers on its traffic port and, for an app,
@@ -275,7 +342,12 @@ func (r *processRun) waitNode(ctx context.Context, name string) error {
 	if n, _ := r.Topology().Node(name); n.HTTPS {
 		client = labs.ReadyClientTLS(r.tls.ClientConfig())
 	}
-	if err := labs.WaitHTTPWith(ctx, client, r.NodeURL(name)+"/health", nil, p.failed); err != nil {
+	n, _ := r.Topology().Node(name)
+	var ok func(int) bool // any answer from a fixture: an errorpage's /health may answer 503
+	if n.Fixture == "" {
+		ok = labs.Is2xx // the user's service says it is ready
+	}
+	if err := labs.WaitHTTPWith(ctx, client, r.NodeURL(name)+n.HealthPath(), ok, p.failed); err != nil {
 		return err
 	}
 	if ctl, ok := r.controls[name]; ok {

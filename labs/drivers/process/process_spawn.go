@@ -67,6 +67,7 @@ type proc struct {
 	args []string
 	log  *tail
 	cred *syscall.Credential // run as this user; nil = as the lab
+	env  []string            // added to the lab's environment ("K=V")
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -90,6 +91,9 @@ func (p *proc) start(sp *spawner) error {
 	}
 	cmd := exec.Command(p.path, p.args...)
 	cmd.Stdout, cmd.Stderr = p.log, p.log
+	if p.env != nil {
+		cmd.Env = append(cmd.Environ(), p.env...)
+	}
 	if p.cred != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: p.cred}
 	}
