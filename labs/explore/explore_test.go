@@ -221,3 +221,22 @@ func TestNewKindIsExplored(t *testing.T) {
 		t.Errorf("test-freeze drawn %d times; table:\n%s", drawn, text.String())
 	}
 }
+
+// No plan holds an http fault on a node while a container fault is in
+// force there: the process that keeps it is gone.
+func TestNoHTTPFaultOnADeadNode(t *testing.T) {
+	sr := SearchOf(base(t, seedLike).Scenario)
+	for n := 1; n <= 200; n++ {
+		p := PlanOf(sr, 5, n)
+		for i, a := range p.Steps {
+			for _, b := range p.Steps[i+1:] {
+				if a.Node == b.Node && family(a) != family(b) && clash(family(a), family(b)) && overlap(a, b, p.Length) {
+					t.Fatalf("plan %d: %s and %s at once on %s:\n%s", n, a.Kind, b.Kind, a.Node, p)
+				}
+			}
+		}
+	}
+	if !clash("container", "http") || !clash("http", "container") || clash("network", "http") {
+		t.Error("clash: container and http must clash, network and http not")
+	}
+}

@@ -152,9 +152,8 @@ func drawValue(r *rand.Rand, p faults.Param) faults.Value {
 
 // Valid says whether a plan keeps the generator's rules, which the
 // shrinker's candidates must keep too: every step within the run, with
-// calm before the first and after the last; no two faults of one family
-// on one node at once (a node cannot be paused while it is killed); each
-// fault valid in the topology.
+// calm before the first and after the last; no two faults that clash on
+// one node at once (clash); each fault valid in the topology.
 func (sr Search) Valid(p Plan) bool {
 	for i, a := range p.Steps {
 		if a.At < time.Second || a.At+a.For+time.Second > p.Length {
@@ -168,7 +167,7 @@ func (sr Search) Valid(p Plan) bool {
 			return false
 		}
 		for _, b := range p.Steps[i+1:] {
-			if b.Kind != ReloadKind && a.Node == b.Node && family(a) == family(b) && overlap(a, b, p.Length) {
+			if b.Kind != ReloadKind && a.Node == b.Node && clash(family(a), family(b)) && overlap(a, b, p.Length) {
 				return false
 			}
 		}
@@ -177,6 +176,19 @@ func (sr Search) Valid(p Plan) bool {
 }
 
 func family(s Step) string { f, _, _ := strings.Cut(s.Kind, "."); return f }
+
+// clash says whether faults of two families cannot be in force on one node
+// at once: two of a family (a node cannot be paused while it is killed,
+// nor carry two toxics of one kind), and a container fault with an http
+// or tls one, which live in the process a kill ends (its control API is
+// gone, and a restarted node has forgotten them).
+func clash(a, b string) bool {
+	if a == b {
+		return true
+	}
+	pair := func(x, y string) bool { return a == x && b == y || a == y && b == x }
+	return pair("container", "http") || pair("container", "tls")
+}
 
 // overlap says whether two steps are in force at the same moment; an
 // instant step counts for a second.

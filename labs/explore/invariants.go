@@ -9,6 +9,7 @@ import (
 	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/scenario"
 	"github.com/failover-lab/failover-lab/labs/vocab"
+	"github.com/failover-lab/failover-lab/proxy/config"
 )
 
 // Invariant names a check every generated run must pass.
@@ -27,7 +28,7 @@ const (
 
 // Default tolerances.
 const (
-	DefaultGrace    = 2 * time.Second // after a member comes back from an outage of every member
+	DefaultGrace    = 2 * time.Second // the least grace after a member comes back from an outage of every member
 	DefaultFailover = time.Second
 	DefaultFailback = 6 * time.Second // one 5 s check plus its jitter
 	DefaultBudget   = 2
@@ -44,7 +45,7 @@ var Invariants = []struct {
 	Doc     string
 	compile func(c *compiler) []scenario.Expectation
 }{
-	{ClientErrors, "no client error while a member could serve (after the grace once a member comes back from an outage of every member)", (*compiler).clientErrors},
+	{ClientErrors, "no client error while a member could serve (after the grace once a member comes back from an outage of every member; an answer cut after its headers went out excepted)", (*compiler).clientErrors},
 	{Failover, "once no primary can serve and a standby can, the standby answers within the tolerance", (*compiler).failover},
 	{Failback, "once a primary can serve again after none could, it answers (200) within the tolerance of the clear", (*compiler).failback},
 	{Waits, "no request waits longer than the load's timeout while a member could serve", (*compiler).waits},
@@ -239,11 +240,23 @@ func (c *compiler) stretches(keep func(segment) bool, cut func(segment) bool) []
 	return out
 }
 
+// grace is how long after a comeback from an outage of every member the
+// proxy may still answer errors: the user's, else what the proxy was
+// configured to wait — a member its passive detection ejected stays out
+// for the hold-down, then a check at the down interval (with its jitter)
+// readmits it — plus half a second.
 func (c *compiler) grace() time.Duration {
 	if c.inv.ClientErrors.Within > 0 {
 		return c.inv.ClientErrors.Within
 	}
-	return DefaultGrace
+	pool := c.s.Proxy.Pool
+	pool.Members = nil
+	cfg := config.Default()
+	cfg.Pools = map[string]*config.Pool{vocab.PoolName: &pool}
+	cfg.ApplyDefaults()
+	h := pool.Health
+	wait := pool.Passive.HoldDown + time.Duration(float64(h.DownInterval)*(1+h.Jitter)) + 500*time.Millisecond
+	return max(wait.Round(100*time.Millisecond), DefaultGrace)
 }
 
 // window is the expectation of one stretch, or false when the stretch is
@@ -276,11 +289,39 @@ func (c *compiler) clientErrors() []scenario.Expectation {
 	var out []scenario.Expectation
 	for _, e := range c.ableStretches() {
 		e.Name = string(ClientErrors) + e.Name
-		zero := 0
-		e.ClientErrors = &scenario.Bound{Max: &zero}
+		leaks := c.leaks(e)
+		e.ClientErrors = &scenario.Bound{Max: &leaks}
 		out = append(out, e)
 	}
 	return out
+}
+
+// leaks is what the faults that take hold in e's stretch may cost clients
+// whatever the proxy does (Space.Leaks).
+func (c *compiler) leaks(e scenario.Expectation) int {
+	at := func(name string) (time.Duration, bool) {
+		switch name {
+		case "start":
+			return 0, true
+		case "end":
+			return c.p.Length, true
+		}
+		for _, b := range boundaries(c.p) {
+			if b.name == name {
+				return b.at, true
+			}
+		}
+		return 0, false
+	}
+	from, _ := at(e.After)
+	to, _ := at(e.Until)
+	n := 0
+	for _, st := range c.p.Steps {
+		if reg, ok := faults.SpaceOf(st.Kind); ok && st.At >= from && st.At < to {
+			n += reg.Space.Leaks
+		}
+	}
+	return n
 }
 
 func (c *compiler) waits() []scenario.Expectation {

@@ -30,11 +30,18 @@ func TestCompile(t *testing.T) {
 		{"both die: no window while none can serve, a grace after", Plan{Length: 20 * time.Second, Steps: []Step{
 			kill(1, "service", 3*time.Second, 10*time.Second), kill(2, "failover", 5*time.Second, 3*time.Second)}}, []string{
 			"{name: client_errors start..e2-failover-kill, after: start, until: e2-failover-kill, client_errors: 0}",
-			"{name: client_errors clear-e2-failover-kill..end, after: clear-e2-failover-kill, within: 2s, until: end, client_errors: 0}",
+			"{name: client_errors clear-e2-failover-kill..end, after: clear-e2-failover-kill, within: 6.5s, until: end, client_errors: 0}",
 			"{name: failover e1-service-kill..e2-failover-kill, after: e1-service-kill, within: 1s, until: e2-failover-kill, served_by: standby}",
 			"{name: failback clear-e1-service-kill..end, after: clear-e1-service-kill, within: 6s, until: end, served_by: primary, status: 200}",
 			"{name: waits start..e2-failover-kill, after: start, until: e2-failover-kill, latency: {max: 5s}}",
-			"{name: waits clear-e2-failover-kill..end, after: clear-e2-failover-kill, within: 2s, until: end, latency: {max: 5s}}",
+			"{name: waits clear-e2-failover-kill..end, after: clear-e2-failover-kill, within: 6.5s, until: end, latency: {max: 5s}}",
+			"{name: flaps whole-run, flaps: 4}",
+		}},
+		{"a cut answer may reach clients", Plan{Length: 20 * time.Second, Steps: []Step{{ID: 1, At: 3 * time.Second, For: 3 * time.Second, Node: "service", Kind: "http.truncate"}}}, []string{
+			"{name: client_errors start..end, after: start, until: end, client_errors: 3}",
+			"{name: failover e1-service-truncate..clear-e1-service-truncate, after: e1-service-truncate, within: 1s, until: clear-e1-service-truncate, served_by: standby}",
+			"{name: failback clear-e1-service-truncate..end, after: clear-e1-service-truncate, within: 6s, until: end, served_by: primary, status: 200}",
+			"{name: waits start..end, after: start, until: end, latency: {max: 5s}}",
 			"{name: flaps whole-run, flaps: 4}",
 		}},
 	}

@@ -11,6 +11,6 @@ func (httpReset) Name() string { return "reset" }
 
 // Space: what `lab explore` draws; the app's control API applies it (ApplyHTTP).
 func (httpReset) Space() Space {
-	return Space{Family: "http", Fixed: map[string]string{"kind": "reset"}, Needs: NeedsControl, Breaks: true,
+	return Space{Family: "http", Fixed: map[string]string{"kind": "reset"}, Needs: NeedsControl, Breaks: true, Leaks: 3,
 		Params: []Param{{Key: "when", Type: Choice, Choices: []string{"before", "mid"}}}}
 }

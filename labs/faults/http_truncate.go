@@ -11,5 +11,5 @@ func (httpTruncate) Name() string { return "truncate" }
 
 // Space: what `lab explore` draws; the app's control API applies it (ApplyHTTP).
 func (httpTruncate) Space() Space {
-	return Space{Family: "http", Fixed: map[string]string{"kind": "truncate"}, Needs: NeedsControl, Breaks: true}
+	return Space{Family: "http", Fixed: map[string]string{"kind": "truncate"}, Needs: NeedsControl, Breaks: true, Leaks: 3}
 }

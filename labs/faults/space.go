@@ -23,6 +23,11 @@ type Space struct {
 	// Breaks says the node cannot serve while the fault is in force (a
 	// kill, a 500, a link down); false for a slow link or a lying /health.
 	Breaks bool
+	// Leaks is how many client errors the fault may cause whatever the
+	// proxy does: an answer cut after its headers went out cannot be
+	// retried, so the requests already under way when it takes hold reach
+	// the client broken (scenarios/reset-mid-response.yaml allows 3).
+	Leaks int
 	// Suspect says the node can serve but a proxy may rightly take it out
 	// (its /health lies): no failover or failback is expected meanwhile.
 	Suspect bool
