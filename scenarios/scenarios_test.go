@@ -77,7 +77,7 @@ func inShard(files []string) ([]string, error) {
 	if err != nil || sh.All() {
 		return files, err
 	}
-	seconds, err := report.ReadDurations(filepath.Join("..", "reports"))
+	seconds, err := report.ReadDurations(filepath.Join("..", "reports", report.DurationsFile))
 	if err != nil {
 		return nil, err
 	}

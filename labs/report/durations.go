@@ -25,10 +25,9 @@ type durationsJSON struct {
 	Seconds map[string]float64 `json:"seconds"`
 }
 
-// ReadDurations reads root/durations.json: scenario name → seconds. No
-// file is no durations, not an error.
-func ReadDurations(root string) (map[string]float64, error) {
-	path := filepath.Join(root, DurationsFile)
+// ReadDurations reads a durations.json (ROOT/durations.json): scenario
+// name → seconds. No file is no durations, not an error.
+func ReadDurations(path string) (map[string]float64, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]float64{}, nil
@@ -55,7 +54,7 @@ func UpdateDurations(root string, results []Results) error {
 	if len(results) == 0 {
 		return nil
 	}
-	seconds, err := ReadDurations(root)
+	seconds, err := ReadDurations(filepath.Join(root, DurationsFile))
 	if err != nil {
 		seconds = map[string]float64{} // a broken file is replaced
 	}

@@ -79,7 +79,7 @@ func TestMergeShards(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil || len(back.Scenarios) != 4 || back.Scenarios[1].Error != "start: no engine" {
 		t.Errorf("results.json: got %+v, %v", back, err)
 	}
-	d, err := ReadDurations(out)
+	d, err := ReadDurations(filepath.Join(out, DurationsFile))
 	if err != nil || d["a-one"] != 20 || len(d) != 4 {
 		t.Errorf("durations: got %v, %v; want all four, 20 s each", d, err)
 	}
@@ -98,7 +98,7 @@ func TestMergeShards(t *testing.T) {
 
 func TestDurations(t *testing.T) {
 	root := t.TempDir()
-	if d, err := ReadDurations(root); err != nil || len(d) != 0 {
+	if d, err := ReadDurations(filepath.Join(root, DurationsFile)); err != nil || len(d) != 0 {
 		t.Errorf("no file: got %v, %v; want none, no error", d, err)
 	}
 	if err := UpdateDurations(root, []Results{{Scenario: "a", Seconds: 3}, {Scenario: "b", Seconds: 5}}); err != nil {
@@ -107,12 +107,12 @@ func TestDurations(t *testing.T) {
 	if err := UpdateDurations(root, []Results{{Scenario: "a", Seconds: 4}, {Scenario: "c", Seconds: 0}}); err != nil {
 		t.Fatal(err)
 	}
-	d, err := ReadDurations(root)
+	d, err := ReadDurations(filepath.Join(root, DurationsFile))
 	if err != nil || d["a"] != 4 || d["b"] != 5 || len(d) != 2 {
 		t.Errorf("got %v, %v; want a 4 (the last run), b 5 (kept), no c (it never ran)", d, err)
 	}
 	os.WriteFile(filepath.Join(root, DurationsFile), []byte(`{"version": "x"}`), 0o644)
-	if _, err := ReadDurations(root); err == nil || !strings.Contains(err.Error(), "version") {
+	if _, err := ReadDurations(filepath.Join(root, DurationsFile)); err == nil || !strings.Contains(err.Error(), "version") {
 		t.Errorf("a foreign file: got %v, want a version error", err)
 	}
 }

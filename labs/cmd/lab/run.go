@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -23,7 +24,7 @@ import (
 )
 
 func init() {
-	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-docker-host-ip ADDR] [-kind KIND] [-shard K/N] [-list] [-reports ROOT] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
+	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-docker-host-ip ADDR] [-kind KIND] [-shard K/N] [-durations FILE] [-list] [-reports ROOT] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
 }
 
 func runRun(ctx context.Context, args []string) error {
@@ -41,7 +42,8 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	hostIP := fs.String("docker-host-ip", "", dockerHostIPUsage)
 	kind := fs.String("kind", "", "run in front of this proxy kind instead of the file's: builtin, apache, nginx, haproxy (process driver)")
 	root := fs.String("reports", "reports", "root of the reports: ROOT/NAME/ per scenario, ROOT/index.html, ROOT/durations.json")
-	shardFlag := fs.String("shard", "", "run shard K/N of the files only (default $LAB_SHARD, else $CI_NODE_INDEX/$CI_NODE_TOTAL, else all), balanced by ROOT/durations.json")
+	shardFlag := fs.String("shard", "", "run shard K/N of the files only (default $LAB_SHARD, else $CI_NODE_INDEX/$CI_NODE_TOTAL, else all), balanced by -durations")
+	durations := fs.String("durations", filepath.Join("reports", report.DurationsFile), "how long each scenario ran last (a run writes ROOT/durations.json; lab report merge, the shards' together), to balance the shards")
 	list := fs.Bool("list", false, "print the files this shard would run, and run nothing")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -62,7 +64,7 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if ss, err = shardOf(sh, ss, *root); err != nil {
+	if ss, err = shardOf(sh, ss, *durations); err != nil {
 		return err
 	}
 	if *list {

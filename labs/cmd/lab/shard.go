@@ -16,12 +16,12 @@ func cliShard(flag string) (shard.Spec, error) {
 }
 
 // shardOf keeps the scenarios of shard sh, balanced by the durations
-// kept under root.
-func shardOf(sh shard.Spec, ss []*scenario.Scenario, root string) ([]*scenario.Scenario, error) {
+// file of an earlier run.
+func shardOf(sh shard.Spec, ss []*scenario.Scenario, durations string) ([]*scenario.Scenario, error) {
 	if sh.All() {
 		return ss, nil
 	}
-	seconds, err := report.ReadDurations(root)
+	seconds, err := report.ReadDurations(durations)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func TestRunShardsCoverEveryScenarioOnce(t *testing.T) {
 	list := func(t *testing.T, shardArgs ...string) []string {
 		t.Helper()
 		var out, errOut strings.Builder
-		args := append(append([]string{"-list", "-reports", root}, shardArgs...), files...)
+		args := append(append([]string{"-list", "-reports", root, "-durations", filepath.Join(root, "durations.json")}, shardArgs...), files...)
 		if err := runTo(context.Background(), args, &out, &errOut); err != nil {
 			t.Fatalf("run %v: %v\n%s", shardArgs, err, errOut.String())
 		}
