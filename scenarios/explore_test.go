@@ -53,9 +53,11 @@ func TestExplore(t *testing.T) {
 	t.Parallel() // beside TestScenarios' runs, as one more of them: one run at a time
 	x := &explore.Explorer{
 		Base: b, Seed: exploreSeed, Runs: exploreRuns, Parallel: 1, MaxTries: 6,
-		Out:      filepath.Join("..", "reports", "explore"),
-		Command:  "go test ./scenarios -run TestExplore",
-		Run:      func(ctx context.Context, s *scenario.Scenario) report.Run { return runner.Run(ctx, s, d, runner.Options{}) },
+		Out:     filepath.Join("..", "reports", "explore"),
+		Command: "go test ./scenarios -run TestExplore",
+		Run: func(ctx context.Context, s *scenario.Scenario) report.Run {
+			return runner.Run(ctx, s, d, runner.Options{})
+		},
 		Progress: func(line string) { t.Log(line) },
 	}
 	sum, err := x.Explore(ctx)
