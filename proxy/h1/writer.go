@@ -46,19 +46,21 @@ func (w *writer) serve(req *http.Request) (keep bool) {
 		w.header = make(http.Header)
 	}
 	*w = writer{c: w.c, req: req, header: w.header, clen: -1, closeAfter: req.Close}
-	w.bw = writers.Get().(*bufio.Writer)
-	w.bw.Reset(w.c.nc)
 	defer func() {
 		if p := recover(); p != nil {
 			if p != http.ErrAbortHandler && w.c.s.Fallback.ErrorLog != nil {
 				w.c.s.Fallback.ErrorLog.Printf("h1: panic serving %s: %v", w.c.remote, p)
 			}
-			w.bw.Flush() // what was written goes; the answer is not ended
+			if w.bw != nil {
+				w.bw.Flush() // what was written goes; the answer is not ended
+			}
 			keep = false
 		}
 		clear(w.header)
-		w.bw.Reset(nil)
-		writers.Put(w.bw)
+		if w.bw != nil {
+			w.bw.Reset(nil)
+			writers.Put(w.bw)
+		}
 		w.bw, w.req = nil, nil
 	}()
 	w.c.s.Handler.ServeHTTP(w, req)
@@ -258,7 +260,13 @@ func trailerKeys(h http.Header) map[string]bool {
 	return ex
 }
 
+// statusLine starts an answer (1xx or final); the write buffer is taken
+// here, not before: a request waiting on its member holds none.
 func (w *writer) statusLine(code int) {
+	if w.bw == nil {
+		w.bw = writers.Get().(*bufio.Writer)
+		w.bw.Reset(w.c.nc)
+	}
 	var b [64]byte
 	line := append(b[:0], "HTTP/1.1 "...)
 	line = strconv.AppendInt(line, int64(code), 10)
