@@ -147,7 +147,7 @@ func prebuild(d labs.Driver, s *scenario.Scenario) error {
 		_, err := d.BuildImages(ctx, docker.ImageNames(t)...)
 		return err
 	case *process.Driver:
-		if k := products.For(t.Proxy.Kind); k.Pkg != "" {
+		if k := products.For(t.Proxy.Kind); k.Pkg != "" && !t.Proxy.Given() { // a proxy given by command is the user's program, found on PATH at start
 			if _, err := products.SystemBinary(k.Binary, k.Pkg); err != nil {
 				return fmt.Errorf("proxy %s: %w", t.Proxy.Kind.OrDefault(), err)
 			}
