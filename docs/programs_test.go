@@ -45,7 +45,7 @@ func programs() []program {
 // external are other people's tools the docs may show; nothing of ours to
 // check in them but their name.
 var external = []string{"git", "docker", "docker-compose", "apt-get", "ss", "printf", "rm", "chmod", "kill",
-	"sleep", "grep", "sed", "tee", "wrk", "h2spec", "openssl", "cat", "echo", "cd", "ls", "jq", "taskset", "gofmt", "ps"}
+	"sleep", "grep", "sed", "tee", "wrk", "h2spec", "openssl", "cat", "echo", "cd", "ls", "mkdir", "cp", "install", "jq", "taskset", "gofmt", "ps"}
 
 type program struct {
 	name  string
@@ -624,6 +624,9 @@ func checkGo(c *checker, cmd command, args []string) error {
 			path, _, _ := strings.Cut(a, "@")
 			const module = "github.com/failover-lab/failover-lab"
 			rel, ok := strings.CutPrefix(path, module+"/")
+			if strings.HasPrefix(path, "./") {
+				rel, ok = strings.TrimPrefix(path, "./"), true
+			}
 			if !ok {
 				return fmt.Errorf("go install %s: not a package of %s", a, module)
 			}

@@ -1,7 +1,9 @@
 // Package proxy is the failover reverse proxy: a plain http.Handler that
 // routes a request to a pool, picks a usable member of the best tier, and
-// forwards it with net/http/httputil.ReverseProxy. The pool's transport is
-// an upstream.Client: net/http's parsing over keep-alive connections of its
+// forwards it with net/http/httputil.ReverseProxy (ServeHTTP, net/http's
+// engine) or with forward (Fast, the fast HTTP/1.1 engine of proxy/h1):
+// the rules below are the same code for both. The pool's transport is an
+// upstream.Client: net/http's parsing over keep-alive connections of its
 // own, sent on the handler's goroutine (proxy/upstream).
 //
 // The retry lives in the ReverseProxy's Transport (retrier.go): each attempt

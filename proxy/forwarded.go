@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"net"
+	"net/http"
 	"net/http/httputil"
 	"strings"
 )
@@ -21,10 +22,15 @@ var (
 // sent none (so Go's default is not sent). Header.Set allocates a slice
 // per value; here For and Host share one and the constants none.
 func setXForwarded(pr *httputil.ProxyRequest) {
-	h := pr.Out.Header
-	host := pr.In.Host
-	if ip, _, err := net.SplitHostPort(pr.In.RemoteAddr); err == nil {
-		if prior := pr.In.Header["X-Forwarded-For"]; len(prior) > 0 {
+	forwardedFor(pr.Out.Header, pr.In, pr.In.Header["X-Forwarded-For"])
+}
+
+// forwardedFor sets the X-Forwarded-* headers and User-Agent of h for the
+// client request in, whose X-Forwarded-For values were prior.
+func forwardedFor(h http.Header, in *http.Request, prior []string) {
+	host := in.Host
+	if ip, _, err := net.SplitHostPort(in.RemoteAddr); err == nil {
+		if len(prior) > 0 {
 			ip = strings.Join(prior, ", ") + ", " + ip
 		}
 		v := []string{ip, host}
@@ -34,7 +40,7 @@ func setXForwarded(pr *httputil.ProxyRequest) {
 		delete(h, "X-Forwarded-For")
 		h["X-Forwarded-Host"] = []string{host}
 	}
-	if pr.In.TLS == nil {
+	if in.TLS == nil {
 		h["X-Forwarded-Proto"] = protoHTTP
 	} else {
 		h["X-Forwarded-Proto"] = protoHTTPS

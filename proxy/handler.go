@@ -45,7 +45,8 @@ type table struct {
 type route struct {
 	prefix string
 	pool   *pool.Pool
-	rp     *httputil.ReverseProxy
+	rt     *retrier               // the rules: both engines' requests go through it
+	rp     *httputil.ReverseProxy // net/http's engine: ServeHTTP
 }
 
 // copyBuf is one ReverseProxy copy buffer. The pool holds array pointers:
@@ -76,19 +77,20 @@ func (h *Handler) SetRoutes(routes []config.Route, pools map[string]*pool.Pool) 
 		if p == nil {
 			continue
 		}
-		t.routes = append(t.routes, route{prefix: r.Path, pool: p, rp: h.reverseProxy(p)})
+		rt := &retrier{pool: p, hooks: &h.Hooks}
+		t.routes = append(t.routes, route{prefix: r.Path, pool: p, rt: rt, rp: h.reverseProxy(p, rt)})
 	}
 	sort.SliceStable(t.routes, func(i, j int) bool { return len(t.routes[i].prefix) > len(t.routes[j].prefix) })
 	h.table.Store(t)
 }
 
-func (h *Handler) reverseProxy(p *pool.Pool) *httputil.ReverseProxy {
+func (h *Handler) reverseProxy(p *pool.Pool, rt *retrier) *httputil.ReverseProxy {
 	return &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			setXForwarded(pr)
 			pr.Out.Host = "" // the member's own host, as Apache's ProxyPreserveHost Off
 		},
-		Transport:    &retrier{pool: p, hooks: &h.Hooks},
+		Transport:    rt,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) { proxyError(w, r, p, err) },
 		ErrorLog:     log.New(io.Discard, "", 0),
 		BufferPool:   bytePool{},
@@ -108,8 +110,11 @@ func (h *Handler) route(path string) *route {
 	return nil
 }
 
-// ServeHTTP answers one client request.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers one client request (net/http's engine).
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.serve(w, r, false) }
+
+// serve answers one client request; fast: the fast engine's (Fast).
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, fast bool) {
 	start := time.Now()
 	accessLog := h.accessLog.Load()
 	if accessLog || h.Hooks.Done != nil {
@@ -137,6 +142,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt.pool.Budget.Request()
 	if !rt.pool.AnyUsable() {
 		unavailable(w, rt.pool)
+		return
+	}
+	if fast && forwardable(r) {
+		h.forward(w, r, rt)
 		return
 	}
 	rt.rp.ServeHTTP(w, r) // the retrier reads and buffers the body

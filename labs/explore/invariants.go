@@ -102,6 +102,7 @@ type compiler struct {
 	p    Plan
 	inv  scenario.Invariants
 	segs []segment
+	pool config.Pool // the proxy's pool settings, defaults filled
 }
 
 func newCompiler(s *scenario.Scenario, p Plan) *compiler {
@@ -109,8 +110,19 @@ func newCompiler(s *scenario.Scenario, p Plan) *compiler {
 	if s.Explore != nil {
 		c.inv = s.Explore.Invariants
 	}
-	c.segs = segments(s.Topology(), p)
+	c.pool = resolvedPool(s)
+	c.segs = segments(s.Topology(), p, c.pool.Health.Timeout)
 	return c
+}
+
+// resolvedPool is the scenario's pool settings with the proxy's defaults.
+func resolvedPool(s *scenario.Scenario) config.Pool {
+	pool := s.Proxy.Pool
+	pool.Members = nil
+	cfg := config.Default()
+	cfg.Pools = map[string]*config.Pool{vocab.PoolName: &pool}
+	cfg.ApplyDefaults()
+	return pool
 }
 
 func (c *compiler) off(id Invariant) bool {
@@ -140,7 +152,11 @@ type boundary struct {
 	instant bool
 }
 
-func boundaries(p Plan) []boundary {
+// boundaries lists the plan's events that change who can serve. A delay
+// (a latency value, with its jitter) of at least checkTimeout breaks the
+// node too: the proxy's health checks time out, so it rightly takes the
+// node out.
+func boundaries(p Plan, checkTimeout time.Duration) []boundary {
 	var bs []boundary
 	for _, s := range p.Steps {
 		if s.Kind == ReloadKind {
@@ -149,9 +165,10 @@ func boundaries(p Plan) []boundary {
 		}
 		reg, _ := faults.SpaceOf(s.Kind)
 		sp := reg.Space
-		bs = append(bs, boundary{name: s.Name(), at: s.At, node: s.Node, breaks: sp.Breaks, suspect: sp.Suspect, apply: true, instant: sp.Instant})
+		breaks := sp.Breaks || checkTimeout > 0 && delay(s) >= checkTimeout
+		bs = append(bs, boundary{name: s.Name(), at: s.At, node: s.Node, breaks: breaks, suspect: sp.Suspect, apply: true, instant: sp.Instant})
 		if s.Lasting() && s.At+s.For < p.Length {
-			bs = append(bs, boundary{name: "clear-" + s.Name(), at: s.At + s.For, node: s.Node, breaks: sp.Breaks, suspect: sp.Suspect})
+			bs = append(bs, boundary{name: "clear-" + s.Name(), at: s.At + s.For, node: s.Node, breaks: breaks, suspect: sp.Suspect})
 		}
 	}
 	slices.SortStableFunc(bs, func(a, b boundary) int {
@@ -169,9 +186,20 @@ func boundaries(p Plan) []boundary {
 	return bs
 }
 
+// delay is the longest a step's latency holds an answer back.
+func delay(s Step) time.Duration {
+	var ms int64
+	for _, k := range []string{"latency", "jitter"} {
+		if v, ok := s.Value(k); ok {
+			ms += v.N
+		}
+	}
+	return time.Duration(ms) * time.Millisecond
+}
+
 // segments walks the plan's events and says, between each two, which
 // members could serve.
-func segments(t vocab.Topology, p Plan) []segment {
+func segments(t vocab.Topology, p Plan, checkTimeout time.Duration) []segment {
 	broken := map[string]int{}
 	suspects := 0
 	able := func(role func(vocab.Node) bool, except string) bool {
@@ -187,7 +215,7 @@ func segments(t vocab.Topology, p Plan) []segment {
 	standby := func(n vocab.Node) bool { return n.IsStandby() }
 	cur := segment{from: "start", any: able(anyRole, ""), primary: able(primary, ""), standby: able(standby, "")}
 	var segs []segment
-	for _, b := range boundaries(p) {
+	for _, b := range boundaries(p, checkTimeout) {
 		wasAny, wasPrimary := cur.any, cur.primary
 		cur.to, cur.toAt = b.name, b.at
 		segs = append(segs, cur)
@@ -249,13 +277,8 @@ func (c *compiler) grace() time.Duration {
 	if c.inv.ClientErrors.Within > 0 {
 		return c.inv.ClientErrors.Within
 	}
-	pool := c.s.Proxy.Pool
-	pool.Members = nil
-	cfg := config.Default()
-	cfg.Pools = map[string]*config.Pool{vocab.PoolName: &pool}
-	cfg.ApplyDefaults()
-	h := pool.Health
-	wait := pool.Passive.HoldDown + time.Duration(float64(h.DownInterval)*(1+h.Jitter)) + 500*time.Millisecond
+	h := c.pool.Health
+	wait := c.pool.Passive.HoldDown + time.Duration(float64(h.DownInterval)*(1+h.Jitter)) + 500*time.Millisecond
 	return max(wait.Round(100*time.Millisecond), DefaultGrace)
 }
 
@@ -306,7 +329,7 @@ func (c *compiler) leaks(e scenario.Expectation) int {
 		case "end":
 			return c.p.Length, true
 		}
-		for _, b := range boundaries(c.p) {
+		for _, b := range boundaries(c.p, c.pool.Health.Timeout) {
 			if b.name == name {
 				return b.at, true
 			}

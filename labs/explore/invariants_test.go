@@ -57,3 +57,20 @@ func TestCompile(t *testing.T) {
 		})
 	}
 }
+
+// A latency at or above the proxy's health-check timeout (2s by default)
+// takes the node out as a kill does: its checks time out.
+func TestSlowIsBroken(t *testing.T) {
+	s := base(t, seedLike).Scenario
+	lat := faults.Param{Key: "latency", Type: faults.Duration, Min: 10, Max: 3000, Step: 10}
+	slow := func(ms int64) Plan {
+		return Plan{Length: 20 * time.Second, Steps: []Step{{ID: 1, At: 3 * time.Second, For: 5 * time.Second, Node: "service",
+			Kind: "network.latency", Values: []faults.Value{{Param: lat, N: ms}}}}}
+	}
+	if got := len(Only(Compile(s, slow(1990)), Failover)); got != 0 {
+		t.Errorf("1.99s of latency: %d failover expectations, want none (the service can serve)", got)
+	}
+	if got := len(Only(Compile(s, slow(2000)), Failover)); got != 1 {
+		t.Errorf("2s of latency: %d failover expectations, want one (the checks time out)", got)
+	}
+}

@@ -183,7 +183,7 @@ func checkLocal(t vocab.Topology) error {
 	case len(use.Members) == 0:
 		return fmt.Errorf("%w: proxy.config: never calls {{ member }}: as a local program the proxy reaches the nodes only at the addresses the lab gives", vocab.ErrInvalid)
 	}
-	if _, err := exec.LookPath(p.Command[0]); err != nil {
+	if _, err := exec.LookPath(cmp.Or(p.Program, p.Command[0])); err != nil {
 		return fmt.Errorf("%w: proxy.command: %s: %w", ErrNotInstalled, p.Command[0], err)
 	}
 	return nil

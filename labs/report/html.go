@@ -22,6 +22,7 @@ type Run struct {
 	Ledger   *ledger.Ledger
 	Results  []expect.Result
 	Driver   string // "docker" or "process"
+	Load     string // where the load ran and what it reached: "this machine, to http://127.0.0.1:PORT"
 	Err      error  // the run itself failed (nothing started, a fault failed, ...)
 }
 
@@ -98,6 +99,7 @@ func HTML(w io.Writer, r Run) error {
 		"Pass":    r.Pass(),
 		"Err":     r.Err,
 		"Driver":  r.Driver,
+		"Load":    r.Load,
 		"Kind":    s.Proxy.Label(),
 		"Rows":    len(r.Ledger.Rows()),
 		"Start":   expect.TimesOf(s, r.Ledger).Start.UTC().Format(time.RFC3339),
@@ -127,7 +129,7 @@ pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }
 </style></head><body>
 <h1>{{.S.Name}} <span class="verdict {{if .Pass}}pass">pass{{else}}fail">FAIL{{end}}</span></h1>
 <p>{{.S.About}}</p>
-<p>{{.S.File}} · proxy {{.Kind}} · driver {{.Driver}} · started {{.Start}} · {{.Rows}} requests at {{.S.Load.Rate}} ·
+<p>{{.S.File}} · proxy {{.Kind}} · driver {{.Driver}}{{with .Load}} · load from {{.}}{{end}} · started {{.Start}} · {{.Rows}} requests at {{.S.Load.Rate}} ·
 <a download="{{.S.Name}}-ledger.csv" href="{{.CSV}}">ledger (CSV)</a> · <a href="ledger.jsonl">ledger (JSON lines)</a></p>
 {{with .Err}}<pre>run failed: {{.}}</pre>{{end}}
 <h2>Timeline</h2>

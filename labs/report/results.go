@@ -27,6 +27,7 @@ type Results struct {
 	About        string         `json:"about"`
 	ProxyKind    string         `json:"proxy_kind"`
 	Driver       string         `json:"driver"`
+	Load         string         `json:"load,omitempty"` // where the load ran and what it reached
 	Started      time.Time      `json:"started"`
 	Seconds      float64        `json:"seconds"`
 	Pass         bool           `json:"pass"`
@@ -80,7 +81,7 @@ func ResultsOf(r Run) Results {
 	rows := r.Ledger.Rows()
 	out := Results{
 		Version: ResultsVersion, Scenario: s.Name, File: s.File, About: s.About,
-		ProxyKind: s.Proxy.Label(), Driver: r.Driver, Started: t.Start.UTC(),
+		ProxyKind: s.Proxy.Label(), Driver: r.Driver, Load: r.Load, Started: t.Start.UTC(),
 		Pass: r.Pass(), Requests: summarise(s, rows), Expectations: []Expectation{},
 	}
 	if end := lastTime(rows, r.Ledger.Marks()); end.After(t.Start) {

@@ -13,6 +13,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs"
@@ -42,15 +43,16 @@ func Run(ctx context.Context, s *scenario.Scenario, d labs.Driver, o Options) re
 		l = ledger.New(time.Now())
 	}
 	r := report.Run{Scenario: s, Ledger: l, Driver: d.Name()}
-	r.Err = play(ctx, s, d, l, o.Progress)
+	r.Err = play(ctx, s, d, l, o.Progress, &r.Load)
 	if r.Err == nil {
 		r.Results = expect.Evaluate(s, l)
 	}
 	return r
 }
 
-// play starts the topology and plays the scenario into l.
-func play(ctx context.Context, s *scenario.Scenario, d labs.Driver, l *ledger.Ledger, progress func(string)) error {
+// play starts the topology and plays the scenario into l; load says
+// where the load ran, for the report.
+func play(ctx context.Context, s *scenario.Scenario, d labs.Driver, l *ledger.Ledger, progress func(string), load *string) error {
 	say := func(format string, args ...any) {
 		if progress != nil {
 			progress(fmt.Sprintf(format, args...))
@@ -68,8 +70,21 @@ func play(ctx context.Context, s *scenario.Scenario, d labs.Driver, l *ledger.Le
 			say("close: %v", err)
 		}
 	}()
+	*load = loadFrom(run)
 	if err := awaitPrimary(ctx, s, clientOf(run), run.ProxyURL()+s.Load.Path); err != nil {
 		return fmt.Errorf("run %s: %w", s.Name, err)
 	}
 	return timeline(ctx, s, run, l, say)
+}
+
+// loadFrom says where the load, the warm-up and the probes run and what
+// they reach: the timings include that way.
+func loadFrom(run labs.Run) string {
+	from := "this machine, to " + run.ProxyURL()
+	if e, ok := run.(labs.OnEngine); ok {
+		if ip := net.ParseIP(e.EngineAddress()); ip == nil || !ip.IsLoopback() {
+			from += " (across the network to the Docker engine's published port)"
+		}
+	}
+	return from
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/scenario"
 )
 
@@ -58,5 +59,38 @@ func TestDescribe(t *testing.T) {
 	}
 	if f := s.Timeline[0].NamedFault(); f.Name != "broken" || f.HTTP.ID != "broken" || s.Timeline[0].Fault.HTTP.ID != "" {
 		t.Errorf("NamedFault: got %+v, want named after the event without changing the scenario", f)
+	}
+}
+
+type fakeRun struct {
+	labs.Run
+	url string
+}
+
+func (f fakeRun) ProxyURL() string { return f.url }
+
+type fakeEngineRun struct {
+	fakeRun
+	engine string
+}
+
+func (f fakeEngineRun) EngineAddress() string { return f.engine }
+
+// The report says where the load ran: across a network to a remote
+// engine's port, the timings include that way.
+func TestLoadFrom(t *testing.T) {
+	tests := []struct {
+		run  labs.Run
+		want string
+	}{
+		{fakeRun{url: "http://127.0.0.1:8080"}, "this machine, to http://127.0.0.1:8080"},
+		{fakeEngineRun{fakeRun{url: "http://127.0.0.1:32768"}, "127.0.0.1"}, "this machine, to http://127.0.0.1:32768"},
+		{fakeEngineRun{fakeRun{url: "http://10.1.2.2:32768"}, "10.1.2.2"}, "this machine, to http://10.1.2.2:32768 (across the network to the Docker engine's published port)"},
+		{fakeEngineRun{fakeRun{url: "http://docker:32768"}, "docker"}, "this machine, to http://docker:32768 (across the network to the Docker engine's published port)"},
+	}
+	for _, tt := range tests {
+		if got := loadFrom(tt.run); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
 	}
 }

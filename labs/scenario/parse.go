@@ -92,15 +92,23 @@ func (s *Scenario) readProxyConfig(dir string, errs *Errors) {
 func (s *Scenario) resolvePrograms(dir string) {
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
-		if len(n.Command) == 0 || !strings.Contains(n.Command[0], "/") || filepath.IsAbs(n.Command[0]) {
-			continue
-		}
-		p := filepath.Join(dir, n.Command[0])
-		if abs, err := filepath.Abs(p); err == nil {
-			p = abs
-		}
-		n.Program = p
+		n.Program = program(dir, n.Command)
 	}
+	s.Proxy.Program = program(dir, s.Proxy.Command)
+}
+
+// program is the path of a command's program with a / in its name,
+// relative to dir; "" for a bare name (looked up on PATH) or an absolute
+// path.
+func program(dir string, command []string) string {
+	if len(command) == 0 || !strings.Contains(command[0], "/") || filepath.IsAbs(command[0]) {
+		return ""
+	}
+	p := filepath.Join(dir, command[0])
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	return p
 }
 
 // normalize fills the defaults a reader of the scenario relies on.

@@ -68,6 +68,7 @@ func parseProxyFile(dir, file string, r io.Reader) (*ProxyFile, error) {
 	}
 	s := &Scenario{Proxy: pf.Proxy, pos: pos}
 	s.readProxyConfig(dir, &errs)
+	s.resolvePrograms(dir)
 	pf.Proxy = s.Proxy
 	if !vocab.NameRE.MatchString(pf.Name) {
 		errs.Add(pos.Of("name"), "name", ErrInvalid, "must be lowercase letters, digits and '-', at most 32 (got %q)", pf.Name)

@@ -74,3 +74,29 @@ func TestParseProxyFileBroken(t *testing.T) {
 		})
 	}
 }
+
+// A proxy's program with a / is the scenario file's neighbour, as a
+// node's is; a bare name stays for PATH.
+func TestProxyProgramRelativeToFile(t *testing.T) {
+	const src = `name: x
+about: a local proxy
+proxy:
+  command: [%s, -listen, "{{ listen }}", -to, "{{ member \"service\" }}"]
+nodes: {service: {fixture: app}}
+load: {rate: 5/s}
+timeline: [{at: 2s, end: true}]
+expect: [{client_errors: 0}]
+`
+	for prog, want := range map[string]string{"../bin/myproxy": filepath.Join("work", "bin", "myproxy"), "myproxy": ""} {
+		s, err := ParseIn(filepath.Join("work", "scenarios"), "x.yaml", strings.NewReader(strings.Replace(src, "%s", prog, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want != "" {
+			want, _ = filepath.Abs(want)
+		}
+		if s.Proxy.Program != want {
+			t.Errorf("%s: got program %q, want %q", prog, s.Proxy.Program, want)
+		}
+	}
+}

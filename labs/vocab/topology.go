@@ -26,7 +26,11 @@ type ProxySpec struct {
 	// Image and Command give any proxy: the lab knows nothing of it but
 	// its config, port, readiness path and reload signal.
 	Image   string   `yaml:"image,omitempty" doc:"Any proxy, given by image (docker driver), e.g. caddy:2 where a registry is reachable, or failover-lab/products:local (Debian's apache2, nginx, haproxy and caddy). With config, the template naming the members; see docs/other-proxies.md."`
-	Command []string `yaml:"command,omitempty" doc:"The proxy's command line, each word a template ({{ config }} is the rendered config's path, {{ port }} the traffic port): in the image's container (default the image's own), or, without image, a local program run by the process driver (with image too, when it is installed)."`
+	Command []string `yaml:"command,omitempty" doc:"The proxy's command line, each word a template ({{ config }} is the rendered config's path, {{ port }} the traffic port): in the image's container (default the image's own), or, without image, a local program run by the process driver (with image too, when it is installed); a program with a / is relative to the scenario file."`
+	// Program is the command's program as the process driver runs it: a
+	// path with a / made relative to the scenario file by the parser; ""
+	// = the command's first word, looked up on PATH.
+	Program string `yaml:"-"`
 	// Config is the user's own config file, as written in the scenario
 	// (relative to its file); ConfigData is its content, read by the
 	// scenario parser.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"os"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/drivers/docker/enginetest"
+	"github.com/failover-lab/failover-lab/labs/report"
 )
 
 // gitlabRecipe is what GitLab's runner reads of examples/ci/gitlab-ci.yml.
@@ -120,8 +122,8 @@ func TestGitLabRecipeOnASecondEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	recipe := readGitLabRecipe(t, filepath.Join(root, "examples", "ci", "gitlab-ci.yml"))
-	shards, report := recipe.Jobs["scenarios"], recipe.Jobs["report"]
-	if shards.Parallel < 2 || len(shards.Script) == 0 || len(report.Script) == 0 {
+	shards, merge := recipe.Jobs["scenarios"], recipe.Jobs["report"]
+	if shards.Parallel < 2 || len(shards.Script) == 0 || len(merge.Script) == 0 {
 		t.Fatalf("the recipe has no sharded scenarios job and report job: %+v", recipe.Jobs)
 	}
 	began := time.Now()
@@ -144,7 +146,7 @@ func TestGitLabRecipeOnASecondEngine(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	out, err := runJob(t, root, "report", report, runnerEnv(recipe.Variables, overrides, map[string]string{"CI_PROJECT_DIR": root}))
+	out, err := runJob(t, root, "report", merge, runnerEnv(recipe.Variables, overrides, map[string]string{"CI_PROJECT_DIR": root}))
 	t.Logf("report:\n%s", out)
 	if err != nil {
 		t.Error(err)
@@ -152,6 +154,15 @@ func TestGitLabRecipeOnASecondEngine(t *testing.T) {
 	checkMergedJUnit(t, filepath.Join(reports, "junit.xml"), map[string]int{
 		"two-engines-container-network": 4, "two-engines-http": 3,
 	})
+	var set report.Set
+	if b, err := os.ReadFile(filepath.Join(reports, "results.json")); err != nil || json.Unmarshal(b, &set) != nil || len(set.Scenarios) != 2 {
+		t.Errorf("the merged results.json: %v, %d scenarios", err, len(set.Scenarios))
+	}
+	for _, r := range set.Scenarios {
+		if !strings.Contains(r.Load, "http://"+e.Addr+":") || !strings.Contains(r.Load, "across the network") {
+			t.Errorf("%s: the report says the load ran %q, want to %s across the network", r.Scenario, r.Load, e.Addr)
+		}
+	}
 
 	// Told to look for the ports where they are not (the engine then
 	// publishes on its own loopback), the lab says where it looked and

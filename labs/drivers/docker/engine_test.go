@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -213,5 +214,38 @@ func TestEngineUnreachableNamesWhatToSet(t *testing.T) {
 	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("got %v, want it to wrap the cause", err)
+	}
+}
+
+// An ssh:// engine is spoken to as the docker CLI does: `ssh -l USER -p PORT
+// -- HOST docker system dial-stdio`. A stand-in ssh on PATH records
+// its arguments and relays to this machine's engine with the docker CLI.
+func TestEngineOverSSH(t *testing.T) {
+	docker, err := exec.LookPath("docker")
+	if err != nil {
+		t.Skip("needs the docker CLI for its dial-stdio")
+	}
+	if err := (Engine{}).Available(context.Background()); err != nil {
+		t.Skipf("needs a local engine: %v", err)
+	}
+	dir := t.TempDir()
+	argsFile := filepath.Join(dir, "args")
+	script := "#!/bin/sh\necho \"$@\" > " + argsFile + "\nexec " + docker + " -H " + DefaultHost + " system dial-stdio\n"
+	if err := os.WriteFile(filepath.Join(dir, "ssh"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	e := Engine{Host: "ssh://deploy@build-box:2222", Source: "DOCKER_HOST"}
+	if err := e.Available(context.Background()); err != nil {
+		t.Fatalf("Available over ssh: %v", err)
+	}
+	args, _ := os.ReadFile(argsFile)
+	for _, want := range []string{"-l deploy", "-p 2222", "-- build-box docker system dial-stdio"} {
+		if !strings.Contains(string(args), want) {
+			t.Errorf("ssh ran with %q, want %q in it", args, want)
+		}
+	}
+	if e.ReachIP() != "build-box" || e.PublishIP() != "" {
+		t.Errorf("ports: reached at %q, published on %q; want build-box, every address", e.ReachIP(), e.PublishIP())
 	}
 }

@@ -281,7 +281,7 @@ func (r *processRun) startOwnProxy(t vocab.Topology) error {
 			return fmt.Errorf("write proxy config: %w", err)
 		}
 	}
-	path, err := exec.LookPath(o.Command[0])
+	path, err := exec.LookPath(cmp.Or(t.Proxy.Program, o.Command[0]))
 	if err != nil {
 		return fmt.Errorf("proxy: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/failover-lab/failover-lab/proxy"
 	"github.com/failover-lab/failover-lab/proxy/config"
+	"github.com/failover-lab/failover-lab/proxy/h1"
 )
 
 // trafficServer is an http.Server for the traffic listeners with the
@@ -24,6 +25,22 @@ func trafficServer(l config.Limits, h http.Handler, errLog *log.Logger) *http.Se
 		IdleTimeout:       l.IdleTimeout,
 		MaxHeaderBytes:    int(l.MaxHeaderBytes),
 		ErrorLog:          errLog,
+	}
+}
+
+// fastServer serves a plain listener (listen:) with the fast HTTP/1.1
+// engine: it answers body-less HTTP/1.1 requests itself and hands every
+// other connection, bytes read so far included, to trafficServer, so
+// bodies, upgrades, Expect and every error answer keep net/http's limits
+// and behaviour (docs/proxy.md, "Engines").
+func fastServer(l config.Limits, h *proxy.Handler, errLog *log.Logger) *h1.Server {
+	return &h1.Server{
+		Handler:        h.Fast(),
+		Fallback:       trafficServer(l, h, errLog),
+		HeaderTimeout:  l.HeaderTimeout,
+		IdleTimeout:    l.IdleTimeout,
+		WriteTimeout:   l.WriteTimeout,
+		MaxHeaderBytes: int(l.MaxHeaderBytes),
 	}
 }
 

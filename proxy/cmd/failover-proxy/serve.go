@@ -22,7 +22,14 @@ import (
 // listener is one bound address and the server that will serve it.
 type listener struct {
 	ln net.Listener
-	hs *http.Server
+	hs server
+}
+
+// server is a net/http server, or the fast HTTP/1.1 engine (proxy/h1).
+type server interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+	Close() error
 }
 
 // serve runs the proxy until ctx ends (SIGTERM/SIGINT), reloading on
@@ -91,7 +98,7 @@ loop:
 
 // bind opens the traffic listeners and the admin one (nil when off),
 // refusing a non-loopback admin address without a token.
-func bind(cfg *config.Config, traffic, adm http.Handler, logger *slog.Logger, front *tlsFront) ([]listener, *listener, error) {
+func bind(cfg *config.Config, traffic *proxy.Handler, adm http.Handler, logger *slog.Logger, front *tlsFront) ([]listener, *listener, error) {
 	var out []listener
 	fail := func(err error) ([]listener, *listener, error) {
 		for _, l := range out {
@@ -106,7 +113,7 @@ func bind(cfg *config.Config, traffic, adm http.Handler, logger *slog.Logger, fr
 		if err != nil {
 			return fail(fmt.Errorf("listen: %w", err))
 		}
-		out = append(out, listener{ln, newServer(traffic)})
+		out = append(out, listener{ln, fastServer(cfg.Limits, traffic, errLog)})
 	}
 	more, err := front.bind(cfg, traffic, newServer) // cfg.Listeners: TLS, HTTP/2, redirect
 	if err != nil {
