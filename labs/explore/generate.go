@@ -48,13 +48,15 @@ func SearchOf(s *scenario.Scenario) Search {
 	if len(sr.Nodes) == 0 {
 		sr.Nodes = sr.Topology.NodeNames()
 	}
-	builtin := s.Proxy.Kind.OrDefault() == vocab.ProxyBuiltin
+	// Reload events need a proxy that reloads: the builtin proxy (its
+	// admin API), or one with a reload signal (the user's own config).
+	reloads := (s.Proxy.Rendered() && s.Proxy.Kind.OrDefault() == vocab.ProxyBuiltin) || s.Proxy.ReloadSignal() != ""
 	for _, r := range faults.Spaces() {
 		if r.Space.Never == "" && (len(x.Kinds) == 0 || slices.Contains(x.Kinds, r.ID)) {
 			sr.Kinds = append(sr.Kinds, r)
 		}
 	}
-	sr.Reload = builtin && (len(x.Kinds) == 0 || slices.Contains(x.Kinds, ReloadKind))
+	sr.Reload = reloads && (len(x.Kinds) == 0 || slices.Contains(x.Kinds, ReloadKind))
 	if x.Events != nil {
 		if x.Events.Min != nil {
 			sr.MinEvents = *x.Events.Min

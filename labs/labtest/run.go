@@ -149,8 +149,10 @@ func prebuild(d labs.Driver, s *scenario.Scenario) error {
 			}
 		}
 	case *process.Driver:
-		if _, err := products.For(t.Proxy.Kind).Path(ctx, labs.BuildBinary); err != nil {
-			return fmt.Errorf("proxy %s: %w", t.Proxy.Kind.OrDefault(), err)
+		if !t.Proxy.Given() { // a proxy given by command is the user's program, found on PATH at start
+			if _, err := products.For(t.Proxy.Kind).Path(ctx, labs.BuildBinary); err != nil {
+				return fmt.Errorf("proxy %s: %w", t.Proxy.Kind.OrDefault(), err)
+			}
 		}
 		for _, n := range t.Nodes {
 			if n.Fixture == "" {

@@ -98,11 +98,34 @@ func Render(t Topology, name, text string, env TemplateEnv, use *TemplateUse) ([
 	if err != nil {
 		return nil, templateError(err)
 	}
-	var b bytes.Buffer
-	if err := tmpl.Execute(&b, nil); err != nil {
+	w := &limitWriter{left: MaxRendered}
+	if err := tmpl.Execute(w, nil); err != nil {
+		if errors.Is(err, errTooLarge) {
+			return nil, fmt.Errorf("%s: renders to more than %d bytes", name, MaxRendered)
+		}
 		return nil, templateError(err)
 	}
-	return b.Bytes(), nil
+	return w.b.Bytes(), nil
+}
+
+// MaxRendered bounds a rendered config: nested ranges could otherwise
+// make one of any size.
+const MaxRendered = 4 << 20
+
+var errTooLarge = errors.New("too large")
+
+// limitWriter fails once more than left bytes were written.
+type limitWriter struct {
+	b    bytes.Buffer
+	left int
+}
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	if len(p) > w.left {
+		return 0, errTooLarge
+	}
+	w.left -= len(p)
+	return w.b.Write(p)
 }
 
 // execError is text/template's execution error: "template: NAME:LINE:COL:

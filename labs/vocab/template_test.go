@@ -133,3 +133,13 @@ func TestNetworkFaultNeedsMember(t *testing.T) {
 		})
 	}
 }
+
+// A template that would render without end stops at MaxRendered.
+func TestRenderBounded(t *testing.T) {
+	text := `{{ define "a" }}` + strings.Repeat("x", 1000) + `{{ template "a" }}{{ template "a" }}{{ end }}{{ template "a" }}`
+	env := vocab.TemplateEnv{Member: func(n string) string { return n }}
+	_, err := vocab.Render(caddyTopology(""), "Caddyfile", text, env, nil)
+	if err == nil || !strings.Contains(err.Error(), "Caddyfile: renders to more than") {
+		t.Fatalf("got %v, want an error saying the config renders too large", err)
+	}
+}

@@ -81,7 +81,7 @@ func exploreTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		},
 		Progress: func(line string) { fmt.Fprintln(stdout, line) },
 	}
-	fmt.Fprintf(stdout, "explore %s on the %s driver, proxy %s, seed %d\n", b.Scenario.Name, d.Name(), b.Scenario.Proxy.Kind.OrDefault(), *seed)
+	fmt.Fprintf(stdout, "explore %s on the %s driver, proxy %s, seed %d\n", b.Scenario.Name, d.Name(), b.Scenario.Proxy.Label(), *seed)
 	sum, err := x.Explore(ctx)
 	sum.Text(stdout)
 	if err != nil {
