@@ -164,10 +164,10 @@ func (x *Explorer) one(ctx context.Context, sr Search, n int) Outcome {
 	r, err := x.runPlan(ctx, o.Name, p, nil)
 	if err != nil {
 		o.Verdict, o.Why = CannotRun, err.Error()
-		return o
+	} else {
+		o.Verdict, o.Violated, o.Why = judge(r)
 	}
-	o.Verdict, o.Violated, o.Why = judge(r)
-	if x.Out != "" {
+	if x.Out != "" && r.Scenario != nil { // a run that failed keeps its ledger up to the failure
 		rel := filepath.Join("runs", o.Name)
 		if _, err := report.WriteDir(filepath.Join(x.Out, rel), r); err == nil {
 			o.Report = filepath.ToSlash(filepath.Join(rel, "index.html"))

@@ -240,3 +240,18 @@ func TestNoHTTPFaultOnADeadNode(t *testing.T) {
 		t.Error("clash: container and http must clash, network and http not")
 	}
 }
+
+// Two clashing faults on one node are a second apart at least: seed 5 run
+// 4 drew a pause at the very moment a kill of the same node was cleared.
+func TestClashingFaultsKeepApart(t *testing.T) {
+	kill := Step{ID: 1, At: 4400 * time.Millisecond, For: 7900 * time.Millisecond, Node: "service", Kind: "container.kill"}
+	pause := Step{ID: 2, At: 12300 * time.Millisecond, For: 3700 * time.Millisecond, Node: "service", Kind: "container.pause"}
+	sr := SearchOf(base(t, seedLike).Scenario)
+	if sr.Valid(Plan{Length: 20 * time.Second, Steps: []Step{kill, pause}}) {
+		t.Error("a pause at the moment a kill of its node is cleared passed as valid")
+	}
+	pause.At += time.Second
+	if !sr.Valid(Plan{Length: 20 * time.Second, Steps: []Step{kill, pause}}) {
+		t.Error("a pause a second after the kill's clear was refused")
+	}
+}
