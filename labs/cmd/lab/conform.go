@@ -64,7 +64,7 @@ func conformTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("%w: no scenario file, and no scenarios/*.yaml here", errUsage)
 		}
 	}
-	ss, err := parseScenarios(files, "")
+	ss, err := parseScenarios(files, nil)
 	if err != nil {
 		return err
 	}

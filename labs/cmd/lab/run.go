@@ -15,6 +15,7 @@ import (
 
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/drivers"
+	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/report"
@@ -24,7 +25,7 @@ import (
 )
 
 func init() {
-	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-docker-host-ip ADDR] [-kind KIND] [-shard K/N] [-durations FILE] [-list] [-reports ROOT] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
+	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-docker-host-ip ADDR] [-kind KIND | -proxy PROXYFILE] [-shard K/N] [-durations FILE] [-list] [-reports ROOT] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
 }
 
 func runRun(ctx context.Context, args []string) error {
@@ -41,6 +42,7 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("quiet", false, "no per-second lines while the load runs")
 	hostIP := fs.String("docker-host-ip", "", dockerHostIPUsage)
 	kind := fs.String("kind", "", "run in front of this proxy kind instead of the file's: builtin, apache, nginx, haproxy (process driver)")
+	proxyFile := fs.String("proxy", "", "run in front of the proxy this file gives instead of the file's (image or command and your config, as for lab conform -proxy)")
 	root := fs.String("reports", "reports", "root of the reports: ROOT/NAME/ per scenario, ROOT/index.html, ROOT/durations.json")
 	shardFlag := fs.String("shard", "", "run shard K/N of the files only (default $LAB_SHARD, else $CI_NODE_INDEX/$CI_NODE_TOTAL, else all), balanced by -durations")
 	durations := fs.String("durations", filepath.Join("reports", report.DurationsFile), "how long each scenario ran last (a run writes ROOT/durations.json; lab report merge, the shards' together), to balance the shards")
@@ -59,8 +61,21 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: -report is the directory of one scenario's report (got %d files)", errUsage, fs.NArg())
 	case *kind != "" && !slices.Contains(vocab.ProxyKinds, vocab.ProxyKind(*kind)):
 		return fmt.Errorf("%w: -kind: must be one of %v (got %q)", errUsage, vocab.ProxyKinds, *kind)
+	case *kind != "" && *proxyFile != "":
+		return fmt.Errorf("%w: -kind or -proxy, not both", errUsage)
 	}
-	ss, err := parseScenarios(fs.Args(), vocab.ProxyKind(*kind))
+	var col *column
+	switch {
+	case *kind != "":
+		col = &column{name: *kind, kind: vocab.ProxyKind(*kind)}
+	case *proxyFile != "":
+		pf, err := scenario.ParseProxyFile(*proxyFile)
+		if err != nil {
+			return fmt.Errorf("%w: -proxy: %w", errUsage, err)
+		}
+		col = &column{name: pf.Name, file: pf}
+	}
+	ss, err := parseScenarios(fs.Args(), col)
 	if err != nil {
 		return err
 	}
@@ -208,15 +223,15 @@ func runSummary(s *scenario.Scenario, rows []ledger.Row) string {
 		len(rows), strings.Join(parts, ", "), clientErrors, slowest.Round(time.Millisecond))
 }
 
-// parseScenarios reads every file, in front of kind unless it is "";
-// any invalid file fails them all, each with its own errors (exit 2).
-func parseScenarios(files []string, kind vocab.ProxyKind) ([]*scenario.Scenario, error) {
+// parseScenarios reads every file, in front of col's proxy unless col is
+// nil; any invalid file fails them all, each with its own errors (exit 2).
+func parseScenarios(files []string, col *column) ([]*scenario.Scenario, error) {
 	var ss []*scenario.Scenario
 	var invalid []error
 	for _, file := range files {
 		s, err := scenario.ParseFile(file)
-		if err == nil && kind != "" {
-			s, err = s.WithKind(kind)
+		if err == nil && col != nil {
+			s, err = col.in(s)
 		}
 		if err != nil {
 			invalid = append(invalid, err)
@@ -234,10 +249,12 @@ func parseScenarios(files []string, kind vocab.ProxyKind) ([]*scenario.Scenario,
 // Ctrl-C cancels ctx (main): the runs close themselves and the reports
 // are still written, which the drivers' own signal handler would prevent.
 // The Docker engine is the docker CLI's (cliEngine).
+// The process driver needs no engine: broken engine settings do not stop it.
 func cliDriver(ctx context.Context, name, hostIP string) (labs.Driver, error) {
+	name = cmp.Or(name, os.Getenv("LAB_DRIVER"))
 	e, err := cliEngine(hostIP)
-	if err != nil {
+	if err != nil && name != process.Name {
 		return nil, err
 	}
-	return drivers.For(ctx, cmp.Or(name, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true, Engine: e})
+	return drivers.For(ctx, name, drivers.Options{NoSignalHandler: true, Engine: e})
 }
