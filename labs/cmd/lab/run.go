@@ -16,6 +16,7 @@ import (
 
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/drivers"
+	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/report"
@@ -249,12 +250,14 @@ func parseScenarios(files []string, col *column) ([]*scenario.Scenario, error) {
 // Ctrl-C cancels ctx (main): the runs close themselves and the reports
 // are still written, which the drivers' own signal handler would prevent.
 // The Docker engine is the docker CLI's (cliEngine).
+// The process driver needs no engine: broken engine settings do not stop it.
 func cliDriver(ctx context.Context, name, hostIP string) (labs.Driver, error) {
+	name = cmp.Or(name, os.Getenv("LAB_DRIVER"))
 	e, err := cliEngine(hostIP)
-	if err != nil {
+	if err != nil && name != process.Name {
 		return nil, err
 	}
-	return drivers.For(ctx, cmp.Or(name, os.Getenv("LAB_DRIVER")), drivers.Options{NoSignalHandler: true, Engine: e, Carrier: self()})
+	return drivers.For(ctx, name, drivers.Options{NoSignalHandler: true, Engine: e, Carrier: self()})
 }
 
 // self is this binary, the carrier of every program a run starts

@@ -92,3 +92,16 @@ func TestReportMergeUsage(t *testing.T) {
 		t.Errorf("merge of an empty directory: got %v, want an invalid-input error", err)
 	}
 }
+
+// Broken engine settings stop a docker run with a usage error naming the
+// setting, and do not stop the process driver, which needs no engine.
+func TestEngineSettingsOnlyMatterForDocker(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "")
+	t.Setenv("DOCKER_CONTEXT", "no-such-context")
+	if _, err := cliDriver(context.Background(), "docker", ""); err == nil || !strings.Contains(err.Error(), `context "no-such-context" (from DOCKER_CONTEXT)`) {
+		t.Errorf("docker: got %v, want an error naming the context", err)
+	}
+	if d, err := cliDriver(context.Background(), "process", ""); err != nil || d.Name() != "process" {
+		t.Errorf("process: got %v, %v; want the process driver", d, err)
+	}
+}

@@ -12,7 +12,8 @@
 // against it fails wherever the lab still assumes loopback. Cleanup (set
 // before anything is created) removes its containers and networks, stops
 // it, and deletes the namespace and the veth pair, even when the test
-// fails. It needs root, dockerd, nsenter and ip; without them, or when the
+// fails; what a killed test left (its engine dies with it) is swept by
+// the next Start. It needs root, dockerd, nsenter and ip; without them, or when the
 // engine does not come up, the test is skipped with the reason.
 package enginetest
 
@@ -28,6 +29,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -59,10 +62,15 @@ func Start(t testing.TB) *Engine {
 	if err := Missing(); err != nil {
 		t.Skipf("no second Docker engine: %v", err)
 	}
-	e := &Engine{Dir: t.TempDir()}
+	sweep(t)
 	suffix := randomHex(3)
-	e.Namespace, e.Veth = "flab-"+suffix, "flabh"+suffix
+	e := &Engine{Namespace: fmt.Sprintf("flab-%d-%s", os.Getpid(), suffix), Veth: "flabh" + suffix}
 	peer := "flabr" + suffix
+	// Not t.TempDir: a killed test leaves this behind for sweep to find.
+	e.Dir = filepath.Join(os.TempDir(), e.Namespace)
+	if err := os.MkdirAll(e.Dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	net30, err := freeSubnet()
 	if err != nil {
 		t.Skipf("no second Docker engine: %v", err)
@@ -180,6 +188,43 @@ func (e *Engine) stop(t testing.TB, daemon *exec.Cmd) {
 	if err := e.Leftovers(); err != nil {
 		t.Errorf("second engine: %v", err)
 	}
+	if err := os.RemoveAll(e.Dir); err != nil {
+		t.Errorf("second engine: %v", err)
+	}
+}
+
+// sweep removes what a killed test left: its engine died with it
+// (Pdeathsig), but not its namespace (which takes the veth pair along)
+// nor its directory. Both are named flab-<pid>-<suffix>; only those of a
+// process that is gone are removed.
+func sweep(t testing.TB) {
+	out, _ := exec.Command("ip", "netns", "list").Output()
+	var names []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 0 {
+			names = append(names, f[0])
+		}
+	}
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "flab-*"))
+	for _, d := range dirs {
+		names = append(names, filepath.Base(d))
+	}
+	slices.Sort(names)
+	for _, name := range slices.Compact(names) {
+		rest, ok := strings.CutPrefix(name, "flab-")
+		pidText, _, found := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || !found || err != nil || pid <= 0 || processAlive(pid) {
+			continue
+		}
+		_ = exec.Command("ip", "netns", "del", name).Run()
+		_ = os.RemoveAll(filepath.Join(os.TempDir(), name))
+		t.Logf("swept %s, left by process %d", name, pid)
+	}
+}
+
+func processAlive(pid int) bool {
+	return syscall.Kill(pid, 0) == nil
 }
 
 // empty removes every container and network of the engine.
