@@ -27,11 +27,10 @@ import (
 // passing unchecked.
 func programs() []program {
 	return []program{
-		{"lab", checkLab, "run: -h, version, check, schema, init (in a temp dir); checked: run, conform, watch, up, explore, serve (minutes, Docker, servers)"},
+		{"lab", checkLab, "run: -h, version, check, schema, init (in a temp dir); checked: run, conform, watch, up, explore, serve, images, report merge (minutes, Docker, servers)"},
 		{"failover-proxy", checkGoBinary("./proxy/cmd/failover-proxy"), "run: version; checked: flags (a server)"},
 		{"app", checkGoBinary("./fixtures/cmd/app"), "run: version; checked: flags (a server)"},
 		{"errorpage", checkGoBinary("./fixtures/cmd/errorpage"), "run: version; checked: flags (a server)"},
-		{"images", checkImages, "run: version; checked: image names (builds load Docker for minutes)"},
 		{"go", checkGo, "checked: go test's packages and -run/-bench patterns against the test functions (the suite takes an hour), go run's package and its program's flags, go build/install's packages"},
 		{"make", checkMake, "checked: the target exists (they install packages, start the demo on fixed ports, run the suite)"},
 		{"curl", checkCurl, "run: a request to the app's fault-control API against the real handler; checked: every URL is on loopback"},
@@ -273,31 +272,6 @@ func checkGoBinary(pkg string) func(*checker, command, []string) error {
 		}
 		return nil
 	}
-}
-
-func checkImages(c *checker, cmd command, args []string) error {
-	bin, err := c.binary("./fixtures/cmd/images")
-	if err != nil {
-		return err
-	}
-	if len(args) == 2 && args[1] == "version" {
-		if code, out := output(c.dir, bin, "version"); code != 0 {
-			return fmt.Errorf("images version: exit %d\n%s", code, out)
-		}
-		return nil
-	}
-	_, help := output(c.dir, bin, "-h")
-	pos, err := positional(flagSet(help), args[1:])
-	if err != nil {
-		return err
-	}
-	names := regexp.MustCompile(`names: \[(.*)\]`).FindStringSubmatch(help)
-	for _, p := range pos {
-		if names == nil || !slices.Contains(strings.Fields(names[1]), p) {
-			return fmt.Errorf("images: no image named %q (%s)", p, strings.TrimSpace(help))
-		}
-	}
-	return nil
 }
 
 // checkLab checks a lab command: the verb is one lab -h lists, the flags
@@ -573,7 +547,7 @@ func runMatches(pattern, prefix string, funcs []string) error {
 // like the installed binary's.
 var goPrograms = map[string]string{
 	"./labs/cmd/lab": "lab", "./proxy/cmd/failover-proxy": "failover-proxy", "./fixtures/cmd/app": "app",
-	"./fixtures/cmd/errorpage": "errorpage", "./fixtures/cmd/images": "images",
+	"./fixtures/cmd/errorpage": "errorpage",
 }
 
 func checkGo(c *checker, cmd command, args []string) error {
