@@ -3,15 +3,12 @@ package scenario
 import (
 	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/labs/vocab"
-	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 
-	"bytes"
 	"cmp"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 )
 
@@ -38,27 +35,13 @@ func Parse(file string, r io.Reader) (*Scenario, error) {
 // for a caller that names the file in messages other than by its path
 // from the working directory.
 func ParseIn(dir, file string, r io.Reader) (*Scenario, error) {
-	data, err := io.ReadAll(r)
+	s := &Scenario{}
+	pos, err := decode("scenario", file, r, s)
 	if err != nil {
-		return nil, fmt.Errorf("scenario: read %s: %w", file, err)
+		return nil, err
 	}
-	root, errs := strictyaml.Parse(data)
-	if errs != nil {
-		return nil, errs.Err(file)
-	}
-	if root == nil || len(bytes.TrimSpace(data)) == 0 {
-		errs.Add(Pos{}, "", ErrRequired, "empty file")
-		return nil, errs.Err(file)
-	}
-	pos, errs := strictyaml.Check(root, reflect.TypeFor[Scenario](), checkOptions)
-	if errs != nil {
-		return nil, errs.Err(file)
-	}
-	s := &Scenario{File: file, pos: pos}
-	if err := root.Decode(s); err != nil {
-		errs.Add(strictyaml.PosOf(root), "", ErrInvalid, "%v", err)
-		return nil, errs.Err(file)
-	}
+	s.File, s.pos = file, pos
+	var errs Errors
 	s.normalize()
 	s.readProxyConfig(dir, &errs)
 	s.resolvePrograms(dir)

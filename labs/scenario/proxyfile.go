@@ -6,10 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 
 	"github.com/failover-lab/failover-lab/labs/vocab"
-	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 )
 
 // ProxyFile names a proxy outside any scenario, for `lab conform -proxy
@@ -42,27 +40,13 @@ func ParseProxyFile(path string) (*ProxyFile, error) {
 }
 
 func parseProxyFile(dir, file string, r io.Reader) (*ProxyFile, error) {
-	data, err := io.ReadAll(r)
+	pf := &ProxyFile{}
+	pos, err := decode("proxy file", file, r, pf)
 	if err != nil {
-		return nil, fmt.Errorf("proxy file: read %s: %w", file, err)
+		return nil, err
 	}
-	root, errs := strictyaml.Parse(data)
-	if errs != nil {
-		return nil, errs.Err(file)
-	}
-	if root == nil || len(bytes.TrimSpace(data)) == 0 {
-		errs.Add(Pos{}, "", ErrRequired, "empty file")
-		return nil, errs.Err(file)
-	}
-	pos, errs := strictyaml.Check(root, reflect.TypeFor[ProxyFile](), checkOptions)
-	if errs != nil {
-		return nil, errs.Err(file)
-	}
-	pf := &ProxyFile{File: file}
-	if err := root.Decode(pf); err != nil {
-		errs.Add(strictyaml.PosOf(root), "", ErrInvalid, "%v", err)
-		return nil, errs.Err(file)
-	}
+	pf.File = file
+	var errs Errors
 	if pf.Name == "" {
 		pf.Name = baseName(file)
 	}
