@@ -132,6 +132,9 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 		if r.Header.Get("User-Agent") == "failover-proxy-health" {
 			return
 		}
+		if r.URL.Path != "/in-flight" {
+			return // a probe for the closed listener that the proxy still took
+		}
 		close(entered)
 		<-release
 		io.WriteString(w, "finished")
@@ -145,7 +148,7 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 	traffic, _, stop := started(t, cfg, nil, &syncBuffer{})
 	got := make(chan string, 1)
 	go func() {
-		resp, err := http.Get("http://" + traffic + "/")
+		resp, err := http.Get("http://" + traffic + "/in-flight")
 		if err != nil {
 			got <- err.Error()
 			return
@@ -158,8 +161,12 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 	stopped := make(chan struct{})
 	go func() { stop(); close(stopped) }()
 	waitFor(t, "listener closed", func() bool {
-		_, err := http.Get("http://" + traffic + "/")
-		return err != nil
+		resp, err := http.Get("http://" + traffic + "/probe")
+		if err != nil {
+			return true
+		}
+		resp.Body.Close() // an open body would hold its connection past the tests
+		return false
 	})
 	close(release)
 	if body := <-got; body != "finished" {
