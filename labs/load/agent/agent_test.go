@@ -46,7 +46,7 @@ type lineWriter struct {
 }
 
 func (w *lineWriter) Write(b []byte) (int, error) { w.ch(slices.Clone(b)); return len(b), nil }
-func (w *lineWriter) Close() error                 { w.once.Do(w.close); return nil }
+func (w *lineWriter) Close() error                { w.once.Do(w.close); return nil }
 
 // pair starts an agent (Serve) and the lab's Client on links of delay d
 // each way; the agent ends with the test.
