@@ -40,8 +40,9 @@ type Run interface {
 	// container fault is cleared (Docker re-publishes ports on start).
 	NodeURL(name string) string
 	// Apply breaks a node and records the mark {Name: f.Name, Kind: apply}
-	// at the moment the action was issued. It returns once the fault is in
-	// force (a killed node is dead, a stopped one has exited).
+	// at the moment its effect was seen to take hold (faults.TookHold), else
+	// when the action was issued. It returns once the fault is in force (a
+	// killed node is dead, a stopped one has exited).
 	Apply(ctx context.Context, f vocab.Fault) (Applied, error)
 	// Clear undoes an applied fault and records {Kind: clear} once the undo
 	// has taken effect: for faults that stop a node, once it answers HTTP

@@ -69,9 +69,9 @@ func loadSpecs(s *scenario.Scenario, target string, tc *tls.Config) []load.Spec 
 
 func loadSpec(s *scenario.Scenario, target string, tc *tls.Config, l scenario.Load) load.Spec {
 	spec := load.Spec{
-		Target: target, TLS: tc, HTTP2: l.HTTP2, Path: l.Path, Method: l.Method, IdempotencyKey: l.IdempotencyKey,
+		Target: target, TLS: tc, HTTP2: l.HTTP2, Path: l.Path, Method: string(l.Method), IdempotencyKey: l.IdempotencyKey,
 		Rate: int(l.Rate), Duration: s.EndAt(), Timeout: l.Timeout, FreshConns: l.FreshConns,
-		Malformed: l.Malformed,
+		Malformed: string(l.Malformed),
 	}
 	if l.Body != "" {
 		spec.Body = []byte(l.Body)

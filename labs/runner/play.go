@@ -67,13 +67,13 @@ func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, snd labs.
 // step does one event.
 func step(ctx context.Context, s *scenario.Scenario, run labs.Run, snd labs.Sender, l *ledger.Ledger, e scenario.Event, applied map[string]labs.Applied) error {
 	switch e.Kind() {
-	case "fault":
+	case scenario.EventFault:
 		a, err := run.Apply(ctx, e.NamedFault())
 		if err != nil {
 			return err
 		}
 		applied[e.Name] = a
-	case "clear":
+	case scenario.EventClear:
 		a, ok := applied[e.Clear]
 		if !ok {
 			return fmt.Errorf("fault %q was never applied", e.Clear)
@@ -82,11 +82,11 @@ func step(ctx context.Context, s *scenario.Scenario, run labs.Run, snd labs.Send
 			return err
 		}
 		delete(applied, e.Clear)
-	case "probe":
+	case scenario.EventProbe:
 		probe(ctx, snd, e.Name, e.Probe, l)
-	case "reload":
+	case scenario.EventReload:
 		return reload(ctx, run, s.Proxy.ReloadSignal(), l, e.Name)
-	case "why":
+	case scenario.EventWhy:
 		why(ctx, run, e.Name, e.Why, l)
 	default: // mark, end
 		l.Mark(ledger.Mark{At: time.Now(), Name: e.Name, Kind: ledger.MarkEvent})
@@ -96,18 +96,18 @@ func step(ctx context.Context, s *scenario.Scenario, run labs.Run, snd labs.Send
 
 func describe(e scenario.Event) string {
 	switch e.Kind() {
-	case "fault":
+	case scenario.EventFault:
 		return e.Fault.Describe()
-	case "clear":
+	case scenario.EventClear:
 		return "clear " + e.Clear
-	case "probe":
+	case scenario.EventProbe:
 		return "probe GET " + e.Probe
-	case "reload":
+	case scenario.EventReload:
 		return "reload the proxy's config"
-	case "why":
+	case scenario.EventWhy:
 		return "why is " + e.Why + " in its state (admin /status)"
 	}
-	return e.Kind()
+	return string(e.Kind())
 }
 
 func sleepUntil(ctx context.Context, t time.Time) error {
