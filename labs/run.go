@@ -25,7 +25,7 @@ var ErrUnsupported = faults.ErrUnsupported
 // Run.Clear to undo the fault.
 type Applied struct {
 	Fault vocab.Fault
-	At    time.Time // when the fault was issued (the apply mark's time)
+	At    time.Time // when the fault took hold (the apply mark's time)
 	// ID is the control API's id of an HTTP fault ("" for the others).
 	ID string
 
@@ -83,25 +83,36 @@ func (c *Core) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
 	}
 	n, _ := c.topo.Node(f.Node)
 	t := c.ops.Target(n)
-	// The apply mark is when the action was issued: a stopping node stops
-	// accepting at SIGTERM, before the stop returns. Kinds whose effect is
-	// certain only on return (faults.InForceOnReturn) are marked then.
+	// The apply mark is when the fault's effect took hold, as the target
+	// saw it (faults.TookHold: a process reaped, a toxic listed). A target
+	// that saw nothing leaves it when the action was issued (a stopping
+	// node stops accepting at SIGTERM, before the stop returns), or when it
+	// returned for kinds certain only then (faults.InForceOnReturn).
+	ctx, held := faults.WatchHold(ctx)
 	issued := time.Now()
 	a := Applied{Fault: f, At: issued}
 	var err error
+	onReturn := false
 	if f.HTTP != nil {
 		a.ID, a.undo, err = faults.ApplyHTTP(ctx, t, *f.HTTP)
 	} else {
 		k, p, _ := f.Kind() // ValidateFault found it
 		a.undo, err = k.Apply(ctx, t, p)
-		if _, onReturn := k.(faults.InForceOnReturn); onReturn {
-			a.At = time.Now()
-		}
+		_, onReturn = k.(faults.InForceOnReturn)
 	}
+	returned := time.Now()
+	at, observed := held()
 	if err != nil {
 		return Applied{}, fmt.Errorf("apply %s (%s): %w", f.Name, f.Describe(), err)
 	}
-	c.mark(a.At, f, ledger.MarkApply, time.Since(issued))
+	how := "issued"
+	switch {
+	case observed:
+		a.At, how = within(at, issued, returned), "seen in force"
+	case onReturn:
+		a.At, how = returned, "returned"
+	}
+	c.markApply(a.At, f, returned.Sub(issued), how, a.At.Sub(issued))
 	return a, nil
 }
 
@@ -130,6 +141,31 @@ func (c *Core) mark(at time.Time, f vocab.Fault, kind string, took time.Duration
 	}
 	detail := fmt.Sprintf("%s (took %s)", f.Describe(), took.Round(time.Millisecond))
 	c.led.Mark(ledger.Mark{At: at, Name: f.Name, Kind: kind, Detail: detail})
+}
+
+// within clamps at into [from, to]: an engine's clock may differ from ours.
+func within(at, from, to time.Time) time.Time {
+	switch {
+	case at.Before(from):
+		return from
+	case at.After(to):
+		return to
+	}
+	return at
+}
+
+// markApply marks a fault at the instant it counts from, and says in the
+// detail how that instant was known: "kill SIGKILL (took 1.84s; seen in
+// force +1.80s after issue)".
+func (c *Core) markApply(at time.Time, f vocab.Fault, took time.Duration, how string, after time.Duration) {
+	if c.led == nil {
+		return
+	}
+	detail := fmt.Sprintf("%s (took %s; %s +%s after issue)", f.Describe(), took.Round(time.Millisecond), how, after.Round(time.Millisecond))
+	if how == "issued" {
+		detail = fmt.Sprintf("%s (took %s; marked when issued)", f.Describe(), took.Round(time.Millisecond))
+	}
+	c.led.Mark(ledger.Mark{At: at, Name: f.Name, Kind: ledger.MarkApply, Detail: detail})
 }
 
 func (c *Core) isClosed() bool {
@@ -165,7 +201,19 @@ func Control(n vocab.Node, url string) faults.Control {
 	if !n.HasControl() || url == "" {
 		return nil
 	}
-	return app.Client{BaseURL: url}
+	return control{app.Client{BaseURL: url}}
+}
+
+// control reports an HTTP fault in force when the app answers its apply:
+// the app switches the fault on before it answers.
+type control struct{ app.Client }
+
+func (c control) Apply(ctx context.Context, f app.Fault) (app.Fault, error) {
+	out, err := c.Client.Apply(ctx, f)
+	if err == nil {
+		faults.TookHold(ctx, time.Now())
+	}
+	return out, err
 }
 
 // Undo reverts the fault without a ledger mark: for a driver's Close, which

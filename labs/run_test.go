@@ -2,6 +2,7 @@ package labs
 
 import (
 	"context"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -62,4 +63,96 @@ func TestApplyMarks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// seeingContainer reports, on every action, that its effect took hold at
+// the instant seen returns (faults.TookHold), as a driver that watches
+// its node does; it keeps what it reported.
+type seeingContainer struct {
+	slowContainer
+	seen     func() time.Time
+	reported *time.Time
+}
+
+func (c seeingContainer) Signal(ctx context.Context, _ syscall.Signal) error {
+	*c.reported = c.seen()
+	faults.TookHold(ctx, *c.reported)
+	return nil
+}
+
+func (c seeingContainer) Stop(ctx context.Context) error {
+	return c.Signal(ctx, syscall.SIGTERM)
+}
+
+type seeingTargets struct{ c seeingContainer }
+
+func (s seeingTargets) Target(n vocab.Node) faults.Target {
+	return faults.Target{Node: n.Name, Container: s.c}
+}
+
+// TestApplyMarksWhenSeen: a fault is marked at the instant the target saw
+// its effect take hold, whatever the kind, and that instant is kept within
+// the apply (an engine's clock may be ahead or behind ours).
+func TestApplyMarksWhenSeen(t *testing.T) {
+	topo := vocab.Topology{Name: "t", Nodes: []vocab.Node{{Name: "service", Fixture: vocab.FixtureApp, Role: vocab.RolePrimary}}}
+	for _, tt := range []struct {
+		name   string
+		action vocab.Action
+		seen   func() time.Time
+	}{
+		{"kill seen now", "kill", time.Now},
+		{"stop seen now", "stop", time.Now},
+		{"seen before the apply", "kill", func() time.Time { return time.Now().Add(-time.Hour) }},
+		{"seen after the apply", "stop", func() time.Time { return time.Now().Add(time.Hour) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			led := ledger.New(time.Now())
+			var reported time.Time
+			c := NewCore("r1", topo, led, seeingTargets{seeingContainer{seen: tt.seen, reported: &reported}})
+			before := time.Now()
+			a, err := c.Apply(t.Context(), vocab.Fault{Name: "f", Node: "service", Container: &vocab.ContainerFault{Action: tt.action}})
+			after := time.Now()
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, ok := led.FindMark("f", ledger.MarkApply)
+			if !ok {
+				t.Fatal("no apply mark")
+			}
+			want := reported
+			if want.Before(before) {
+				want = before
+			}
+			if want.After(after) {
+				want = after
+			}
+			if m.At.Before(before) || m.At.After(after) {
+				t.Fatalf("mark at %s from the apply's start, want within the apply (%s)", m.At.Sub(before), after.Sub(before))
+			}
+			if reported.After(before) && reported.Before(after) && !m.At.Equal(reported) {
+				t.Errorf("got mark %s, want the instant seen %s", m.At, reported)
+			}
+			if !a.At.Equal(m.At) {
+				t.Errorf("Applied.At %s, want the mark's %s", a.At, m.At)
+			}
+			if !strings.Contains(m.Detail, "seen in force") {
+				t.Errorf("detail %q, want it to say the effect was seen", m.Detail)
+			}
+		})
+	}
+}
+
+// A report after the watch was read (a crash loop's later deaths) does
+// not move the first instant.
+func TestTookHoldAfterReadIsIgnored(t *testing.T) {
+	ctx, read := faults.WatchHold(t.Context())
+	first := time.Now()
+	faults.TookHold(ctx, first.Add(time.Second))
+	faults.TookHold(ctx, first) // earlier wins
+	at, ok := read()
+	faults.TookHold(ctx, first.Add(-time.Second))
+	if again, _ := read(); !ok || !at.Equal(first) || !again.Equal(first) {
+		t.Errorf("got %s (ok %v) then %s, want %s both times", at, ok, again, first)
+	}
+	faults.TookHold(t.Context(), first) // no watch: nothing happens
 }

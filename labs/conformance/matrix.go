@@ -22,6 +22,7 @@ import (
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/report"
 	"github.com/failover-lab/failover-lab/labs/scenario"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 // Verdict is how one scenario went in front of one kind.
@@ -137,7 +138,7 @@ func CellOf(r report.Run, reportPath string) Cell {
 func figures(s *scenario.Scenario, results []expect.Result) (failover, failback Figure) {
 	for _, res := range results {
 		e := res.Expectation
-		if e.Kind() != "served_by" || e.ServedBy == "" || e.ServedBy == "proxy" || (e.Fraction != 0 && e.Fraction != 1) {
+		if e.Kind() != scenario.MeasureServedBy || e.ServedBy == "" || e.ServedBy == vocab.ServedByProxy || (e.Fraction != 0 && e.Fraction != 1) {
 			continue
 		}
 		ev, ok := s.Event(e.After)
@@ -146,9 +147,9 @@ func figures(s *scenario.Scenario, results []expect.Result) (failover, failback 
 		}
 		var f *Figure
 		switch {
-		case ev.Kind() == "fault" && ev.Fault.Node != e.ServedBy:
+		case ev.Kind() == scenario.EventFault && ev.Fault.Node != e.ServedBy:
 			f = &failover
-		case ev.Kind() == "clear":
+		case ev.Kind() == scenario.EventClear:
 			f = &failback
 		default:
 			continue

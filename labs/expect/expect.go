@@ -55,31 +55,39 @@ func Evaluate(s *scenario.Scenario, l *ledger.Ledger) []Result {
 			continue
 		}
 		r.Window = w
-		in := inWindow(rows, w)
-		c := classifier{s: s}
-		switch e.Kind() {
-		case "client_errors":
-			c.clientErrors(&r, in)
-		case "error_page":
-			c.errorPage(&r, in)
-		case "served_by":
-			c.servedBy(&r, rows, in, t)
-		case "flaps":
-			c.flaps(&r, in, t)
-		case "latency":
-			latency(&r, in)
-		case "probe":
-			probe(&r, s, l)
-		case "never_ejected":
-			neverEjected(&r, in, t)
-		case "requests":
-			n := len(in)
-			r.Pass = e.Requests.Check(n)
-			r.Measured = fmt.Sprintf("%d requests%s", n, want(r.Pass, *e.Requests))
+		if judge, ok := judges[e.Kind()]; ok { // validation wants one measure
+			judge(&r, judging{c: classifier{s: s}, l: l, all: rows, in: inWindow(rows, w), t: t})
 		}
 		out[i] = r
 	}
 	return out
+}
+
+// judging is what a judge reads: the scenario's classifier, the ledger,
+// the rows of the expectation's stream and those of its window, the event
+// times.
+type judging struct {
+	c       classifier
+	l       *ledger.Ledger
+	all, in []ledger.Row
+	t       Times
+}
+
+// judges evaluate each measure of scenario.Measures (a test keeps the two
+// equal): a new measure is a row there and a judge here.
+var judges = map[scenario.Measure]func(r *Result, j judging){
+	scenario.MeasureClientErrors: func(r *Result, j judging) { j.c.clientErrors(r, j.in) },
+	scenario.MeasureErrorPage:    func(r *Result, j judging) { j.c.errorPage(r, j.in) },
+	scenario.MeasureServedBy:     func(r *Result, j judging) { j.c.servedBy(r, j.all, j.in, j.t) },
+	scenario.MeasureFlaps:        func(r *Result, j judging) { j.c.flaps(r, j.in, j.t) },
+	scenario.MeasureLatency:      func(r *Result, j judging) { latency(r, j.in) },
+	scenario.MeasureProbe:        func(r *Result, j judging) { probe(r, j.c.s, j.l) },
+	scenario.MeasureNeverEjected: func(r *Result, j judging) { neverEjected(r, j.in, j.t) },
+	scenario.MeasureRequests: func(r *Result, j judging) {
+		b := *r.Expectation.Requests
+		r.Pass = b.Check(len(j.in))
+		r.Measured = fmt.Sprintf("%d requests%s", len(j.in), want(r.Pass, b))
+	},
 }
 
 // Failed returns the results that did not pass.

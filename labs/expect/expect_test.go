@@ -218,3 +218,15 @@ func TestNotJudged(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryMeasureJudged: each row of scenario.Measures has its judge.
+func TestEveryMeasureJudged(t *testing.T) {
+	for _, m := range scenario.Measures {
+		if judges[m.Measure] == nil {
+			t.Errorf("measure %s has no judge", m.Measure)
+		}
+	}
+	if len(judges) != len(scenario.Measures) {
+		t.Errorf("%d judges for %d measures", len(judges), len(scenario.Measures))
+	}
+}

@@ -3,39 +3,46 @@ package expect
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/scenario"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 // classifier knows the scenario's nodes and roles.
 type classifier struct{ s *scenario.Scenario }
 
-// Role is the role of whoever answered a row: "primary", "standby",
-// "proxy" (the proxy's own answers and unknown names), or "error" for a
-// request that got no answer.
-func Role(s *scenario.Scenario, r ledger.Row) string {
+// What Role says of a row that no node answered.
+const (
+	ByProxy  vocab.Role = vocab.ServedByProxy // the proxy's own answer, or an unknown name
+	NoAnswer vocab.Role = "error"             // the request got no answer
+)
+
+// Role is the role of whoever answered a row: a node's role, ByProxy or
+// NoAnswer.
+func Role(s *scenario.Scenario, r ledger.Row) vocab.Role {
 	if r.Err != "" || r.Status == 0 {
-		return "error"
+		return NoAnswer
 	}
 	if n, ok := s.Node(r.ServedBy); ok {
-		return string(n.Role)
+		return n.Role
 	}
-	return "proxy"
+	return ByProxy
 }
 
 // IsClientError says whether the client saw a failure: no answer at all,
 // or a 5xx that did not come from a standby (the error page).
 func IsClientError(s *scenario.Scenario, r ledger.Row) bool {
 	role := Role(s, r)
-	return role == "error" || (r.Status >= 500 && role != "standby")
+	return role == NoAnswer || (r.Status >= 500 && role != vocab.RoleStandby)
 }
 
 // IsErrorPage says whether a standby node answered.
-func IsErrorPage(s *scenario.Scenario, r ledger.Row) bool { return Role(s, r) == "standby" }
+func IsErrorPage(s *scenario.Scenario, r ledger.Row) bool { return Role(s, r) == vocab.RoleStandby }
 
 // Describe writes a row as "500 from service" or "reset".
 func Describe(r ledger.Row) string {
@@ -102,11 +109,11 @@ func (c classifier) matches(e scenario.Expectation, r ledger.Row) bool {
 	if e.Status != 0 && r.Status != e.Status {
 		return false
 	}
-	switch e.ServedBy {
-	case "":
+	switch role := vocab.Role(e.ServedBy); {
+	case e.ServedBy == "":
 		return true
-	case "primary", "standby":
-		return Role(c.s, r) == e.ServedBy
+	case slices.Contains(vocab.Roles, role):
+		return Role(c.s, r) == role
 	}
 	return r.ServedBy == e.ServedBy
 }
@@ -182,10 +189,10 @@ func (c classifier) switchTime(res *Result, all []ledger.Row, t Times) {
 // flaps counts switches of the answering tier between primary and standby.
 func (c classifier) flaps(res *Result, in []ledger.Row, t Times) {
 	var switches []string
-	last := ""
+	var last vocab.Role
 	for _, r := range in {
 		role := Role(c.s, r)
-		if role != "primary" && role != "standby" {
+		if !slices.Contains(vocab.Roles, role) {
 			continue
 		}
 		if last != "" && role != last {

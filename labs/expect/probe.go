@@ -3,11 +3,13 @@ package expect
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/scenario"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 // probe checks the answer a probe event recorded in its mark.
@@ -73,9 +75,9 @@ func describeProbe(a ledger.ProbeAnswer, header string) string {
 }
 
 func servedByMatches(s *scenario.Scenario, want, got string) bool {
-	if want == "primary" || want == "standby" {
+	if slices.Contains(vocab.Roles, vocab.Role(want)) {
 		n, ok := s.Node(got)
-		return ok && string(n.Role) == want
+		return ok && n.Role == vocab.Role(want)
 	}
 	return want == got
 }

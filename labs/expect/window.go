@@ -52,9 +52,9 @@ func TimesOf(s *scenario.Scenario, l *ledger.Ledger) Times {
 		t.due[e.Name] = t.Start.Add(e.At)
 		name, kind := e.Name, ledger.MarkEvent
 		switch e.Kind() {
-		case "fault":
+		case scenario.EventFault:
 			kind = ledger.MarkApply
-		case "clear":
+		case scenario.EventClear:
 			name, kind = e.Clear, ledger.MarkClear
 		}
 		if m, ok := l.FindMark(name, kind); ok {

@@ -23,7 +23,7 @@ type Coverage struct {
 
 func coverageColumns() []string {
 	var cols []string
-	for _, role := range []string{string(vocab.RolePrimary), string(vocab.RoleStandby), "proxy"} {
+	for _, role := range vocab.Targets() {
 		for _, o := range []string{"alone", "overlapping"} {
 			cols = append(cols, role+" "+o)
 		}
@@ -49,7 +49,7 @@ func CoverageOf(s *scenario.Scenario, sr Search, outs []Outcome) Coverage {
 			continue
 		}
 		for i, st := range o.Plan.Steps {
-			role := "proxy"
+			role := vocab.ServedByProxy
 			if n, ok := s.Node(st.Node); ok {
 				role = string(n.Role)
 			}

@@ -33,5 +33,5 @@ func ExampleRun() {
 	fmt.Println(err)
 	// Output:
 	// 1 kind of answer: true
-	// load: target "http://192.0.2.1:80": only http://127.0.0.1 targets, or the Docker engine's address, are allowed (the lab never sends load elsewhere)
+	// load: target "http://192.0.2.1:80": only http://127.0.0.1, the Docker engine's address or the run's own network are allowed targets (the lab never sends load elsewhere)
 }

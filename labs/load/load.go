@@ -13,14 +13,15 @@
 // the lab needs around it:
 //
 //	vegeta ticks ──▶ worker ──▶ transport (per-request timeout, run ctx,
-//	                              keep-alive or fresh connection, loopback only,
+//	                              keep-alive or fresh connection, Reach only,
 //	                              remembers the Go error by X-Vegeta-Seq)
 //	                     │
 //	                     ▼
 //	              vegeta.Result + remembered error ──▶ ledger.Row
 //
-// Load goes to 127.0.0.1, or to the address of the Docker engine whose
-// ports the run is published on (Spec.Engine), only: any other target is
+// Load goes to 127.0.0.1, to the address of the Docker engine whose ports
+// the run is published on, or to the run's own containers by name when it
+// runs on the run's network (Reach, Spec.Reach): any other target is
 // refused, and the dialer refuses any other address too.
 package load
 
@@ -37,13 +38,21 @@ import (
 	"github.com/failover-lab/failover-lab/labs/ledger"
 )
 
+// Recorder takes the rows of a load: a *ledger.Ledger, or a writer that
+// streams them elsewhere (labs/load/agent).
+type Recorder interface {
+	Record(ledger.Row)
+}
+
+var _ Recorder = (*ledger.Ledger)(nil)
+
 // Run sends the load s describes and records one row per request in l. It
 // returns when s.Duration has passed and the last answer is in (or timed
 // out), or soon after ctx is cancelled. Cancelling is a normal way to stop:
 // Run then returns nil, and requests cut short by the cancellation are not
 // recorded (they say nothing about the system under test). Run returns an
 // error only for a Spec it refuses.
-func Run(ctx context.Context, s Spec, l *ledger.Ledger) error {
+func Run(ctx context.Context, s Spec, l Recorder) error {
 	if err := s.Validate(); err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
@@ -62,7 +71,7 @@ func Run(ctx context.Context, s Spec, l *ledger.Ledger) error {
 
 // run drives one vegeta attack; due maps a sequence number to its scheduled
 // time (nil: the send time is the schedule).
-func run(ctx context.Context, s Spec, p vegeta.Pacer, due func(time.Time, uint64) time.Time, l *ledger.Ledger) error {
+func run(ctx context.Context, s Spec, p vegeta.Pacer, due func(time.Time, uint64) time.Time, l Recorder) error {
 	u, err := s.url()
 	if err != nil {
 		return fmt.Errorf("load: %w", err)

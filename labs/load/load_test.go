@@ -305,8 +305,9 @@ func TestRunRefusesBadSpecs(t *testing.T) {
 		{"https elsewhere", Spec{Target: "https://10.0.0.1:8443", Rate: 1, TLS: &tls.Config{}}, ErrNotLoopback},
 		{"http2 without tls", Spec{Target: "http://127.0.0.1:8080", Rate: 1, HTTP2: true}, ErrInvalidSpec},
 		{"no port", Spec{Target: "http://127.0.0.1", Rate: 1}, ErrNotLoopback},
-		{"a host that is not the engine", Spec{Target: "http://10.0.0.1:8080", Engine: "10.0.0.2", Rate: 1}, ErrNotLoopback},
-		{"the engine without a port", Spec{Target: "http://10.0.0.2", Engine: "10.0.0.2", Rate: 1}, ErrNotLoopback},
+		{"a host that is not the engine", Spec{Target: "http://10.0.0.1:8080", Reach: Reach{Engine: "10.0.0.2"}, Rate: 1}, ErrNotLoopback},
+		{"a name not of the run's network", Spec{Target: "http://db:5432", Reach: Reach{Engine: "10.0.0.2", Network: []string{"proxy"}}, Rate: 1}, ErrNotLoopback},
+		{"the engine without a port", Spec{Target: "http://10.0.0.2", Reach: Reach{Engine: "10.0.0.2"}, Rate: 1}, ErrNotLoopback},
 		{"path is a URL", Spec{Target: "http://127.0.0.1:8080", Path: "http://example.com/", Rate: 1}, ErrInvalidSpec},
 		{"no rate", Spec{Target: "http://127.0.0.1:8080"}, ErrInvalidSpec},
 		{"fresh over 1", Spec{Target: "http://127.0.0.1:8080", Rate: 1, FreshConns: 1.5}, ErrInvalidSpec},
@@ -352,7 +353,7 @@ func TestRunGoesToTheEngine(t *testing.T) {
 	defer srv.Close()
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	l := ledger.New(time.Now())
-	spec := Spec{Target: "http://localhost:" + port, Engine: "localhost", Rate: 50, Duration: 200 * time.Millisecond}
+	spec := Spec{Target: "http://localhost:" + port, Reach: Reach{Engine: "localhost"}, Rate: 50, Duration: 200 * time.Millisecond}
 	if err := Run(t.Context(), spec, l); err != nil {
 		t.Fatal(err)
 	}
@@ -365,8 +366,8 @@ func TestRunGoesToTheEngine(t *testing.T) {
 			t.Fatalf("got %+v, want 200 from service", r)
 		}
 	}
-	spec.Engine = ""
+	spec.Reach = Reach{}
 	if err := Run(t.Context(), spec, l); !errors.Is(err, ErrNotLoopback) {
-		t.Errorf("without Engine: got %v, want ErrNotLoopback", err)
+		t.Errorf("without Reach.Engine: got %v, want ErrNotLoopback", err)
 	}
 }

@@ -23,7 +23,7 @@ var MalformedKinds = []string{"chunked", "short"}
 // runMalformed sends s.Rate broken requests per second for s.Duration on
 // raw connections (net/http will not write a broken body), open loop: a
 // request is due every 1/Rate whatever the earlier ones do.
-func runMalformed(ctx context.Context, s Spec, l *ledger.Ledger) error {
+func runMalformed(ctx context.Context, s Spec, l Recorder) error {
 	u, err := s.url()
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func runMalformed(ctx context.Context, s Spec, l *ledger.Ledger) error {
 		case <-t.C:
 		}
 		wg.Go(func() {
-			row := sendRaw(ctx, u.Host, raw, s.Malformed == "short", s.Timeout)
+			row := sendRaw(ctx, s.Reach, u.Host, raw, s.Malformed == "short", s.Timeout)
 			row.Seq, row.Scheduled, row.Stream = seq, due, s.Stream
 			row.Latency += row.Sent.Sub(due)
 			if ctx.Err() == nil {
@@ -69,9 +69,9 @@ func malformedRequest(s Spec, uri, host string) []byte {
 	return []byte(head + "Transfer-Encoding: chunked\r\n\r\n5\r\nitem=\r\nzz\r\n")
 }
 
-// sendRaw writes raw on a new connection to addr (loopback, checked by
-// Spec.url) and reads one response; latency runs from the send.
-func sendRaw(ctx context.Context, addr string, raw []byte, closeWrite bool, timeout time.Duration) ledger.Row {
+// sendRaw writes raw on a new connection to addr (where reach allows)
+// and reads one response; latency runs from the send.
+func sendRaw(ctx context.Context, reach Reach, addr string, raw []byte, closeWrite bool, timeout time.Duration) ledger.Row {
 	row := ledger.Row{Sent: time.Now()}
 	finish := func(err error) ledger.Row {
 		row.Latency = time.Since(row.Sent)
@@ -83,8 +83,7 @@ func sendRaw(ctx context.Context, addr string, raw []byte, closeWrite bool, time
 		}
 		return row
 	}
-	d := net.Dialer{Timeout: timeout}
-	conn, err := d.DialContext(ctx, "tcp", addr)
+	conn, err := reach.Dial(&net.Dialer{Timeout: timeout})(ctx, "tcp", addr)
 	if err != nil {
 		return finish(err)
 	}

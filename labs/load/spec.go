@@ -14,7 +14,7 @@ import (
 // Errors Run returns for a Spec it will not run; test with errors.Is.
 var (
 	ErrInvalidSpec = errors.New("invalid load spec")
-	ErrNotLoopback = errors.New("only http://127.0.0.1 targets, or the Docker engine's address, are allowed (the lab never sends load elsewhere)")
+	ErrNotLoopback = errors.New("only http://127.0.0.1, the Docker engine's address or the run's own network are allowed targets (the lab never sends load elsewhere)")
 	// ErrNotHTTP2 is a request's error when Spec.HTTP2 is set and the
 	// answer came in another protocol.
 	ErrNotHTTP2 = errors.New("answer not in HTTP/2")
@@ -26,17 +26,15 @@ const IdempotencyKeyHeader = "Idempotency-Key"
 // Spec describes one stream of load. The zero value of every optional field
 // has the default stated on it.
 type Spec struct {
-	// Target is the base URL, http://127.0.0.1:PORT[/path] (or
-	// http://ENGINE:PORT, see Engine), or https:// with TLS. Required.
+	// Target is the base URL, http://127.0.0.1:PORT[/path] (or a host
+	// Reach allows), or https:// with TLS. Required.
 	Target string
-	// Engine is the address (IP or name) of the Docker engine whose
-	// published ports the run is reached at, when that engine is not on
-	// this machine (a dind service, tcp:// or ssh://): load may go there
-	// too. Default "": loopback only.
-	Engine string
+	// Reach is where the load may go besides 127.0.0.1: the Docker
+	// engine's address, the run's own network. Default: loopback only.
+	Reach Reach
 	// TLS is how an https Target is trusted (the run's CA). Default nil:
-	// http only.
-	TLS *tls.Config
+	// http only. It does not cross to a load run elsewhere (labs/load/agent).
+	TLS *tls.Config `json:"-"`
 	// HTTP2 speaks HTTP/2 (over TLS, chosen by ALPN) and counts an answer
 	// in another protocol as an error, so a run cannot pass on HTTP/1.1
 	// unnoticed. Needs TLS. Default false (HTTP/1.1).
@@ -134,25 +132,8 @@ func (s Spec) url() (*url.URL, error) {
 	if u.Scheme == "https" && s.TLS != nil {
 		check.Scheme = "http" // the same loopback rule; TLS says how to trust it
 	}
-	if err := CheckTarget(&check, s.Engine); err != nil {
+	if err := s.Reach.Check(&check); err != nil {
 		return nil, err
 	}
 	return u, nil
-}
-
-// CheckTarget refuses any URL but http://127.0.0.1:PORT/... and, when
-// engine is not "", http://ENGINE:PORT/...: the run's published ports.
-func CheckTarget(u *url.URL, engine string) error {
-	if engine != "" && u.Scheme == "http" && u.Hostname() == engine && u.Port() != "" && u.User == nil {
-		return nil
-	}
-	return CheckLoopback(u)
-}
-
-// CheckLoopback refuses any URL that is not http://127.0.0.1:PORT/...
-func CheckLoopback(u *url.URL) error {
-	if u.Scheme != "http" || u.Hostname() != "127.0.0.1" || u.Port() == "" || u.User != nil {
-		return fmt.Errorf("target %q: %w", u.Redacted(), ErrNotLoopback)
-	}
-	return nil
 }

@@ -29,13 +29,7 @@ type transport struct {
 }
 
 func newTransport(ctx context.Context, s Spec) *transport {
-	dialer := &net.Dialer{Timeout: s.Timeout}
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if host, _, err := net.SplitHostPort(addr); err != nil || (host != "127.0.0.1" && (s.Engine == "" || host != s.Engine)) {
-			return nil, fmt.Errorf("dial %s: %w", addr, ErrNotLoopback)
-		}
-		return dialer.DialContext(ctx, network, addr)
-	}
+	dial := s.Reach.Dial(&net.Dialer{Timeout: s.Timeout})
 	base := func(keepAlive bool) *http.Transport {
 		return &http.Transport{
 			Proxy:               nil, // never via an HTTP(S)_PROXY from the environment

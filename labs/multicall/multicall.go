@@ -7,6 +7,7 @@
 //	lab serve failover-proxy -config /proxy.yaml
 //	lab serve toxiproxy -host 0.0.0.0 -port 8474 -config /toxiproxy.json
 //	lab serve healthcheck http://127.0.0.1:8080/health
+//	lab serve load        (the lab's load, warm-up and probes, driven on stdin)
 //
 // The process driver runs `<lab> serve NAME ...` as children; the docker
 // driver puts the same binary at /lab in one image and runs
@@ -17,11 +18,13 @@ package multicall
 import (
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
 	fixturecli "github.com/failover-lab/failover-lab/fixtures/cli"
 	"github.com/failover-lab/failover-lab/fixtures/healthcheck"
+	"github.com/failover-lab/failover-lab/labs/load/agent"
 	proxycli "github.com/failover-lab/failover-lab/proxy/cli"
 )
 
@@ -35,6 +38,7 @@ const (
 	FailoverProxy Name = "failover-proxy"
 	Toxiproxy     Name = "toxiproxy"
 	Healthcheck   Name = "healthcheck"
+	Load          Name = "load"
 )
 
 // Program is one carried program: its name, what it is, and its main,
@@ -58,6 +62,9 @@ var Programs = []Program{
 	{Toxiproxy, "Toxiproxy's server, from its Go library (" + toxiproxyModule + ")", toxiproxyMain},
 	{Healthcheck, "GET URL with a 2 s deadline: exit 0 on 2xx/3xx, 1 otherwise (scratch images have no shell)", func(args []string, _, stderr io.Writer) int {
 		return healthcheck.Main(args, stderr)
+	}},
+	{Load, "the lab's load, warm-up and probes beside the topology: requests on stdin, ledger rows on stdout (labs/load/agent)", func(args []string, stdout, stderr io.Writer) int {
+		return agent.Main(args, os.Stdin, stdout, stderr)
 	}},
 }
 

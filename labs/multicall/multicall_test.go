@@ -21,7 +21,7 @@ func TestTable(t *testing.T) {
 			t.Errorf("Lookup(%s): got %v, %v", p.Name, got.Name, ok)
 		}
 	}
-	for _, n := range []Name{App, ErrorPage, FailoverProxy, Toxiproxy, Healthcheck} {
+	for _, n := range []Name{App, ErrorPage, FailoverProxy, Toxiproxy, Healthcheck, Load} {
 		if !seen[n] {
 			t.Errorf("%s: not in the table", n)
 		}
@@ -52,6 +52,8 @@ func TestServe(t *testing.T) {
 		{"unknown", []string{"nginx"}, 2, `unknown program "nginx"`},
 		{"toxiproxy's version", []string{"toxiproxy", "-version"}, 0, ""},
 		{"a program's bad flag", []string{"errorpage", "-nope"}, 2, "flag provided but not defined: -nope"},
+		{"load takes no arguments", []string{"load", "http://127.0.0.1:1"}, 2, "no arguments expected"},
+		{"load's help", []string{"load", "-h"}, 0, "usage: lab serve load"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer

@@ -109,9 +109,9 @@ func columns(s *scenario.Scenario, l *ledger.Ledger) []string {
 func markLabel(s *scenario.Scenario, m ledger.Mark) string {
 	for _, e := range s.Timeline {
 		switch {
-		case e.Kind() == "fault" && m.Kind == ledger.MarkApply && e.Name == m.Name:
+		case e.Kind() == scenario.EventFault && m.Kind == ledger.MarkApply && e.Name == m.Name:
 			return e.Name + " (" + e.Fault.Describe() + ")"
-		case e.Kind() == "clear" && m.Kind == ledger.MarkClear && e.Clear == m.Name:
+		case e.Kind() == scenario.EventClear && m.Kind == ledger.MarkClear && e.Clear == m.Name:
 			return e.Name + " (clear " + e.Clear + ")"
 		}
 	}

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/ledger"
-	"github.com/failover-lab/failover-lab/labs/load"
 	"github.com/failover-lab/failover-lab/labs/scenario"
 )
 
@@ -19,7 +17,7 @@ import (
 const warmUp = 15 * time.Second
 
 // timeline runs the load and the timeline; start is the "start" mark.
-func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger.Ledger, say func(string, ...any)) error {
+func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, snd labs.Sender, l *ledger.Ledger, say func(string, ...any)) error {
 	start := time.Now()
 	l.Mark(ledger.Mark{At: start, Name: "start", Kind: ledger.MarkEvent})
 	say("+0.000s start: %s %s at %s", s.Load.Method, s.Load.Path, s.Load.Rate)
@@ -27,17 +25,12 @@ func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
 	specs := loadSpecs(s, run.ProxyURL(), run.ClientTLS())
-	if e, ok := run.(labs.OnEngine); ok {
-		for i := range specs {
-			specs[i].Engine = e.EngineAddress()
-		}
-	}
 	loaded := make(chan error, 1)
 	go func() {
 		errs := make([]error, len(specs))
 		var wg sync.WaitGroup
 		for i, spec := range specs {
-			wg.Go(func() { errs[i] = load.Run(loadCtx, spec, l) })
+			wg.Go(func() { errs[i] = snd.Load(loadCtx, spec, l) })
 		}
 		wg.Wait()
 		loaded <- errors.Join(errs...)
@@ -48,7 +41,7 @@ func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger
 		if err := sleepUntil(ctx, start.Add(e.At)); err != nil {
 			return fmt.Errorf("run %s: %w", s.Name, err)
 		}
-		if err := step(ctx, s, run, l, e, applied); err != nil {
+		if err := step(ctx, s, run, snd, l, e, applied); err != nil {
 			stopLoad()
 			<-loaded
 			return fmt.Errorf("run %s: %s at %s: %w", s.Name, e.Name, e.At, err)
@@ -72,15 +65,15 @@ func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger
 }
 
 // step does one event.
-func step(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger.Ledger, e scenario.Event, applied map[string]labs.Applied) error {
+func step(ctx context.Context, s *scenario.Scenario, run labs.Run, snd labs.Sender, l *ledger.Ledger, e scenario.Event, applied map[string]labs.Applied) error {
 	switch e.Kind() {
-	case "fault":
+	case scenario.EventFault:
 		a, err := run.Apply(ctx, e.NamedFault())
 		if err != nil {
 			return err
 		}
 		applied[e.Name] = a
-	case "clear":
+	case scenario.EventClear:
 		a, ok := applied[e.Clear]
 		if !ok {
 			return fmt.Errorf("fault %q was never applied", e.Clear)
@@ -89,11 +82,11 @@ func step(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger.Led
 			return err
 		}
 		delete(applied, e.Clear)
-	case "probe":
-		probe(ctx, clientOf(run), run.ProxyURL(), e.Name, e.Probe, l)
-	case "reload":
+	case scenario.EventProbe:
+		probe(ctx, snd, e.Name, e.Probe, l)
+	case scenario.EventReload:
 		return reload(ctx, run, s.Proxy.ReloadSignal(), l, e.Name)
-	case "why":
+	case scenario.EventWhy:
 		why(ctx, run, e.Name, e.Why, l)
 	default: // mark, end
 		l.Mark(ledger.Mark{At: time.Now(), Name: e.Name, Kind: ledger.MarkEvent})
@@ -103,18 +96,18 @@ func step(ctx context.Context, s *scenario.Scenario, run labs.Run, l *ledger.Led
 
 func describe(e scenario.Event) string {
 	switch e.Kind() {
-	case "fault":
+	case scenario.EventFault:
 		return e.Fault.Describe()
-	case "clear":
+	case scenario.EventClear:
 		return "clear " + e.Clear
-	case "probe":
+	case scenario.EventProbe:
 		return "probe GET " + e.Probe
-	case "reload":
+	case scenario.EventReload:
 		return "reload the proxy's config"
-	case "why":
+	case scenario.EventWhy:
 		return "why is " + e.Why + " in its state (admin /status)"
 	}
-	return e.Kind()
+	return string(e.Kind())
 }
 
 func sleepUntil(ctx context.Context, t time.Time) error {
@@ -132,26 +125,22 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 	}
 }
 
-// awaitPrimary polls the proxy until a primary answers, so that the run
-// starts from the steady state its expectations assume.
-func awaitPrimary(ctx context.Context, s *scenario.Scenario, client *http.Client, url string) error {
+// awaitPrimary polls the proxy (from where the load runs) until a
+// primary answers the load's path, so that the run starts from the steady
+// state its expectations assume.
+func awaitPrimary(ctx context.Context, s *scenario.Scenario, snd labs.Sender) error {
 	ctx, cancel := context.WithTimeout(ctx, warmUp)
 	defer cancel()
 	last := errors.New("no answer yet")
 	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return fmt.Errorf("warm up: %w", err)
-		}
-		resp, err := client.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if n, ok := s.Node(resp.Header.Get("X-Served-By")); ok && !n.IsStandby() && resp.StatusCode < 500 {
+		_, a := snd.Get(ctx, s.Load.Path)
+		if a.Err == "" {
+			if n, ok := s.Node(a.ServedBy); ok && !n.IsStandby() && a.Status < 500 {
 				return nil
 			}
-			last = fmt.Errorf("%d from %q", resp.StatusCode, resp.Header.Get("X-Served-By"))
+			last = fmt.Errorf("%d from %q", a.Status, a.ServedBy)
 		} else {
-			last = err
+			last = errors.New(a.Err)
 		}
 		select {
 		case <-ctx.Done():

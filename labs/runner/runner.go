@@ -13,7 +13,7 @@ package runner
 import (
 	"context"
 	"fmt"
-	"net"
+	"strings"
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs"
@@ -70,21 +70,13 @@ func play(ctx context.Context, s *scenario.Scenario, d labs.Driver, l *ledger.Le
 			say("close: %v", err)
 		}
 	}()
-	*load = loadFrom(run)
-	if err := awaitPrimary(ctx, s, clientOf(run), run.ProxyURL()+s.Load.Path); err != nil {
+	snd := senderOf(run)
+	*load = snd.Where()
+	if _, local := snd.(here); !local || strings.Contains(*load, "across the network") {
+		say("load from %s", *load) // the way a run on this machine's engine takes goes unsaid
+	}
+	if err := awaitPrimary(ctx, s, snd); err != nil {
 		return fmt.Errorf("run %s: %w", s.Name, err)
 	}
-	return timeline(ctx, s, run, l, say)
-}
-
-// loadFrom says where the load, the warm-up and the probes run and what
-// they reach: the timings include that way.
-func loadFrom(run labs.Run) string {
-	from := "this machine, to " + run.ProxyURL()
-	if e, ok := run.(labs.OnEngine); ok {
-		if ip := net.ParseIP(e.EngineAddress()); ip == nil || !ip.IsLoopback() {
-			from += " (across the network to the Docker engine's published port)"
-		}
-	}
-	return from
+	return timeline(ctx, s, run, snd, l, say)
 }

@@ -89,8 +89,33 @@ func TestLoadFrom(t *testing.T) {
 		{fakeEngineRun{fakeRun{url: "http://docker:32768"}, "docker"}, "this machine, to http://docker:32768 (across the network to the Docker engine's published port)"},
 	}
 	for _, tt := range tests {
-		if got := loadFrom(tt.run); got != tt.want {
+		if got := senderOf(tt.run).Where(); got != tt.want {
 			t.Errorf("got %q, want %q", got, tt.want)
 		}
+	}
+}
+
+type besideRun struct {
+	fakeEngineRun
+	beside labs.Sender
+}
+
+func (b besideRun) Beside() labs.Sender { return b.beside }
+
+type fakeSender struct{ labs.Sender }
+
+func (fakeSender) Where() string { return "the run's network" }
+
+// A run that sends from beside its topology gets its own sender for the
+// load, the warm-up and the probes; one that does not (Beside nil) sends
+// from this machine, its reach the engine's address.
+func TestSenderOf(t *testing.T) {
+	onEngine := fakeEngineRun{fakeRun{url: "http://10.1.2.2:32768"}, "10.1.2.2"}
+	if got := senderOf(besideRun{onEngine, fakeSender{}}).Where(); got != "the run's network" {
+		t.Errorf("beside: got %q, want the run's own sender", got)
+	}
+	h, ok := senderOf(besideRun{onEngine, nil}).(here)
+	if !ok || h.reach.Engine != "10.1.2.2" || len(h.reach.Network) != 0 {
+		t.Errorf("not beside: got %#v, want this machine, reaching the engine only", h)
 	}
 }

@@ -34,10 +34,8 @@ type Expectation struct {
 	NeverEjected string        `yaml:"never_ejected,omitempty" doc:"This node kept serving: no request of the window was answered by another node, nor by the proxy's 503 (nothing usable)."`
 }
 
-// Kind names the expectation's measure: "client_errors", "error_page",
-// "served_by" (also for status alone), "flaps", "latency", "requests",
-// "probe"; "" when none is set.
-func (e Expectation) Kind() string {
+// Kind is the expectation's measure; "" when none is set.
+func (e Expectation) Kind() Measure {
 	kinds := e.kinds()
 	if len(kinds) == 0 {
 		return ""
@@ -46,30 +44,12 @@ func (e Expectation) Kind() string {
 }
 
 // kinds lists every measure set; validation wants exactly one.
-func (e Expectation) kinds() []string {
-	var k []string
-	if e.ClientErrors != nil {
-		k = append(k, "client_errors")
-	}
-	if e.ErrorPage != nil {
-		k = append(k, "error_page")
-	}
-	if e.Probe != "" {
-		k = append(k, "probe") // served_by, status and header are its conditions
-	} else if e.ServedBy != "" || e.Status != 0 {
-		k = append(k, "served_by")
-	}
-	if e.Flaps != nil {
-		k = append(k, "flaps")
-	}
-	if e.Latency != nil {
-		k = append(k, "latency")
-	}
-	if e.Requests != nil {
-		k = append(k, "requests")
-	}
-	if e.NeverEjected != "" {
-		k = append(k, "never_ejected")
+func (e Expectation) kinds() []Measure {
+	var k []Measure
+	for _, m := range Measures {
+		if m.Set(e) {
+			k = append(k, m.Measure)
+		}
 	}
 	return k
 }
@@ -100,12 +80,9 @@ func (e Expectation) String() string {
 	if e.NeverEjected != "" {
 		add("never_ejected", e.NeverEjected)
 	}
-	for _, b := range []struct {
-		k string
-		v *Bound
-	}{{"client_errors", e.ClientErrors}, {"error_page", e.ErrorPage}, {"flaps", e.Flaps}, {"requests", e.Requests}} {
-		if b.v != nil {
-			add(b.k, b.v.String())
+	for _, m := range Measures {
+		if b := bound(m, e); b != nil {
+			add(string(m.Measure), b.String())
 		}
 	}
 	if e.Probe != "" {
@@ -127,6 +104,14 @@ func (e Expectation) String() string {
 		add("latency", e.Latency.String())
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// bound is the count bound of e for a counting measure, or nil.
+func bound(m MeasureDef, e Expectation) *Bound {
+	if m.Bound == nil {
+		return nil
+	}
+	return m.Bound(e)
 }
 
 // Bound limits a count: a bare number N means at most N; {min: M} at least

@@ -76,8 +76,8 @@ func (v v) explore() {
 	}
 	for i, e := range in.Expect {
 		path := fmt.Sprintf("explore.invariants.expect[%d]", i)
-		if k := e.kinds(); len(k) != 1 || k[0] == "probe" {
-			v.add(path, ErrInvalid, "one measure per item, not probe (got %s)", strings.Join(k, ", "))
+		if k := e.kinds(); len(k) != 1 || k[0] == MeasureProbe {
+			v.add(path, ErrInvalid, "one measure per item, not probe (got %s)", strings.Join(strs(k), ", "))
 		}
 		for field, name := range map[string]string{"after": e.After, "until": e.Until} {
 			if name != "" && !slices.Contains(ExploreAnchors, name) {

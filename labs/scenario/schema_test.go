@@ -16,15 +16,36 @@ var update = flag.Bool("update", false, "rewrite "+SchemaFile+" from the Go type
 
 // TestSchemaFileMatchesTypes keeps the shipped schema equal to the types:
 // after changing a type, run go test ./labs/scenario -run Schema -update.
-// TestProxyKindsEnum keeps the schema's list of proxy kinds the vocabulary's.
-func TestProxyKindsEnum(t *testing.T) {
-	f, _ := reflect.TypeFor[vocab.ProxySpec]().FieldByName("Kind")
-	want := make([]string, len(vocab.ProxyKinds))
-	for i, k := range vocab.ProxyKinds {
-		want[i] = string(k)
+// TestEnumsFromTables: the schema lists each closed set from its table,
+// not from a copy.
+func TestEnumsFromTables(t *testing.T) {
+	props := func(m any, keys ...string) map[string]any {
+		for _, k := range keys {
+			m = m.(map[string]any)[k]
+		}
+		return m.(map[string]any)
 	}
-	if got := f.Tag.Get("enum"); got != strings.Join(want, ",") {
-		t.Errorf("ProxySpec.Kind enum tag: got %q, want %q", got, strings.Join(want, ","))
+	s := Schema()
+	node := props(s, "properties", "nodes", "additionalProperties", "properties")
+	load := props(s, "properties", "load", "properties")
+	proxy := props(s, "properties", "proxy", "properties")
+	for _, tt := range []struct {
+		name string
+		got  any
+		want []string
+	}{
+		{"role", node["role"].(map[string]any)["enum"], vocab.Role("").Enum()},
+		{"fixture", node["fixture"].(map[string]any)["enum"], vocab.Fixture("").Enum()},
+		{"proxy.kind", proxy["kind"].(map[string]any)["enum"], vocab.ProxyKind("").Enum()},
+		{"load.method", load["method"].(map[string]any)["enum"], Method("").Enum()},
+		{"load.malformed", load["malformed"].(map[string]any)["enum"], Malformed("").Enum()},
+	} {
+		if !reflect.DeepEqual(tt.got, tt.want) || len(tt.want) == 0 {
+			t.Errorf("%s: schema enum %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+	if got, want := strings.Join(vocab.ProxyKind("").Enum(), ","), "apache,builtin,haproxy,nginx"; got != want {
+		t.Errorf("proxy kinds %s, want %s", got, want)
 	}
 }
 

@@ -3,6 +3,7 @@ package scenario
 import (
 	"time"
 
+	"github.com/failover-lab/failover-lab/labs/load"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 )
@@ -35,15 +36,39 @@ type Nodes []vocab.Node
 // the answers take (open loop).
 type Load struct {
 	Rate           Rate              `yaml:"rate" doc:"Requests per second, written like 50/s."`
-	Method         string            `yaml:"method,omitempty" enum:"GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS" doc:"HTTP method. Default GET."`
+	Method         Method            `yaml:"method,omitempty" doc:"HTTP method. Default GET."`
 	Path           string            `yaml:"path,omitempty" doc:"Request path (and query), starting with /. Default /."`
 	Headers        map[string]string `yaml:"headers,omitempty" doc:"Extra headers sent with every request."`
 	Body           string            `yaml:"body,omitempty" doc:"Request body sent with every request. Default none."`
 	IdempotencyKey bool              `yaml:"idempotency_key,omitempty" doc:"Send a fresh random Idempotency-Key with every request, so the proxy may retry a POST. Default false."`
 	Timeout        time.Duration     `yaml:"timeout,omitempty" doc:"Client timeout per request, from send to the end of the body. Default 5s."`
 	FreshConns     float64           `yaml:"fresh_conns,omitempty" doc:"Fraction of requests, in [0, 1], sent on a new connection; the rest reuse keep-alive ones. Default 0."`
-	Malformed      string            `yaml:"malformed,omitempty" enum:"chunked,short" doc:"Send a broken body, a client fault: chunked (chunking breaks half way) or short (shorter than its Content-Length, then the client closes its side). Default none."`
+	Malformed      Malformed         `yaml:"malformed,omitempty" doc:"Send a broken body, a client fault: chunked (chunking breaks half way) or short (shorter than its Content-Length, then the client closes its side). Default none."`
 	HTTP2          bool              `yaml:"http2,omitempty" doc:"Speak HTTP/2 to the proxy (needs proxy.https); an answer in another protocol counts as a client error. Default false: HTTP/1.1, over TLS with proxy.https."`
+}
+
+// Method is the load's HTTP method, one of Methods.
+type Method string
+
+// Methods the load may send.
+var Methods = []Method{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+// Enum lists the methods, for the scenario schema and messages.
+func (Method) Enum() []string { return strs(Methods) }
+
+// Malformed names a broken body the load can send (labs/load's
+// MalformedKinds is the table).
+type Malformed string
+
+// Enum lists the broken bodies, for the scenario schema and messages.
+func (Malformed) Enum() []string { return load.MalformedKinds }
+
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // Event is one moment of the timeline. At most one of Fault, Clear, Probe
@@ -59,24 +84,48 @@ type Event struct {
 	Why    string        `yaml:"why,omitempty" doc:"Read this node's member state and the cause of its last transition from the proxy's admin /status (its why-timeline), for an expectation {probe: NAME, cause: TEXT}. Builtin proxy only."`
 }
 
-// Kind names what the event does: "fault", "clear", "probe", "end",
-// "reload", "why" or "mark".
-func (e Event) Kind() string {
-	switch {
-	case e.Fault != nil:
-		return "fault"
-	case e.Clear != "":
-		return "clear"
-	case e.Probe != "":
-		return "probe"
-	case e.End:
-		return "end"
-	case e.Reload:
-		return "reload"
-	case e.Why != "":
-		return "why"
+// EventKind is what an event does. The kinds are a closed set: EventKinds
+// is its one table.
+type EventKind string
+
+// The event kinds.
+const (
+	EventFault  EventKind = "fault"
+	EventClear  EventKind = "clear"
+	EventProbe  EventKind = "probe"
+	EventEnd    EventKind = "end"
+	EventReload EventKind = "reload"
+	EventWhy    EventKind = "why"
+	EventMark   EventKind = "mark" // none of the others: a plain named mark
+)
+
+// EventKindDef is one row of EventKinds.
+type EventKindDef struct {
+	Kind EventKind
+	// Set says whether e is of this kind (the kind's key is set).
+	Set func(e Event) bool
+}
+
+// EventKinds is the table of what an event can do, in the order messages
+// name them; an event with none of them is a mark.
+var EventKinds = []EventKindDef{
+	{EventFault, func(e Event) bool { return e.Fault != nil }},
+	{EventClear, func(e Event) bool { return e.Clear != "" }},
+	{EventProbe, func(e Event) bool { return e.Probe != "" }},
+	{EventReload, func(e Event) bool { return e.Reload }},
+	{EventWhy, func(e Event) bool { return e.Why != "" }},
+	{EventEnd, func(e Event) bool { return e.End }},
+}
+
+// Kind is what the event does: the first kind of EventKinds it sets, or
+// EventMark.
+func (e Event) Kind() EventKind {
+	for _, k := range EventKinds {
+		if k.Set(e) {
+			return k.Kind
+		}
 	}
-	return "mark"
+	return EventMark
 }
 
 // Pos returns where the field at path ("expect[2]", "timeline[0].at") was

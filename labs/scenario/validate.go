@@ -7,16 +7,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/failover-lab/failover-lab/labs/load"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"github.com/failover-lab/failover-lab/proxy/config"
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 )
 
-var (
-	eventNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
-	methods     = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
-)
+var eventNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 
 // MaxRate caps load.rate: more would measure the 2-core machine, not the proxy.
 const MaxRate = 1000
@@ -123,8 +119,8 @@ func (v v) load(path string, l Load) {
 	case l.Rate > MaxRate:
 		v.add(path+".rate", ErrInvalid, "must be at most %d/s on this lab (got %s)", MaxRate, l.Rate)
 	}
-	if !slices.Contains(methods, l.Method) {
-		v.add(path+".method", ErrInvalid, "must be one of %s (got %q)", strings.Join(methods, ", "), l.Method)
+	if !slices.Contains(Methods, l.Method) {
+		v.add(path+".method", ErrInvalid, "must be one of %s (got %q)", strings.Join(l.Method.Enum(), ", "), l.Method)
 	}
 	if !strings.HasPrefix(l.Path, "/") {
 		v.add(path+".path", ErrInvalid, "must start with / (got %q)", l.Path)
@@ -138,8 +134,8 @@ func (v v) load(path string, l Load) {
 	if l.HTTP2 && !v.s.Proxy.HTTPS {
 		v.add(path+".http2", ErrInvalid, "needs proxy.https: true (HTTP/2 is chosen by ALPN over TLS)")
 	}
-	if l.Malformed != "" && !slices.Contains(load.MalformedKinds, l.Malformed) {
-		v.add(path+".malformed", ErrInvalid, "must be one of %s (got %q)", strings.Join(load.MalformedKinds, ", "), l.Malformed)
+	if l.Malformed != "" && !slices.Contains(l.Malformed.Enum(), string(l.Malformed)) {
+		v.add(path+".malformed", ErrInvalid, "must be one of %s (got %q)", strings.Join(l.Malformed.Enum(), ", "), l.Malformed)
 	}
 }
 

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/labs/vocab"
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 
 	"fmt"
@@ -15,7 +16,7 @@ func (s *Scenario) Targets() []string {
 	for _, n := range s.Nodes {
 		t = append(t, n.Name)
 	}
-	return append(t, "primary", "standby", "proxy")
+	return append(t, vocab.Targets()...)
 }
 
 func (v v) expectation(i int) {
@@ -23,10 +24,10 @@ func (v v) expectation(i int) {
 	path := fmt.Sprintf("expect[%d]", i)
 	switch k := e.kinds(); len(k) {
 	case 0:
-		v.add(path, ErrRequired, "say what to expect: one of client_errors, error_page, served_by, status, flaps, latency, requests, probe, never_ejected")
+		v.add(path, ErrRequired, "say what to expect: one of %s", MeasureKeys())
 	case 1:
 	default:
-		v.add(path, ErrInvalid, "one measure per item (got %s); write one item each", strings.Join(k, ", "))
+		v.add(path, ErrInvalid, "one measure per item (got %s); write one item each", strings.Join(strs(k), ", "))
 	}
 	events := v.s.eventNames()
 	idx := func(name string) int { return slices.Index(events, name) }
@@ -70,11 +71,8 @@ func (v v) expectation(i int) {
 	if e.Latency != nil && len(e.Latency.Quantiles()) == 0 {
 		v.add(path+".latency", ErrRequired, "set at least one of p50, p90, p99, max (> 0)")
 	}
-	for _, b := range []struct {
-		key string
-		b   *Bound
-	}{{"client_errors", e.ClientErrors}, {"error_page", e.ErrorPage}, {"flaps", e.Flaps}, {"requests", e.Requests}} {
-		v.bound(path+"."+b.key, b.b)
+	for _, m := range Measures {
+		v.bound(path+"."+string(m.Measure), bound(m, e))
 	}
 }
 
@@ -100,9 +98,9 @@ func (v v) probe(path string, e Expectation) {
 	var probes []string
 	why := false
 	for _, ev := range v.s.Timeline {
-		if k := ev.Kind(); k == "probe" || k == "why" {
+		if k := ev.Kind(); k == EventProbe || k == EventWhy {
 			probes = append(probes, ev.Name)
-			why = why || ev.Name == e.Probe && k == "why"
+			why = why || ev.Name == e.Probe && k == EventWhy
 		}
 	}
 	if !slices.Contains(probes, e.Probe) {

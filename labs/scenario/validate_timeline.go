@@ -27,14 +27,15 @@ func (v v) timeline() {
 		if i > 0 && e.At < s.Timeline[i-1].At {
 			v.add(path+".at", ErrInvalid, "events must be in time order (%s comes after %s)", fmtDuration(e.At), fmtDuration(s.Timeline[i-1].At))
 		}
-		set := 0
-		for _, on := range []bool{e.Fault != nil, e.Clear != "", e.Probe != "", e.End, e.Reload, e.Why != ""} {
-			if on {
-				set++
+		var set, all []string
+		for _, k := range EventKinds {
+			all = append(all, string(k.Kind))
+			if k.Set(e) {
+				set = append(set, string(k.Kind))
 			}
 		}
-		if set > 1 {
-			v.add(path, ErrInvalid, "an event does one thing: fault, clear, probe, reload, why or end")
+		if len(set) > 1 {
+			v.add(path, ErrInvalid, "an event does one thing: one of %s (got %s)", strings.Join(all, ", "), strings.Join(set, ", "))
 		}
 		switch {
 		case e.Name == "" && e.Fault != nil:

@@ -9,7 +9,9 @@ package toxi
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
+	"time"
 
 	toxiproxy "github.com/Shopify/toxiproxy/v2/client"
 
@@ -25,6 +27,11 @@ type Client struct {
 
 	mu sync.Mutex
 	n  int // toxic names are unique within a run
+
+	// links serialises changes of a link's settings: Toxiproxy's update
+	// writes every field it was read with, so a concurrent change (an
+	// upstream moved by a restart during a disconnect) would be undone.
+	links sync.Mutex
 }
 
 // New is a client of the Toxiproxy API at apiURL.
@@ -54,7 +61,7 @@ type toxiLink struct {
 
 var _ faults.Link = toxiLink{}
 
-func (l toxiLink) AddToxic(_ context.Context, toxic, stream string, attrs map[string]any) (string, error) {
+func (l toxiLink) AddToxic(ctx context.Context, toxic, stream string, attrs map[string]any) (string, error) {
 	l.t.mu.Lock()
 	l.t.n++
 	name := fmt.Sprintf("%s-%d", toxic, l.t.n)
@@ -70,7 +77,20 @@ func (l toxiLink) AddToxic(_ context.Context, toxic, stream string, attrs map[st
 	if err != nil {
 		return "", fmt.Errorf("toxiproxy add %s to %s: %w", toxic, l.node, err)
 	}
+	l.t.seeToxic(ctx, l.node, name)
 	return name, nil
+}
+
+// seeToxic reports the toxic in force once the link lists it
+// (faults.TookHold): from then on every byte through the link meets it.
+func (t *Client) seeToxic(ctx context.Context, node, name string) {
+	p, err := t.c.Proxy(node)
+	if err != nil {
+		return // not seen: the apply mark stays where it was
+	}
+	if slices.ContainsFunc(p.ActiveToxics, func(x toxiproxy.Toxic) bool { return x.Name == name }) {
+		faults.TookHold(ctx, time.Now())
+	}
 }
 
 func (l toxiLink) RemoveToxic(_ context.Context, name string) error {
@@ -80,24 +100,17 @@ func (l toxiLink) RemoveToxic(_ context.Context, name string) error {
 	return nil
 }
 
-func (l toxiLink) SetEnabled(_ context.Context, on bool) error { return l.t.setEnabled(l.node, on) }
-
-// Listen returns the address each link listens on, by node.
-func (t *Client) Listen() (map[string]string, error) {
-	ps, err := t.c.Proxies()
-	if err != nil {
-		return nil, fmt.Errorf("toxiproxy links: %w", err)
-	}
-	out := make(map[string]string, len(ps))
-	for name, p := range ps {
-		out[name] = p.Listen
-	}
-	return out, nil
+func (l toxiLink) SetEnabled(ctx context.Context, on bool) error {
+	return l.t.setEnabled(ctx, l.node, on)
 }
 
 // setEnabled disables a link (it stops listening: connections are refused
-// and open ones dropped) or enables it again on the same address.
-func (t *Client) setEnabled(node string, on bool) error {
+// and open ones dropped) or enables it again on the same address. A link
+// Toxiproxy answers as disabled is reported down (faults.TookHold): its
+// listener is closed before the answer.
+func (t *Client) setEnabled(ctx context.Context, node string, on bool) error {
+	t.links.Lock()
+	defer t.links.Unlock()
 	p, err := t.c.Proxy(node)
 	if err != nil {
 		return fmt.Errorf("toxiproxy link %s: %w", node, err)
@@ -109,6 +122,29 @@ func (t *Client) setEnabled(node string, on bool) error {
 	}
 	if err != nil {
 		return fmt.Errorf("toxiproxy link %s enabled=%t: %w", node, on, err)
+	}
+	if !on && !p.Enabled {
+		faults.TookHold(ctx, time.Now())
+	}
+	return nil
+}
+
+// SetUpstream points a node's link at a new address (a node that came back
+// on another port). Toxiproxy closes the link's connections and listens
+// again on the same address; a disabled link stays disabled.
+func (t *Client) SetUpstream(node, upstream string) error {
+	t.links.Lock()
+	defer t.links.Unlock()
+	p, err := t.c.Proxy(node)
+	if err != nil {
+		return fmt.Errorf("toxiproxy link %s: %w", node, err)
+	}
+	if p.Upstream == upstream {
+		return nil
+	}
+	p.Upstream = upstream
+	if err := p.Save(); err != nil {
+		return fmt.Errorf("toxiproxy link %s upstream %s: %w", node, upstream, err)
 	}
 	return nil
 }

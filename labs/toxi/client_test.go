@@ -95,9 +95,14 @@ func TestToxics(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := vocab.Fault{Node: "b", Network: &tt.fault}
 			k, p, _ := f.Kind()
-			undo, err := k.Apply(t.Context(), faults.Target{Node: "b", Link: tx.NodeLink("b")}, p)
+			ctx, held := faults.WatchHold(t.Context())
+			before := time.Now()
+			undo, err := k.Apply(ctx, faults.Target{Node: "b", Link: tx.NodeLink("b")}, p)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if at, ok := held(); !ok || at.Before(before) || at.After(time.Now()) {
+				t.Errorf("%s: got in force at %v (seen %v), want it seen within the apply", tt.name, at, ok)
 			}
 			d, gerr := get()
 			if msg := tt.check(d, gerr); msg != "" {
@@ -110,5 +115,61 @@ func TestToxics(t *testing.T) {
 				t.Errorf("after clearing %s: got %v after %v, want a fast answer", tt.name, err, d)
 			}
 		})
+	}
+}
+
+// A link moved to a new upstream (a node back on another port) carries
+// traffic there, and a link that was down stays down until enabled.
+func TestSetUpstream(t *testing.T) {
+	backend := func(name string) *httptest.Server {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, name) }))
+		t.Cleanup(s.Close)
+		return s
+	}
+	a, b := backend("a"), backend("b")
+	ts, err := toxi.StartServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ts.Close(context.Background())
+	tx := toxi.New(ts.URL)
+	addr, err := tx.Link("n", "127.0.0.1:0", a.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	get := func() (string, error) {
+		resp, err := client.Get("http://" + addr + "/")
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		return string(body), err
+	}
+	if got, err := get(); got != "a" {
+		t.Fatalf("before: got %q (%v), want a", got, err)
+	}
+	if err := tx.SetUpstream("n", b.Listener.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := get(); got != "b" {
+		t.Fatalf("after SetUpstream: got %q (%v), want b", got, err)
+	}
+	link := tx.NodeLink("n")
+	if err := link.SetEnabled(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.SetUpstream("n", a.Listener.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := get(); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("down link moved: got %v, want connection refused", err)
+	}
+	if err := link.SetEnabled(t.Context(), true); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := get(); got != "a" {
+		t.Fatalf("enabled again: got %q (%v), want a", got, err)
 	}
 }

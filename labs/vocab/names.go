@@ -14,6 +14,9 @@ const (
 // Roles lists every role, in the order messages name them.
 var Roles = []Role{RolePrimary, RoleStandby}
 
+// Enum lists the roles, for the scenario schema.
+func (Role) Enum() []string { return strs(Roles) }
+
 // Fixture is what a node runs (docs/contracts.md). A fixture's name is also
 // the name of its image and of its binary (fixtures/images).
 type Fixture string
@@ -31,6 +34,9 @@ const (
 // Fixtures lists every fixture.
 var Fixtures = []Fixture{FixtureApp, FixtureErrorPage, FixturePHP}
 
+// Enum lists the fixtures, for the scenario schema.
+func (Fixture) Enum() []string { return strs(Fixtures) }
+
 // ProxyKind is the proxy under test.
 type ProxyKind string
 
@@ -46,6 +52,9 @@ const (
 // ProxyKinds lists every kind, sorted; the runtime has a renderer for each
 // (a test in labs/products keeps the two equal).
 var ProxyKinds = []ProxyKind{ProxyApache, ProxyBuiltin, ProxyHAProxy, ProxyNginx}
+
+// Enum lists the kinds, for the scenario schema.
+func (ProxyKind) Enum() []string { return strs(ProxyKinds) }
 
 // OrDefault is the kind, with "" meaning ProxyBuiltin.
 func (k ProxyKind) OrDefault() ProxyKind {
@@ -66,9 +75,13 @@ const PoolName = "web"
 // aliases, container names and labels.
 var NameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$`)
 
+// Targets are what served_by may name besides a node: the roles, and the
+// proxy (its own answers).
+func Targets() []string { return append(strs(Roles), ServedByProxy) }
+
 // ReservedNames cannot name a node: the lab's own network aliases and the
 // targets of served_by that are not nodes.
-var ReservedNames = []string{ServedByProxy, "toxiproxy", string(RolePrimary), string(RoleStandby)}
+var ReservedNames = append(Targets(), "toxiproxy")
 
 // MaxWeight bounds a node's weight, as the proxy bounds a member's.
 const MaxWeight = 1000

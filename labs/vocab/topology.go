@@ -22,7 +22,7 @@ type Topology struct {
 // or the user's own proxy: an image (or a command) and a config template
 // (template.go).
 type ProxySpec struct {
-	Kind ProxyKind `yaml:"kind,omitempty" enum:"apache,builtin,haproxy,nginx" doc:"The proxy implementation: builtin (failover-proxy, the default), or apache, nginx, haproxy (Debian's packages: local processes with the process driver, the products image with the docker driver). Leave it out for a proxy given by image or command."`
+	Kind ProxyKind `yaml:"kind,omitempty" doc:"The proxy implementation: builtin (failover-proxy, the default), or apache, nginx, haproxy (Debian's packages: local processes with the process driver, the products image with the docker driver). Leave it out for a proxy given by image or command."`
 	// Image and Command give any proxy: the lab knows nothing of it but
 	// its config, port, readiness path and reload signal.
 	Image   string   `yaml:"image,omitempty" doc:"Any proxy, given by image (docker driver), e.g. caddy:2 where a registry is reachable, or failover-lab/products:local (Debian's apache2, nginx, haproxy and caddy). With config, the template naming the members; see docs/other-proxies.md."`
@@ -115,8 +115,8 @@ type Node struct {
 	// Name is the node's network alias, its X-Served-By and the ledger's
 	// served_by; in a scenario file, the key of the nodes mapping.
 	Name    string   `yaml:"-"`
-	Fixture Fixture  `yaml:"fixture,omitempty" enum:"app,errorpage,php" doc:"What the node runs: app (the PHP-like service with a fault-control API), errorpage, or php (the seed story's PHP page on Apache + mod_php, docker driver; http faults: status only). Either fixture or image."`
-	Role    Role     `yaml:"role,omitempty" enum:"primary,standby" doc:"primary (default) or standby."`
+	Fixture Fixture  `yaml:"fixture,omitempty" doc:"What the node runs: app (the PHP-like service with a fault-control API), errorpage, or php (the seed story's PHP page on Apache + mod_php, docker driver; http faults: status only). Either fixture or image."`
+	Role    Role     `yaml:"role,omitempty" doc:"primary (default) or standby."`
 	Weight  int      `yaml:"weight,omitempty" doc:"Round-robin weight, 1..1000. Default 1."`
 	Args    []string `yaml:"args,omitempty" doc:"Extra flags for the fixture binary, e.g. [-status, \"200\"] for an errorpage."`
 	HTTPS   bool     `yaml:"https,omitempty" doc:"The node serves HTTPS with a certificate made for the run by its own CA, which the proxy's pool trusts (its tls.ca). Builtin proxy, process driver. Default false."`

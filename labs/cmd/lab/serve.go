@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	verbs["serve"] = verb{run: runServe, usage: "serve PROGRAM [ARGS]  run a program this binary carries: app, errorpage, failover-proxy, toxiproxy, healthcheck (what the drivers start in containers and as processes)"}
+	verbs["serve"] = verb{run: runServe, usage: "serve PROGRAM [ARGS]  run a program this binary carries: app, errorpage, failover-proxy, toxiproxy, healthcheck, load (what the drivers start in containers and as processes)"}
 }
 
 // runServe hands the words after serve to the program, whose own exit

@@ -42,16 +42,23 @@ var _ faults.Container = NodeContainer{}
 
 func (c NodeContainer) Stop(ctx context.Context) error {
 	timeout := stopTimeout
-	return c.Cli.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: &timeout})
+	began := time.Now()
+	if err := c.Cli.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: &timeout}); err != nil {
+		return err
+	}
+	exitSeen(ctx, c.Cli, c.ID, began)
+	return nil
 }
 
 // Signal sends sig (Docker reads a signal number) and waits briefly for a
 // lethal one to take effect.
 func (c NodeContainer) Signal(ctx context.Context, sig syscall.Signal) error {
+	began := time.Now()
 	if err := c.Cli.ContainerKill(ctx, c.ID, strconv.Itoa(int(sig))); err != nil {
 		return err
 	}
 	waitExit(ctx, c.Cli, c.ID)
+	exitSeen(ctx, c.Cli, c.ID, began)
 	return nil
 }
 
@@ -60,9 +67,11 @@ func (c NodeContainer) Unpause(ctx context.Context) error { return c.Cli.Contain
 
 func (c NodeContainer) Restart(ctx context.Context) error {
 	timeout := stopTimeout
+	began := time.Now()
 	if err := c.Cli.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: &timeout}); err != nil {
 		return err
 	}
+	exitSeen(ctx, c.Cli, c.ID, began) // the restart took hold when the node went down
 	return c.Restarted(ctx)
 }
 
