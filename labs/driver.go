@@ -37,7 +37,8 @@ type Run interface {
 	AdminToken() string
 	// NodeURL is a node's own traffic port at the same address, bypassing the
 	// proxy and Toxiproxy; "" for an unknown node. It may change when a
-	// container fault is cleared (Docker re-publishes ports on start).
+	// node starts again (Docker re-publishes ports on start; a local
+	// process takes whatever free port it can).
 	NodeURL(name string) string
 	// Apply breaks a node and records the mark {Name: f.Name, Kind: apply}
 	// at the moment its effect was seen to take hold (faults.TookHold), else

@@ -1,11 +1,15 @@
 package drivers
 
 import (
+	"context"
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/cleanup"
 	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
 	"github.com/failover-lab/failover-lab/labs/drivers/process"
+	"github.com/failover-lab/failover-lab/labs/ledger"
+	"github.com/failover-lab/failover-lab/labs/vocab"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,4 +115,63 @@ func BenchmarkProcessStart(b *testing.B) {
 	ctx := b.Context()
 	d := process.New()
 	drivertest.BenchStart(b, ctx, d)
+}
+
+// A node started again takes whatever port it can: with its old port taken
+// by another program meanwhile (as under parallel runs), it comes back on
+// another one, and its Toxiproxy link, NodeURL and control API follow, so
+// traffic, network faults and HTTP faults still reach it. Each fault is
+// marked when it was seen to take hold.
+func TestProcessNodeComesBackOnAnotherPort(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	led := ledger.New(time.Now())
+	r, err := process.New().Start(ctx, drivertest.Topology("t-moves"), led)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close(context.WithoutCancel(ctx))
+	defer drivertest.StartLoad(t, ctx, r.ProxyURL(), led)()
+	drivertest.WaitRows(t, led, time.Now(), "traffic served by the primary", drivertest.Recovered)
+
+	before := r.NodeURL("service")
+	a, err := r.Apply(ctx, vocab.Fault{Name: "kill", Node: "service", Container: &vocab.ContainerFault{Action: "kill"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := net.Listen("tcp", strings.TrimPrefix(before, "http://"))
+	if err != nil {
+		t.Fatalf("the killed node's port: %v", err)
+	}
+	defer held.Close()
+	if err := r.Clear(ctx, a); err != nil {
+		t.Fatalf("start again with its port taken: %v", err)
+	}
+	after := r.NodeURL("service")
+	if after == before {
+		t.Fatalf("NodeURL %s after the restart, want another port than the taken one", after)
+	}
+	drivertest.CheckServedBy(t, after, "service")
+	clear, _ := led.FindMark("kill", ledger.MarkClear)
+	drivertest.WaitRows(t, led, clear.At, "traffic through the link to the moved node", drivertest.Recovered)
+
+	for _, tc := range drivertest.FaultCases() {
+		if tc.Fault.Name != "latency" && tc.Fault.Name != "http-500" {
+			continue
+		}
+		a, err := r.Apply(ctx, tc.Fault)
+		if err != nil {
+			t.Fatalf("%s on the moved node: %v", tc.Fault.Name, err)
+		}
+		drivertest.WaitRows(t, led, a.At, "the effect of "+tc.Fault.Name+" on the moved node", tc.Effect)
+		if err := r.Clear(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"kill", "latency", "http-500"} {
+		m, _ := led.FindMark(name, ledger.MarkApply)
+		if !strings.Contains(m.Detail, "seen in force") {
+			t.Errorf("apply mark of %s: %q, want it marked when seen in force", name, m.Detail)
+		}
+	}
 }

@@ -104,19 +104,6 @@ func (l toxiLink) SetEnabled(ctx context.Context, on bool) error {
 	return l.t.setEnabled(ctx, l.node, on)
 }
 
-// Listen returns the address each link listens on, by node.
-func (t *Client) Listen() (map[string]string, error) {
-	ps, err := t.c.Proxies()
-	if err != nil {
-		return nil, fmt.Errorf("toxiproxy links: %w", err)
-	}
-	out := make(map[string]string, len(ps))
-	for name, p := range ps {
-		out[name] = p.Listen
-	}
-	return out, nil
-}
-
 // setEnabled disables a link (it stops listening: connections are refused
 // and open ones dropped) or enables it again on the same address. A link
 // Toxiproxy answers as disabled is reported down (faults.TookHold): its

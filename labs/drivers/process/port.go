@@ -10,15 +10,19 @@ import (
 	"strings"
 )
 
-// freePort is a port on 127.0.0.1 that nothing listens on, for a child to
-// bind: the number is handed over, not the socket, so another process may
-// take it in between. A port the kernel picks for ":0" is from its
-// ephemeral range, which every outgoing connection on the machine draws
-// from too (the load's clients, Toxiproxy's upstreams, docker-proxy's
-// published ports): under parallel runs one of them took a child's port
-// about once in a hundred starts ("bind: address already in use"). So the
-// port is drawn at random from below that range, where only programs that
-// name their port bind, and checked free by binding it.
+// freePort is a port on 127.0.0.1 that nothing listens on, for what must
+// be told its port in advance: the proxy (a packaged proxy binds the port
+// its config names), a node given by command ({{ port }}), and the
+// Toxiproxy links. The fixtures need none: they listen on port 0 and
+// report what they took (-ready-fd). The number is handed over, not the
+// socket, so another process may take it in between. A port the kernel
+// picks for ":0" is from its ephemeral range, which every outgoing
+// connection on the machine draws from too (the load's clients,
+// Toxiproxy's upstreams, docker-proxy's published ports): under parallel
+// runs one of them took a child's port about once in a hundred starts
+// ("bind: address already in use"). So the port is drawn at random from
+// below that range, where only programs that name their port bind, and
+// checked free by binding it.
 func freePort() (int, error) {
 	hi := ephemeralLow()
 	const lo = 10000

@@ -12,14 +12,17 @@ import (
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/toxi"
 	"github.com/failover-lab/failover-lab/labs/vocab"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
+	"github.com/failover-lab/failover-lab/fixtures/cli"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 )
 
@@ -63,14 +66,18 @@ func (d *Driver) Name() string { return Name }
 // processRun is a started topology of local processes.
 type processRun struct {
 	*labs.Core
-	dir        string
-	sp         *spawner
-	ts         *toxi.Server
-	toxi       *toxi.Client
-	proxy      *proc
-	nodes      map[string]*proc
-	ports      map[string]int // node traffic ports
-	controls   map[string]int // app control ports
+	dir   string
+	sp    *spawner
+	ts    *toxi.Server
+	toxi  *toxi.Client
+	proxy *proc
+	nodes map[string]*proc
+
+	mu       sync.Mutex        // ports, controls, links: a restarted node moves
+	ports    map[string]int    // node traffic ports, as the nodes reported them
+	controls map[string]int    // app control ports
+	links    map[string]string // each node's Toxiproxy link, host:port
+
 	proxyURL   string
 	adminURL   string
 	readyURL   string         // answers once the proxy serves
@@ -97,7 +104,7 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 		return nil, fmt.Errorf("start %s: %w", t.Name, err)
 	}
 	r := &processRun{
-		nodes: map[string]*proc{}, ports: map[string]int{}, controls: map[string]int{},
+		nodes: map[string]*proc{}, ports: map[string]int{}, controls: map[string]int{}, links: map[string]string{},
 		direct: d.Direct, asUsersRun: d.AsUsersRun,
 	}
 	r.Core = labs.NewCore(labs.NewRunID(t.Name), t, l, r)
@@ -127,7 +134,7 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 			r.toxi = toxi.New(r.ts.URL)
 			return nil
 		},
-		func(context.Context) error { return r.startNodes(t, bins) },
+		func(ctx context.Context) error { return r.startNodes(ctx, t, bins) },
 		r.waitNodes,
 		func(context.Context) error { return r.startProxy(t, bins) },
 		r.waitProxy,
@@ -169,27 +176,18 @@ func (d *Driver) commands(ctx context.Context, t vocab.Topology) (map[string]com
 	return cmds, nil
 }
 
-func (r *processRun) startNodes(t vocab.Topology, bins map[string]command) error {
+// startNodes starts every node at once. A fixture listens on port 0 and
+// reports the ports it took (-ready-fd), so no port is picked for it in
+// advance; its Toxiproxy link points at what it reported.
+func (r *processRun) startNodes(ctx context.Context, t vocab.Topology, bins map[string]command) error {
 	for _, n := range t.Nodes {
-		port, err := freePort()
-		if err != nil {
-			return err
-		}
 		if n.Fixture == "" {
-			if err := r.startCommandNode(n, port); err != nil {
+			if err := r.newCommandNode(n); err != nil {
 				return err
 			}
 			continue
 		}
-		args := []string{"-name", n.Name, "-listen", hostPort(port)}
-		if n.Fixture == vocab.FixtureApp {
-			ctl, err := freePort()
-			if err != nil {
-				return err
-			}
-			args = append(args, "-control", hostPort(ctl))
-			r.controls[n.Name] = ctl
-		}
+		args := []string{"-name", n.Name, "-ready-fd", strconv.Itoa(readyFD)}
 		if n.HTTPS {
 			cert, key, err := r.tls.Issue(n.Name)
 			if err != nil {
@@ -198,16 +196,89 @@ func (r *processRun) startNodes(t vocab.Topology, bins map[string]command) error
 			args = append(args, "-tls-cert", cert, "-tls-key", key)
 		}
 		c := bins[string(n.Fixture)]
-		p := newProc(n.Name, c.path, slices.Concat(c.args, args, n.Args)...)
-		r.nodes[n.Name], r.ports[n.Name] = p, port
-		if err := p.start(r.sp); err != nil {
-			return err
+		p := newProc(n.Name, c.path)
+		p.reports = true
+		p.argv = func() []string { return slices.Concat(c.args, args, r.listenArgs(n), n.Args) }
+		r.nodes[n.Name] = p
+	}
+	ctx, cancel := labs.WithReadyTimeout(ctx)
+	defer cancel()
+	errs := make([]error, len(t.Nodes))
+	var wg sync.WaitGroup
+	for i, n := range t.Nodes {
+		wg.Go(func() { errs[i] = r.startNode(ctx, n.Name) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// listenArgs are where a fixture node listens: port 0, so that it takes
+// a free one itself. Direct (the proxy's config names the nodes' own
+// ports) keeps the ports a node took first across its restarts.
+func (r *processRun) listenArgs(n vocab.Node) []string {
+	listen, control := "127.0.0.1:0", "127.0.0.1:0"
+	if r.direct {
+		r.mu.Lock()
+		if port, ok := r.ports[n.Name]; ok {
+			listen = hostPort(port)
 		}
-		if _, err := r.toxi.Link(n.Name, "127.0.0.1:0", hostPort(port)); err != nil {
-			return err
+		if port, ok := r.controls[n.Name]; ok {
+			control = hostPort(port)
+		}
+		r.mu.Unlock()
+	}
+	if n.Fixture == vocab.FixtureApp {
+		return []string{"-listen", listen, "-control", control}
+	}
+	return []string{"-listen", listen}
+}
+
+// startNode starts a node (first or again) and points everything at the
+// ports it took: NodeURL, ControlURL and its Toxiproxy link, created on
+// the first start and moved when the node came back on another port.
+func (r *processRun) startNode(ctx context.Context, name string) error {
+	p := r.nodes[name]
+	ready, err := p.start(ctx, r.sp)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	if p.reports {
+		r.ports[name], _ = cli.ReadyPort(ready.Listen) // checked by ReadReady
+		if ready.Control != "" {
+			r.controls[name], _ = cli.ReadyPort(ready.Control)
 		}
 	}
-	return nil
+	upstream := hostPort(r.ports[name])
+	_, linked := r.links[name]
+	r.mu.Unlock()
+	if !linked {
+		return r.link(name, upstream)
+	}
+	return r.toxi.SetUpstream(name, upstream)
+}
+
+// link creates a node's Toxiproxy link on a port below the kernel's
+// ephemeral range: Toxiproxy listens on it again after a down fault or a
+// moved upstream, and a port of that range could be an outgoing
+// connection's by then. A port taken between the check and Toxiproxy's
+// bind is drawn again.
+func (r *processRun) link(name, upstream string) error {
+	var err error
+	for range 3 {
+		var port int
+		if port, err = freePort(); err != nil {
+			return err
+		}
+		var addr string
+		if addr, err = r.toxi.Link(name, hostPort(port), upstream); err == nil {
+			r.mu.Lock()
+			r.links[name] = addr
+			r.mu.Unlock()
+			return nil
+		}
+	}
+	return err
 }
 
 func (r *processRun) startProxy(t vocab.Topology, bins map[string]command) error {
@@ -226,10 +297,7 @@ func (r *processRun) startProxy(t vocab.Topology, bins map[string]command) error
 	if err != nil {
 		return err
 	}
-	links, err := r.toxi.Listen()
-	if err != nil {
-		return err
-	}
+	links := r.linkAddrs()
 	var files products.TLSFiles
 	if r.tls != nil {
 		files.CA = r.tls.CAFile
@@ -259,7 +327,15 @@ func (r *processRun) startProxy(t vocab.Topology, bins map[string]command) error
 		return err
 	}
 	r.readyURL, r.readyOK = r.adminURL+kind.Ready, labs.Is2xx
-	return r.proxy.start(r.sp)
+	_, err = r.proxy.start(context.Background(), r.sp) // reports nothing: returns once started
+	return err
+}
+
+// linkAddrs are the nodes' Toxiproxy links, by node.
+func (r *processRun) linkAddrs() map[string]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return maps.Clone(r.links)
 }
 
 // startOwnProxy starts the proxy given by command: its program from PATH,
@@ -271,10 +347,7 @@ func (r *processRun) startOwnProxy(t vocab.Topology) error {
 	if err != nil {
 		return err
 	}
-	links, err := r.toxi.Listen()
-	if err != nil {
-		return err
-	}
+	links := r.linkAddrs()
 	o, err := products.OwnAsProcess(t, r.dir, listen, func(node string) string { return links[node] })
 	if err != nil {
 		return err
@@ -298,7 +371,8 @@ func (r *processRun) startOwnProxy(t vocab.Topology) error {
 	for k, v := range t.Proxy.Env {
 		r.proxy.env = append(r.proxy.env, k+"="+v)
 	}
-	return r.proxy.start(r.sp)
+	_, err = r.proxy.start(context.Background(), r.sp)
+	return err
 }
 
 // SignalProxy sends sig ("SIGHUP") to the proxy's process group: a reload
@@ -353,8 +427,8 @@ func (r *processRun) waitNode(ctx context.Context, name string) error {
 	if err := labs.WaitHTTPWith(ctx, client, r.NodeURL(name)+n.HealthPath(), ok, p.failed); err != nil {
 		return err
 	}
-	if ctl, ok := r.controls[name]; ok {
-		return labs.WaitHTTP(ctx, "http://"+hostPort(ctl)+"/faults", labs.Is2xx, p.failed)
+	if ctl := r.ControlURL(name); ctl != "" {
+		return labs.WaitHTTP(ctx, ctl+"/faults", labs.Is2xx, p.failed)
 	}
 	return nil
 }
@@ -365,8 +439,12 @@ func (r *processRun) AdminURL() string { return r.adminURL }
 // AdminToken is empty: the admin listens on loopback, which needs none.
 func (r *processRun) AdminToken() string { return "" }
 
+// NodeURL is where the node listens now: a node started again may have
+// taken another port.
 func (r *processRun) NodeURL(name string) string {
+	r.mu.Lock()
 	port, ok := r.ports[name]
+	r.mu.Unlock()
 	if !ok {
 		return ""
 	}
@@ -382,8 +460,16 @@ func scheme(https bool) string {
 	return "http://"
 }
 
+// ControlURL is the app node's fault-control API now ("" for a node
+// without one).
 func (r *processRun) ControlURL(name string) string {
-	return "http://" + hostPort(r.controls[name])
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	port, ok := r.controls[name]
+	if !ok {
+		return ""
+	}
+	return "http://" + hostPort(port)
 }
 
 // PIDs returns the process ids of the run's children (proxy and nodes)

@@ -1,15 +1,19 @@
 package process
 
 import (
-	"fmt"
-
 	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
-// startCommandNode starts a node given by command (the user's own service)
-// as a child listening on port, {{ port }} in its command, with its env
-// added to the lab's, and links it through Toxiproxy like a fixture.
-func (r *processRun) startCommandNode(n vocab.Node, port int) error {
+// newCommandNode prepares a node given by command (the user's own
+// service): its command names its port ({{ port }}), so the lab picks one
+// (bind-checked, below the ephemeral range: freePort) and keeps it across
+// restarts; its env is added to the lab's. It is linked through Toxiproxy
+// like a fixture once started (startNode).
+func (r *processRun) newCommandNode(n vocab.Node) error {
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
 	prog, args, err := n.CommandLine(port)
 	if err != nil {
 		return err
@@ -18,10 +22,9 @@ func (r *processRun) startCommandNode(n vocab.Node, port int) error {
 	for k, v := range n.Env {
 		p.env = append(p.env, k+"="+v)
 	}
-	r.nodes[n.Name], r.ports[n.Name] = p, port
-	if err := p.start(r.sp); err != nil {
-		return fmt.Errorf("node %s: %w", n.Name, err)
-	}
-	_, err = r.toxi.Link(n.Name, "127.0.0.1:0", hostPort(port))
-	return err
+	r.nodes[n.Name] = p
+	r.mu.Lock()
+	r.ports[n.Name] = port
+	r.mu.Unlock()
+	return nil
 }

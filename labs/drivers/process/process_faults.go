@@ -2,23 +2,33 @@ package process
 
 import (
 	"context"
-	"github.com/failover-lab/failover-lab/labs"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/failover-lab/failover-lab/fixtures/app"
+	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
-// target offers a node's process as its "container": stop = SIGTERM
+// Target offers a node's process as its "container": stop = SIGTERM
 // (SIGKILL after a grace), a signal to its process group, pause = SIGSTOP,
 // restart = stop then start, disconnect = the node's Toxiproxy link goes
 // down (a process has no network of its own to leave; NodeURL keeps
-// answering).
+// answering). It reports when each took hold (faults.TookHold): the
+// process reaped, or seen stopped in /proc. A node started again may
+// listen on other ports: its link, NodeURL and control API follow.
 func (r *processRun) Target(n vocab.Node) faults.Target {
 	link := r.toxi.NodeLink(n.Name)
 	c := procContainer{r: r, p: r.nodes[n.Name], node: n.Name, link: link}
-	t := faults.Target{Node: n.Name, Container: c, Link: link, Control: labs.Control(n, r.ControlURL(n.Name))}
+	t := faults.Target{Node: n.Name, Container: c, Link: link}
+	if n.HasControl() {
+		t.Control = liveControl{r: r, n: n}
+	}
 	if n.HTTPS {
 		t.Cert = r.tls.Cert(n.Name, func() error { return c.p.signal(syscall.SIGHUP) })
 	}
@@ -36,6 +46,7 @@ var _ faults.Container = procContainer{}
 
 func (c procContainer) Stop(ctx context.Context) error {
 	c.p.stop(ctx, procStopGrace)
+	c.sawExit(ctx)
 	return nil
 }
 
@@ -45,29 +56,116 @@ func (c procContainer) Signal(ctx context.Context, sig syscall.Signal) error {
 	if err := c.p.signal(sig); err != nil {
 		return err
 	}
-	c.p.wait(ctx, time.Second)
+	if c.p.wait(ctx, time.Second) {
+		c.sawExit(ctx)
+	}
 	return nil
 }
 
-func (c procContainer) Pause(context.Context) error   { return c.p.signal(syscall.SIGSTOP) }
+// sawExit reports the node gone when it was reaped.
+func (c procContainer) sawExit(ctx context.Context) {
+	if !c.p.running() {
+		faults.TookHold(ctx, c.p.exitTime())
+	}
+}
+
+// Pause sends SIGSTOP and reports the node frozen once /proc shows it
+// stopped: the kernel delivers the signal asynchronously.
+func (c procContainer) Pause(ctx context.Context) error {
+	if err := c.p.signal(syscall.SIGSTOP); err != nil {
+		return err
+	}
+	ctx2, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	for {
+		if stopped(c.p.pid()) {
+			faults.TookHold(ctx, time.Now())
+			return nil
+		}
+		select {
+		case <-ctx2.Done():
+			return nil // not seen: the apply mark stays when Pause returned
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
 func (c procContainer) Unpause(context.Context) error { return c.p.signal(syscall.SIGCONT) }
 
+// Restart stops the node (it took hold when the node was reaped) and
+// starts it again, on whatever port it takes.
 func (c procContainer) Restart(ctx context.Context) error {
 	c.p.stop(ctx, procStopGrace)
-	return c.p.start(c.r.sp)
+	c.sawExit(ctx)
+	ctx, cancel := labs.WithReadyTimeout(ctx)
+	defer cancel()
+	return c.r.startNode(ctx, c.node)
 }
 
 func (c procContainer) StartAgain(ctx context.Context) error {
 	if c.p.running() { // a kill with a signal the node survived
 		return nil
 	}
-	if err := c.p.start(c.r.sp); err != nil {
-		return err
-	}
 	ctx, cancel := labs.WithReadyTimeout(ctx)
 	defer cancel()
+	if err := c.r.startNode(ctx, c.node); err != nil {
+		return err
+	}
 	return c.r.waitNode(ctx, c.node)
 }
 
 func (c procContainer) Disconnect(ctx context.Context) error { return c.link.SetEnabled(ctx, false) }
 func (c procContainer) Reconnect(ctx context.Context) error  { return c.link.SetEnabled(ctx, true) }
+
+// stopped says whether /proc shows process pid stopped by a signal
+// (state T): proc(5), the field after the command name in parentheses.
+func stopped(pid int) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && len(s) > i+2 && s[i+2] == 'T'
+}
+
+// liveControl is an app node's fault-control API at the port it listens
+// on now: an HTTP fault applied before a restart is cleared on the node
+// that came back.
+type liveControl struct {
+	r *processRun
+	n vocab.Node
+}
+
+var _ faults.Control = liveControl{}
+
+func (l liveControl) api() (faults.Control, error) {
+	if c := labs.Control(l.n, l.r.ControlURL(l.n.Name)); c != nil {
+		return c, nil
+	}
+	return nil, fmt.Errorf("%w: node %s has no fault-control API now", faults.ErrUnsupported, l.n.Name)
+}
+
+func (l liveControl) Apply(ctx context.Context, f app.Fault) (app.Fault, error) {
+	c, err := l.api()
+	if err != nil {
+		return app.Fault{}, err
+	}
+	return c.Apply(ctx, f)
+}
+
+func (l liveControl) Clear(ctx context.Context, id string) error {
+	c, err := l.api()
+	if err != nil {
+		return err
+	}
+	return c.Clear(ctx, id)
+}
+
+func (l liveControl) List(ctx context.Context) ([]app.Active, error) {
+	c, err := l.api()
+	if err != nil {
+		return nil, err
+	}
+	return c.List(ctx)
+}

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"runtime"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/failover-lab/failover-lab/fixtures/cli"
 )
 
 // spawner starts child processes from one goroutine locked to its OS
@@ -60,36 +64,82 @@ func (s *spawner) stop() {
 }
 
 // proc is one node (or the proxy) as a child process. It can be started
-// again after it exits, on the same ports.
+// again after it exits.
 type proc struct {
 	name string
 	path string
-	args []string
+	argv func() []string // its arguments, read at each start
 	log  *tail
 	cred *syscall.Credential // run as this user; nil = as the lab
 	env  []string            // added to the lab's environment ("K=V")
+	// reports: the child is a fixture given -ready-fd 3, and start waits
+	// for the addresses it reports there.
+	reports bool
 
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{} // closed once the current cmd has been reaped
-	state  string        // how it exited: "exit status 3", "signal: killed"
+	mu       sync.Mutex
+	cmd      *exec.Cmd
+	exited   chan struct{} // closed once the current cmd has been reaped
+	state    string        // how it exited: "exit status 3", "signal: killed"
+	exitedAt time.Time     // when it was reaped
 }
 
 func newProc(name, path string, args ...string) *proc {
 	exited := make(chan struct{})
 	close(exited)
-	return &proc{name: name, path: path, args: args, log: newTail(16 << 10), exited: exited}
+	return &proc{name: name, path: path, argv: func() []string { return args }, log: newTail(16 << 10), exited: exited}
 }
 
-func (p *proc) start(sp *spawner) error {
+// readyFD is the descriptor a reporting child writes its addresses to:
+// the first of exec.Cmd.ExtraFiles.
+const readyFD = 3
+
+// start starts the child. A child that reports is waited for until it
+// has (or has exited, or ctx ends): start returns the addresses it took.
+func (p *proc) start(ctx context.Context, sp *spawner) (cli.Ready, error) {
+	report, err := p.spawn(sp)
+	if err != nil || report == nil {
+		return cli.Ready{}, err
+	}
+	defer report.Close()
+	got := make(chan error, 1)
+	var ready cli.Ready
+	go func() {
+		var err error
+		ready, err = cli.ReadReady(report)
+		got <- err
+	}()
+	select {
+	case err = <-got:
+	case <-ctx.Done():
+		report.Close() // ends the read
+		<-got
+		p.kill()
+		return cli.Ready{}, fmt.Errorf("start %s: no ready report: %w", p.name, ctx.Err())
+	}
+	if errors.Is(err, io.EOF) { // it exited before it listened
+		p.waitExit(ctx)
+		if ferr := p.failed(ctx); ferr != nil {
+			return cli.Ready{}, fmt.Errorf("start %s: %w", p.name, ferr)
+		}
+	}
+	if err != nil {
+		p.kill()
+		return cli.Ready{}, fmt.Errorf("start %s: %w", p.name, err)
+	}
+	return ready, nil
+}
+
+// spawn starts the child and, when it reports, returns the read end of
+// its ready pipe.
+func (p *proc) spawn(sp *spawner) (*os.File, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	select {
 	case <-p.exited:
 	default:
-		return fmt.Errorf("start %s: already running", p.name)
+		return nil, fmt.Errorf("start %s: already running", p.name)
 	}
-	cmd := exec.Command(p.path, p.args...)
+	cmd := exec.Command(p.path, p.argv()...)
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if p.env != nil {
 		cmd.Env = append(cmd.Environ(), p.env...)
@@ -97,13 +147,29 @@ func (p *proc) start(sp *spawner) error {
 	if p.cred != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: p.cred}
 	}
-	if err := sp.start(cmd); err != nil {
-		return fmt.Errorf("start %s: %w", p.name, err)
+	var r, w *os.File
+	if p.reports {
+		var err error
+		if r, w, err = os.Pipe(); err != nil {
+			return nil, fmt.Errorf("start %s: %w", p.name, err)
+		}
+		cmd.ExtraFiles = []*os.File{w} // fd 3 (readyFD) in the child
+	}
+	err := sp.start(cmd)
+	if w != nil {
+		w.Close() // the child holds the only write end: its exit ends the pipe
+	}
+	if err != nil {
+		if r != nil {
+			r.Close()
+		}
+		return nil, fmt.Errorf("start %s: %w", p.name, err)
 	}
 	exited := make(chan struct{})
 	p.cmd, p.exited = cmd, exited
 	go func() {
 		err := cmd.Wait()
+		at := time.Now()
 		state := "exit status 0"
 		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
 			state = ee.ProcessState.String()
@@ -111,11 +177,27 @@ func (p *proc) start(sp *spawner) error {
 			state = err.Error()
 		}
 		p.mu.Lock()
-		p.state = state
+		p.state, p.exitedAt = state, at
 		p.mu.Unlock()
 		close(exited)
 	}()
-	return nil
+	return r, nil
+}
+
+// exitTime is when the child was last reaped (zero: never).
+func (p *proc) exitTime() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.exitedAt
+}
+
+// waitExit waits until the current child has been reaped, or ctx ends.
+func (p *proc) waitExit(ctx context.Context) {
+	_, exited := p.current()
+	select {
+	case <-exited:
+	case <-ctx.Done():
+	}
 }
 
 func (p *proc) current() (*exec.Cmd, chan struct{}) {
