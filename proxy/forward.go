@@ -3,7 +3,6 @@ package proxy
 import (
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/textproto"
 	"strings"
 	"sync"
@@ -18,7 +17,9 @@ import (
 // the answer's headers once more than needed. h1 hands it only requests
 // without a body, upgrade or Expect, whose header map it made for this
 // request alone (so forward edits it in place); anything else it is given
-// goes through the ReverseProxy as in ServeHTTP.
+// goes through the ReverseProxy as in ServeHTTP. The request itself is
+// the engine's for this request alone too: forward points it at the
+// member in place, with no copy.
 func (h *Handler) Fast() http.Handler { return fastHandler{h} }
 
 type fastHandler struct{ h *Handler }
@@ -70,16 +71,13 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, rt *route) {
 	delete(hdr, "X-Forwarded-Proto")
 	forwardedFor(hdr, r, prior)
 
-	hints := &earlyHints{w: w}
-	hints.trace.Got1xxResponse = hints.got
-	out := r.WithContext(httptrace.WithClientTrace(r.Context(), &hints.trace))
-	out.Host = ""
-	out.Body = nil
-	out.Close = false
-	res, err := rt.rt.RoundTrip(out)
-	hints.end()
+	// r is this request's alone: pointed at no member yet, it is the
+	// outbound request (attemptRequest copies it per attempt).
+	r.Body = nil
+	r.Close = false
+	res, err := rt.rt.roundTrip(r, w) // 1xx go to w as the rules allow
 	if err != nil {
-		proxyError(w, out, rt.pool, err)
+		proxyError(w, r, rt.pool, err)
 		return
 	}
 	if res.StatusCode == http.StatusSwitchingProtocols {
@@ -163,33 +161,3 @@ func copyBody(w http.ResponseWriter, res *http.Response, flush bool) {
 type smallBuf = [4 << 10]byte
 
 var smallBufs = sync.Pool{New: func() any { return new(smallBuf) }}
-
-// earlyHints forwards the 1xx answers the retrier releases to the client,
-// until the final answer is in (ReverseProxy's own trace does the same).
-type earlyHints struct {
-	trace httptrace.ClientTrace
-	w     http.ResponseWriter
-	mu    sync.Mutex
-	done  bool
-}
-
-func (e *earlyHints) got(code int, header textproto.MIMEHeader) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.done {
-		return nil
-	}
-	h := e.w.Header()
-	for k, vv := range header {
-		h[k] = append(h[k], vv...)
-	}
-	e.w.WriteHeader(code)
-	clear(h)
-	return nil
-}
-
-func (e *earlyHints) end() {
-	e.mu.Lock()
-	e.done = true
-	e.mu.Unlock()
-}

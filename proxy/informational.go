@@ -11,19 +11,26 @@ import (
 // informational holds the 1xx answers (103 Early Hints, ...) of an attempt
 // that may still be retried: hints sent for an answer the client never
 // gets would tell it to preload or expect the wrong things. They reach the
-// client (through the ReverseProxy's own trace) only when release is
-// called, for the attempt whose response is the client's.
+// client only when release is called, for the attempt whose response is
+// the client's; after end, none do.
 //
-// It is also the attempt's context: one allocation that answers the
-// transport's trace lookup with its own trace instead of the
-// ReverseProxy's (httptrace.WithClientTrace would chain to the parent's
-// hooks, and cost a context and a trace more per attempt).
+// It is also the attempt's context: it answers the transport's trace
+// lookup with its own trace instead of the ReverseProxy's
+// (httptrace.WithClientTrace would chain to the parent's hooks, and cost
+// a context and a trace more per attempt). The trace's hook is made when
+// a transport first asks for it: the member client asks only when a 1xx
+// arrives, so the common attempt allocates no closure for it.
 type informational struct {
 	context.Context
-	trace   httptrace.ClientTrace
+	trace httptrace.ClientTrace // its hook set by Value, under mu
+	hold  bool                  // false: forward at once (the fast engine's single attempt)
+	// Where 1xx answers go: the ReverseProxy's trace hook (forward), or
+	// the fast engine's client writer (w).
 	forward func(int, textproto.MIMEHeader) error
+	w       http.ResponseWriter
 	mu      sync.Mutex // Got1xxResponse runs on the transport's read loop
 	held    []hint
+	done    bool
 }
 
 type hint struct {
@@ -34,7 +41,7 @@ type hint struct {
 // holdInformational returns ctx with the ReverseProxy's trace replaced by
 // one that holds 1xx answers, when hold and the ReverseProxy wants them;
 // otherwise ctx unchanged and nil (1xx pass through at once).
-func holdInformational(ctx context.Context, hold bool) (context.Context, *informational) {
+func holdInformational(in *informational, ctx context.Context, hold bool) (context.Context, *informational) {
 	if !hold {
 		return ctx, nil
 	}
@@ -42,38 +49,95 @@ func holdInformational(ctx context.Context, hold bool) (context.Context, *inform
 	if parent == nil || parent.Got1xxResponse == nil {
 		return ctx, nil
 	}
-	in := &informational{Context: ctx, forward: parent.Got1xxResponse}
-	in.trace.Got1xxResponse = in.hold
+	*in = informational{Context: ctx, hold: true, forward: parent.Got1xxResponse}
 	return in, in
 }
 
-// Value answers the trace lookup (its key is unexported: it is known by
-// the type of its value) with the holding trace.
-func (in *informational) Value(key any) any {
-	v := in.Context.Value(key)
-	if _, ok := v.(*httptrace.ClientTrace); ok {
-		return &in.trace
-	}
-	return v
+// hintsTo makes in the attempt's context for the fast engine, whose 1xx
+// go to w: held when hold, else written at once.
+func hintsTo(in *informational, ctx context.Context, hold bool, w http.ResponseWriter) (context.Context, *informational) {
+	*in = informational{Context: ctx, hold: hold, w: w}
+	return in, in
 }
 
-func (in *informational) hold(code int, h textproto.MIMEHeader) error {
+// traceKey is the context key httptrace keeps a ClientTrace under (its
+// type is unexported): learnt once, by asking a context that records the
+// key it is asked for.
+var traceKey = func() any {
+	spy := &keySpy{Context: context.Background()}
+	httptrace.ContextClientTrace(spy)
+	return spy.key
+}()
+
+type keySpy struct {
+	context.Context
+	key any
+}
+
+func (k *keySpy) Value(key any) any { k.key = key; return nil }
+
+// Value answers the trace lookup with the holding trace.
+func (in *informational) Value(key any) any {
+	if key == traceKey {
+		in.mu.Lock()
+		if in.trace.Got1xxResponse == nil {
+			in.trace.Got1xxResponse = in.got
+		}
+		in.mu.Unlock()
+		return &in.trace
+	}
+	return in.Context.Value(key)
+}
+
+func (in *informational) got(code int, h textproto.MIMEHeader) error {
 	in.mu.Lock()
-	in.held = append(in.held, hint{code, textproto.MIMEHeader(http.Header(h).Clone())})
-	in.mu.Unlock()
+	defer in.mu.Unlock()
+	switch {
+	case in.done:
+	case in.hold:
+		in.held = append(in.held, hint{code, textproto.MIMEHeader(http.Header(h).Clone())})
+	default:
+		in.send(code, h)
+	}
 	return nil
 }
 
-// release forwards the held answers; nil holds nothing.
+// send forwards one 1xx answer, under mu.
+func (in *informational) send(code int, h textproto.MIMEHeader) {
+	if in.w == nil {
+		in.forward(code, h)
+		return
+	}
+	wh := in.w.Header()
+	for k, vv := range h {
+		wh[k] = append(wh[k], vv...)
+	}
+	in.w.WriteHeader(code)
+	clear(wh)
+}
+
+// release forwards the held answers, then ends; nil holds nothing.
 func (in *informational) release() {
 	if in == nil {
 		return
 	}
 	in.mu.Lock()
-	held := in.held
-	in.held = nil
-	in.mu.Unlock()
-	for _, h := range held {
-		in.forward(h.code, h.header)
+	defer in.mu.Unlock()
+	if !in.done {
+		for _, h := range in.held {
+			in.send(h.code, h.header)
+		}
 	}
+	in.held, in.done = nil, true
+}
+
+// end drops what is held and forwards nothing more: the attempt's answer
+// is not the client's, or the final answer is in; nil holds nothing.
+func (in *informational) end() {
+	if in == nil {
+		return
+	}
+	in.mu.Lock()
+	in.held, in.done = nil, true
+	in.mu.Unlock()
 }

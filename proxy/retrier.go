@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/failover-lab/failover-lab/proxy/member"
@@ -46,7 +47,12 @@ type outcome struct {
 	hints  *informational
 }
 
-func (t *retrier) RoundTrip(out *http.Request) (*http.Response, error) {
+func (t *retrier) RoundTrip(out *http.Request) (*http.Response, error) { return t.roundTrip(out, nil) }
+
+// roundTrip is RoundTrip; hints, when not nil, is the client's writer
+// the 1xx answers go to (the fast engine, which puts no trace of its own
+// on the request), else they go to the trace of out (the ReverseProxy's).
+func (t *retrier) roundTrip(out *http.Request, hints http.ResponseWriter) (*http.Response, error) {
 	p := t.pool
 	at, err := newAttempt(out, p)
 	if err != nil {
@@ -60,7 +66,7 @@ func (t *retrier) RoundTrip(out *http.Request) (*http.Response, error) {
 	}
 	failedBefore := false
 	for try := 1; ; try++ {
-		o := t.send(out, &at, m, try, failedBefore)
+		o := t.send(out, &at, m, try, failedBefore, hints)
 		tried = append(tried, m)
 		var next *member.Member
 		if o.retry && !o.poison { // a poison request is not sent on to a third member
@@ -70,8 +76,10 @@ func (t *retrier) RoundTrip(out *http.Request) (*http.Response, error) {
 			if o.resp != nil {
 				o.hints.release() // the answer the client gets: its 1xx go first
 			}
+			o.hints.end()
 			return o.resp, o.err // the member's answer, or a 502/504 by proxyError
 		}
+		o.hints.end()
 		m.Retried()
 		if t.hooks.Retry != nil {
 			t.hooks.Retry(p.Name, m.Name)
@@ -108,17 +116,22 @@ func (t *retrier) nextMember(out *http.Request, at *attempt, try int, tried []*m
 // past passive.stall_after makes m suspect. A failure m caused is counted
 // against it, unless the request already failed on another member
 // (failedBefore): then it is poison.
-func (t *retrier) send(out *http.Request, at *attempt, m *member.Member, try int, failedBefore bool) outcome {
+func (t *retrier) send(out *http.Request, at *attempt, m *member.Member, try int, failedBefore bool, hints http.ResponseWriter) outcome {
 	p := t.pool
 	var o outcome
+	c := new(call)
 	ctx, cancel := context.WithCancelCause(out.Context())
-	ctx, o.hints = holdInformational(ctx, at.retryable && p.Config.Retry.Attempts > 1)
-	req := attemptRequest(out, ctx, at, m, try)
+	hold := at.retryable && p.Config.Retry.Attempts > 1
+	if hints != nil {
+		ctx, o.hints = hintsTo(&c.in, ctx, hold, hints)
+	} else {
+		ctx, o.hints = holdInformational(&c.in, ctx, hold)
+	}
+	req := attemptRequest(out, ctx, at, m, try, &c.url)
+	c.fin = finish{pool: p, m: m, out: out, cancel: cancel}
 	m.Start()
 	id := m.Waiting(cancel)
-	stall := time.AfterFunc(p.Config.Passive.StallAfter, func() {
-		m.Stalled(fmt.Sprintf("stall: %s waited %s for headers", on(out), p.Config.Passive.StallAfter))
-	})
+	stall := time.AfterFunc(p.Config.Passive.StallAfter, c.stalled)
 	start := time.Now()
 	resp, err := p.Transport.RoundTrip(req)
 	d := time.Since(start)
@@ -168,8 +181,8 @@ func (t *retrier) send(out *http.Request, at *attempt, m *member.Member, try int
 		}
 	}
 	if resp != nil {
-		f := &finish{pool: p, m: m, out: out, status: resp.StatusCode, cancel: cancel}
-		resp.Body = wrapBody(&f.hook, resp.Body, f)
+		c.fin.status = resp.StatusCode
+		resp.Body = wrapBody(&c.fin.hook, resp.Body, &c.fin)
 	}
 	o.resp = resp
 	return o
@@ -178,6 +191,22 @@ func (t *retrier) send(out *http.Request, at *attempt, m *member.Member, try int
 // on names the request in a failure cause ("GET /cart"); it is built only
 // when there is a failure to describe.
 func on(out *http.Request) string { return out.Method + " " + out.URL.Path }
+
+// call is one attempt's own state, in one allocation: its context (which
+// holds its 1xx answers), the URL pointed at the member, and the finish
+// of its answer.
+type call struct {
+	in  informational
+	url url.URL
+	fin finish
+}
+
+// stalled is the stall timer's callback: the member took longer than
+// passive.stall_after for the headers.
+func (c *call) stalled() {
+	f := &c.fin
+	f.m.Stalled(fmt.Sprintf("stall: %s waited %s for headers", on(f.out), f.pool.Config.Passive.StallAfter))
+}
 
 // finish ends an attempt when its response body is closed: the member's
 // in-flight count and recent codes, and a passive failure when the member
@@ -202,17 +231,18 @@ func (f *finish) bodyClosed(readErr error) {
 
 // attemptRequest points the outbound request at m with a fresh body. The
 // first attempt is a shallow copy; a retry is a fresh clone.
-func attemptRequest(out *http.Request, ctx context.Context, at *attempt, m *member.Member, try int) *http.Request {
+// u is where the member's URL is kept (the attempt's own).
+func attemptRequest(out *http.Request, ctx context.Context, at *attempt, m *member.Member, try int, u *url.URL) *http.Request {
 	var req *http.Request
 	if try == 1 {
 		req = out.WithContext(ctx)
 	} else {
 		req = out.Clone(ctx)
 	}
-	u := *out.URL
+	*u = *out.URL
 	u.Scheme, u.Host = m.URL.Scheme, m.URL.Host
 	u.Path, u.RawPath = joinPath(m.URL, out.URL)
-	req.URL = &u
+	req.URL = u
 	req.Host = ""
 	switch {
 	case at.body != nil:

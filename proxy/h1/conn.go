@@ -36,13 +36,13 @@ func newConn(s *Server, nc net.Conn) *conn {
 	c := &conn{s: s, nc: nc, remote: nc.RemoteAddr().String()}
 	c.rec.nc = nc
 	c.w.c = c
-	c.takeReader()
 	return c
 }
 
 // takeReader and dropReader lend the connection a read buffer only while
-// it reads a request: a request waiting on its member holds none (at
-// 1 000 connections, 4 MiB less), unless the client sent more behind it.
+// it reads a request: a connection waiting for a request, or a request
+// waiting on its member, holds none (at 1 000 connections, 4 MiB less),
+// unless the client sent more behind it.
 func (c *conn) takeReader() {
 	if c.br == nil {
 		c.br = readers.Get().(*bufio.Reader)
@@ -51,7 +51,7 @@ func (c *conn) takeReader() {
 }
 
 func (c *conn) dropReader() {
-	if c.br != nil && c.br.Buffered() == 0 {
+	if c.br != nil && c.br.Buffered() == 0 && c.rec.pending == 0 {
 		c.br.Reset(nil)
 		readers.Put(c.br)
 		c.br = nil
@@ -83,11 +83,14 @@ func (c *conn) serve() {
 		c.nc.SetReadDeadline(time.Now().Add(d))
 	}
 	for first := true; ; first = false {
-		if !first && !c.awaitRequest() {
+		if !c.awaitRequest(first) {
 			return
 		}
 		c.idle.Store(false)
-		c.rec.start(c.s.limit(), c.br.Buffered())
+		c.rec.start(c.s.limit(), c.br.Buffered()+c.rec.pending)
+		if first {
+			c.rec.remain -= int64(c.rec.pending) // net/http counts a connection's first read
+		}
 		if c.lastPOST {
 			peek, _ := c.br.Peek(4) // ReadRequest fails below if this did
 			n := leadingCRorLF(peek)
@@ -116,30 +119,36 @@ func (c *conn) serve() {
 	}
 }
 
-// awaitRequest waits, under the idle timeout, for the next request's
-// first byte, then gives its head the header timeout.
-func (c *conn) awaitRequest() bool {
-	c.idle.Store(true)
-	if c.s.closing.Load() {
-		return false
-	}
-	c.takeReader()
-	if c.br.Buffered() == 0 {
-		wait := c.s.IdleTimeout
-		if wait == 0 {
-			wait = c.s.HeaderTimeout
-		}
-		if wait > 0 {
-			c.nc.SetReadDeadline(time.Now().Add(wait))
-		}
-		if _, err := c.br.Peek(1); err != nil {
+// awaitRequest waits, under the idle timeout (a new connection's first
+// request: the header timeout, set by serve), for the next request's
+// first bytes, then gives its head the header timeout. The wait holds no
+// read buffer: the first bytes are read into the recorder's own small one,
+// and the pooled reader is taken once they are in.
+func (c *conn) awaitRequest(first bool) bool {
+	// A new connection is not idle: Shutdown lets it send its request.
+	if !first {
+		c.idle.Store(true)
+		if c.s.closing.Load() {
 			return false
 		}
 	}
-	if c.s.closing.Load() {
+	if (c.br == nil || c.br.Buffered() == 0) && c.rec.pending == 0 {
+		c.dropReader()
+		if wait := c.s.IdleTimeout; !first && (wait > 0 || c.s.HeaderTimeout > 0) {
+			if wait == 0 {
+				wait = c.s.HeaderTimeout
+			}
+			c.nc.SetReadDeadline(time.Now().Add(wait))
+		}
+		if err := c.rec.readFirst(); err != nil {
+			return false
+		}
+	}
+	if !first && c.s.closing.Load() {
 		return false
 	}
-	if d := c.s.HeaderTimeout; d > 0 {
+	c.takeReader()
+	if d := c.s.HeaderTimeout; d > 0 && !first {
 		c.nc.SetReadDeadline(time.Now().Add(d))
 	}
 	return true
@@ -234,11 +243,41 @@ func isTimeout(err error) bool {
 // recorder is the connection as the request reader sees it: it keeps the
 // bytes read since the current request began (so they can be replayed to
 // Fallback) and stops reading past the head limit, counting as net/http's
-// server does: only what is read from the socket during this request.
+// server does: only what is read from the socket during this request
+// (net/http's own first read of a request, its idle Peek, is not counted
+// either).
 type recorder struct {
-	nc     net.Conn
-	buf    []byte // the current request's bytes read so far, read-ahead included
-	remain int64
+	nc      net.Conn
+	buf     []byte // the current request's bytes read so far, read-ahead included
+	pending int    // bytes at buf's end that readFirst read and Read has not given out yet
+	remain  int64
+}
+
+// firstRead is the least room readFirst reads into: most request heads
+// fit, so one read takes them whole; a longer one is read on through the
+// pooled reader.
+const firstRead = 1 << 10
+
+// maxKept bounds the buffer a connection keeps between requests: one
+// request with a long head does not make it hold that much while idle.
+const maxKept = 4 << 10
+
+// readFirst waits for the next request's first bytes and reads them into
+// buf, for Read to give out before it reads the socket again. buf is
+// empty: nothing is read ahead.
+func (r *recorder) readFirst() error {
+	if cap(r.buf) < firstRead {
+		r.buf = make([]byte, 0, firstRead)
+	}
+	n, err := r.nc.Read(r.buf[:cap(r.buf)])
+	if n == 0 {
+		if err == nil {
+			err = io.ErrNoProgress
+		}
+		return err
+	}
+	r.buf, r.pending = r.buf[:n], n // an error after bytes comes again on the next read
+	return nil
 }
 
 var errHeadTooLarge = errors.New("request head too large")
@@ -251,6 +290,11 @@ func (r *recorder) start(limit int64, carried int) {
 }
 
 func (r *recorder) Read(p []byte) (int, error) {
+	if r.pending > 0 {
+		n := copy(p, r.buf[len(r.buf)-r.pending:])
+		r.pending -= n
+		return n, nil
+	}
 	if r.remain <= 0 {
 		return 0, errHeadTooLarge
 	}
@@ -263,13 +307,18 @@ func (r *recorder) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// done ends a request: only the bytes read ahead of the next one stay.
+// done ends a request: only the bytes read ahead of the next one stay
+// (buffered in the reader, and any not yet given to it).
 func (r *recorder) done(buffered int) {
-	if buffered == 0 {
+	ahead := buffered + r.pending
+	if ahead == 0 {
 		r.buf = r.buf[:0]
+		if cap(r.buf) > maxKept {
+			r.buf = nil
+		}
 		return
 	}
-	r.buf = append(r.buf[:0], r.buf[len(r.buf)-buffered:]...)
+	r.buf = append(r.buf[:0], r.buf[len(r.buf)-ahead:]...)
 }
 
 func (r *recorder) dropFront(n int) { r.buf = r.buf[n:] }
@@ -278,7 +327,7 @@ func (r *recorder) empty() bool     { return len(r.buf) == 0 }
 // take hands the bytes over; the recorder keeps none.
 func (r *recorder) take() []byte {
 	b := r.buf
-	r.buf = nil
+	r.buf, r.pending = nil, 0
 	return b
 }
 

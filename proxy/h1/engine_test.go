@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -200,5 +201,36 @@ func TestHandedOffAnswers(t *testing.T) {
 		if strings.Join(got, " ") != tc.want {
 			t.Errorf("%.60q: got %v, want %s", tc.raw, got, tc.want)
 		}
+	}
+}
+
+// The 1xx answers of an attempt that is retried never reach the client;
+// those of the attempt whose answer the client gets do, ahead of it (the
+// fast engine hands the rules its writer instead of a trace).
+func TestFastHintsOfARetriedAttemptAreDropped(t *testing.T) {
+	var n atomic.Int32
+	member := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		first := n.Add(1) == 1
+		css, status := "</b.css>; rel=preload", 200
+		if first {
+			css, status = "</a.css>; rel=preload", 500
+		}
+		w.Header().Set("Link", css)
+		w.WriteHeader(http.StatusEarlyHints)
+		w.WriteHeader(status)
+	}))
+	defer member.Close()
+	addr := serveEngine(t, newProxy(t, member.URL), true)
+	c := dialRaw(t, addr)
+	c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	early, _ := c.answer("GET")
+	if early.StatusCode != http.StatusEarlyHints || early.Header.Get("Link") != "</b.css>; rel=preload" {
+		t.Errorf("first answer: got %d with Link %q, want 103 with the second attempt's Link", early.StatusCode, early.Header.Get("Link"))
+	}
+	if resp, _ := c.answer("GET"); resp.StatusCode != 200 {
+		t.Errorf("final answer: got %d, want 200 (the retry's)", resp.StatusCode)
+	}
+	if got := n.Load(); got != 2 {
+		t.Errorf("member asked %d times, want 2", got)
 	}
 }
