@@ -7,6 +7,7 @@ import (
 	"github.com/failover-lab/failover-lab/labs/cleanup"
 	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
 	"github.com/failover-lab/failover-lab/labs/drivers/process"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"net"
@@ -135,7 +136,7 @@ func TestProcessNodeComesBackOnAnotherPort(t *testing.T) {
 	drivertest.WaitRows(t, led, time.Now(), "traffic served by the primary", drivertest.Recovered)
 
 	before := r.NodeURL("service")
-	a, err := r.Apply(ctx, vocab.Fault{Name: "kill", Node: "service", Container: &vocab.ContainerFault{Action: "kill"}})
+	a, err := r.Apply(ctx, vocab.Fault{Name: "kill", Node: "service", Settings: faults.Kill{}})
 	if err != nil {
 		t.Fatal(err)
 	}

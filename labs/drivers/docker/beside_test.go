@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/load"
 	"github.com/failover-lab/failover-lab/labs/load/agent"
@@ -69,7 +69,7 @@ func TestLoadInNetwork(t *testing.T) {
 	}()
 	drivertest.WaitRows(t, led, began, "answers from service", func(rows []ledger.Row) bool { return len(rows) >= 10 && drivertest.Recovered(rows) })
 	broke := time.Now()
-	f := vocab.Fault{Name: "broken", Node: "service", HTTP: &app.Fault{Kind: app.KindStatus, Status: 500}}
+	f := vocab.Fault{Name: "broken", Node: "service", Settings: faults.HTTPStatus{Status: 500}}
 	if _, err := run.Apply(ctx, f); err != nil {
 		t.Fatal(err)
 	}
