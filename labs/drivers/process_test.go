@@ -190,7 +190,7 @@ func TestProcessDirectKeepsANodesPortsAcrossRestarts(t *testing.T) {
 	defer r.Close(context.WithoutCancel(ctx))
 	drivertest.CheckServedBy(t, r.ProxyURL(), "service")
 	before := r.NodeURL("service")
-	if _, err := r.Apply(ctx, vocab.Fault{Name: "restart", Node: "service", Container: &vocab.ContainerFault{Action: "restart"}}); err != nil {
+	if _, err := r.Apply(ctx, vocab.Fault{Name: "restart", Node: "service", Settings: faults.Restart{}}); err != nil {
 		t.Fatal(err)
 	}
 	if after := r.NodeURL("service"); after != before {
