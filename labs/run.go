@@ -26,7 +26,8 @@ var ErrUnsupported = faults.ErrUnsupported
 type Applied struct {
 	Fault vocab.Fault
 	At    time.Time // when the fault took hold (the apply mark's time)
-	// ID is the control API's id of an HTTP fault ("" for the others).
+	// ID is the control API's id of an HTTP fault, its name ("" for the
+	// others).
 	ID string
 
 	undo faults.Undo
@@ -83,6 +84,7 @@ func (c *Core) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
 	}
 	n, _ := c.topo.Node(f.Node)
 	t := c.ops.Target(n)
+	t.Fault = f.Name
 	// The apply mark is when the fault's effect took hold, as the target
 	// saw it (faults.TookHold: a process reaped, a toxic listed). A target
 	// that saw nothing leaves it when the action was issued (a stopping
@@ -91,15 +93,12 @@ func (c *Core) Apply(ctx context.Context, f vocab.Fault) (Applied, error) {
 	ctx, held := faults.WatchHold(ctx)
 	issued := time.Now()
 	a := Applied{Fault: f, At: issued}
-	var err error
-	onReturn := false
-	if f.HTTP != nil {
-		a.ID, a.undo, err = faults.ApplyHTTP(ctx, t, *f.HTTP)
-	} else {
-		k, p, _ := f.Kind() // ValidateFault found it
-		a.undo, err = k.Apply(ctx, t, p)
-		_, onReturn = k.(faults.InForceOnReturn)
+	if f.Family() == faults.FamilyHTTP {
+		a.ID = f.Name
 	}
+	var err error
+	a.undo, err = f.Settings.Apply(ctx, t)
+	_, onReturn := f.Settings.(faults.InForceOnReturn)
 	returned := time.Now()
 	at, observed := held()
 	if err != nil {

@@ -38,19 +38,19 @@ func TestApplyMarks(t *testing.T) {
 	const lag = 200 * time.Millisecond
 	topo := vocab.Topology{Name: "t", Nodes: []vocab.Node{{Name: "service", Fixture: vocab.FixtureApp, Role: vocab.RolePrimary}}}
 	for _, tt := range []struct {
-		action       vocab.Action
+		settings     faults.Settings
 		markOnReturn bool
 	}{
-		{"stop", false},
-		{"kill", true},
-		{"pause", true},
-		{"disconnect", true},
+		{faults.Stop{}, false},
+		{faults.Kill{}, true},
+		{faults.Pause{}, true},
+		{faults.Disconnect{}, true},
 	} {
-		t.Run(string(tt.action), func(t *testing.T) {
+		t.Run(tt.settings.Describe(), func(t *testing.T) {
 			led := ledger.New(time.Now())
 			c := NewCore("r1", topo, led, slowTargets{slowContainer{lag}})
 			before := time.Now()
-			if _, err := c.Apply(t.Context(), vocab.Fault{Name: "f", Node: "service", Container: &vocab.ContainerFault{Action: tt.action}}); err != nil {
+			if _, err := c.Apply(t.Context(), vocab.Fault{Name: "f", Node: "service", Settings: tt.settings}); err != nil {
 				t.Fatal(err)
 			}
 			marks := led.Marks()
@@ -96,21 +96,21 @@ func (s seeingTargets) Target(n vocab.Node) faults.Target {
 func TestApplyMarksWhenSeen(t *testing.T) {
 	topo := vocab.Topology{Name: "t", Nodes: []vocab.Node{{Name: "service", Fixture: vocab.FixtureApp, Role: vocab.RolePrimary}}}
 	for _, tt := range []struct {
-		name   string
-		action vocab.Action
-		seen   func() time.Time
+		name     string
+		settings faults.Settings
+		seen     func() time.Time
 	}{
-		{"kill seen now", "kill", time.Now},
-		{"stop seen now", "stop", time.Now},
-		{"seen before the apply", "kill", func() time.Time { return time.Now().Add(-time.Hour) }},
-		{"seen after the apply", "stop", func() time.Time { return time.Now().Add(time.Hour) }},
+		{"kill seen now", faults.Kill{}, time.Now},
+		{"stop seen now", faults.Stop{}, time.Now},
+		{"seen before the apply", faults.Kill{}, func() time.Time { return time.Now().Add(-time.Hour) }},
+		{"seen after the apply", faults.Stop{}, func() time.Time { return time.Now().Add(time.Hour) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			led := ledger.New(time.Now())
 			var reported time.Time
 			c := NewCore("r1", topo, led, seeingTargets{seeingContainer{seen: tt.seen, reported: &reported}})
 			before := time.Now()
-			a, err := c.Apply(t.Context(), vocab.Fault{Name: "f", Node: "service", Container: &vocab.ContainerFault{Action: tt.action}})
+			a, err := c.Apply(t.Context(), vocab.Fault{Name: "f", Node: "service", Settings: tt.settings})
 			after := time.Now()
 			if err != nil {
 				t.Fatal(err)

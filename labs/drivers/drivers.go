@@ -39,6 +39,10 @@ type Options struct {
 	// lab's programs from (their Carrier field): the `lab` CLI's own
 	// os.Executable(); empty builds one from source (labs/carrier).
 	Carrier string
+	// Load is where the docker driver's runs send their load, warm-up
+	// and probes from (its Load field). Default docker.LoadAuto: from the
+	// run's network when the engine is not this machine's.
+	Load docker.LoadPlace
 }
 
 // FromEnv picks the driver LAB_DRIVER names: docker, process, auto (the
@@ -69,7 +73,7 @@ func For(ctx context.Context, name string, o Options) (labs.Driver, error) {
 	}
 	dockerDriver := docker.New()
 	dockerDriver.Engine = o.Engine
-	dockerDriver.NoSignalHandler, dockerDriver.Carrier = o.NoSignalHandler, o.Carrier
+	dockerDriver.NoSignalHandler, dockerDriver.Carrier, dockerDriver.Load = o.NoSignalHandler, o.Carrier, o.Load
 	processDriver := &process.Driver{NoSignalHandler: o.NoSignalHandler, Carrier: o.Carrier}
 	switch name {
 	case docker.Name:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
 	"github.com/failover-lab/failover-lab/labs/drivers/process"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"os"
@@ -12,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/load"
 	"github.com/failover-lab/failover-lab/proxy/config"
@@ -126,7 +126,7 @@ func failoverTrial(t *testing.T, kind string) trial {
 	defer func() { stopLoad(); wg.Wait() }()
 
 	drivertest.WaitRowsWithin(t, led, time.Now(), "traffic served by the primary", 20*time.Second, lastFrom("service", 5))
-	a, err := r.Apply(ctx, vocab.Fault{Name: "500", Node: "service", HTTP: &app.Fault{Kind: app.KindStatus, Status: 500}})
+	a, err := r.Apply(ctx, vocab.Fault{Name: "500", Node: "service", Settings: faults.HTTPStatus{Status: 500}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/failover-lab/failover-lab/labs/cleanup"
 	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
 	"github.com/failover-lab/failover-lab/labs/drivers/process"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"net"
@@ -135,7 +136,7 @@ func TestProcessNodeComesBackOnAnotherPort(t *testing.T) {
 	drivertest.WaitRows(t, led, time.Now(), "traffic served by the primary", drivertest.Recovered)
 
 	before := r.NodeURL("service")
-	a, err := r.Apply(ctx, vocab.Fault{Name: "kill", Node: "service", Container: &vocab.ContainerFault{Action: "kill"}})
+	a, err := r.Apply(ctx, vocab.Fault{Name: "kill", Node: "service", Settings: faults.Kill{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,4 +175,28 @@ func TestProcessNodeComesBackOnAnotherPort(t *testing.T) {
 			t.Errorf("apply mark of %s: %q, want it marked when seen in force", name, m.Detail)
 		}
 	}
+}
+
+// Direct points the proxy at the nodes' own ports, which its config names:
+// a node restarted keeps the ports it first took, so the proxy still
+// reaches it.
+func TestProcessDirectKeepsANodesPortsAcrossRestarts(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	r, err := (&process.Driver{Direct: true}).Start(ctx, drivertest.Topology("t-direct"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close(context.WithoutCancel(ctx))
+	drivertest.CheckServedBy(t, r.ProxyURL(), "service")
+	before := r.NodeURL("service")
+	if _, err := r.Apply(ctx, vocab.Fault{Name: "restart", Node: "service", Settings: faults.Restart{}}); err != nil {
+		t.Fatal(err)
+	}
+	if after := r.NodeURL("service"); after != before {
+		t.Fatalf("NodeURL %s after the restart, want %s: the proxy's config names it", after, before)
+	}
+	led := ledger.New(time.Now())
+	defer drivertest.StartLoad(t, ctx, r.ProxyURL(), led)()
+	drivertest.WaitRows(t, led, time.Now(), "the restarted node serving through the proxy", drivertest.Recovered)
 }

@@ -36,7 +36,7 @@ func coverageColumns() []string {
 func CoverageOf(s *scenario.Scenario, sr Search, outs []Outcome) Coverage {
 	c := Coverage{Columns: coverageColumns(), Counts: map[string][]int{}}
 	for _, k := range sr.Kinds {
-		c.Kinds = append(c.Kinds, k.ID)
+		c.Kinds = append(c.Kinds, k.ID())
 	}
 	if sr.Reload {
 		c.Kinds = append(c.Kinds, ReloadKind)

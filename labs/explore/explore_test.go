@@ -11,11 +11,9 @@ import (
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs/expect"
-	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/report"
 	"github.com/failover-lab/failover-lab/labs/scenario"
-	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
 const seedLike = `name: seed-like
@@ -45,19 +43,6 @@ func base(t *testing.T, src string) *Base {
 	return b
 }
 
-// kindOf is the registered kind of a scenario's fault.
-func kindOf(f vocab.Fault) string {
-	switch {
-	case f.Container != nil:
-		return "container." + string(f.Container.Action)
-	case f.Network != nil:
-		return "network." + string(f.Network.Toxic)
-	case f.HTTP != nil:
-		return "http." + string(f.HTTP.Kind)
-	}
-	return "tls.cert"
-}
-
 // leaky is a synthetic run of a proxy like the seed's Apache: while the
 // primary is broken the standby answers, except for the first 300ms of
 // each outage, whose requests the client sees fail (the 500 that tripped
@@ -69,14 +54,14 @@ func leaky(_ context.Context, s *scenario.Scenario) report.Run {
 	open := map[string]int{}
 	for _, e := range s.Timeline {
 		switch e.Kind() {
-		case "fault":
+		case scenario.EventFault:
 			marks = append(marks, expect.At(e.At, e.Name, ledger.MarkApply))
-			reg, _ := faults.SpaceOf(kindOf(*e.Fault))
+			reg, _ := e.Fault.Kind()
 			if n, _ := s.Node(e.Fault.Node); reg.Space.Breaks && !n.IsStandby() {
 				open[e.Name] = len(down)
 				down = append(down, span{e.At, s.EndAt()})
 			}
-		case "clear":
+		case scenario.EventClear:
 			marks = append(marks, expect.At(e.At, e.Clear, ledger.MarkClear))
 			if i, ok := open[e.Clear]; ok {
 				down[i].to = e.At
@@ -219,6 +204,19 @@ func TestNewKindIsExplored(t *testing.T) {
 	}
 	if drawn == 0 || !strings.Contains(text.String(), "container.test-freeze") {
 		t.Errorf("test-freeze drawn %d times; table:\n%s", drawn, text.String())
+	}
+	// Its drawn settings reach its own struct through the scenario's YAML.
+	for _, o := range sum.Outcomes {
+		for _, st := range o.Plan.Steps {
+			f, err := st.Fault()
+			if err != nil {
+				t.Fatalf("%s: %v", st, err)
+			}
+			v, _ := st.Value("grace")
+			if got, ok := f.Settings.(testFreeze); !ok || got.Grace != time.Duration(v.N)*time.Millisecond || got.Grace == 0 {
+				t.Errorf("%s: settings %#v, want testFreeze{Grace: %dms}", st, f.Settings, v.N)
+			}
+		}
 	}
 }
 

@@ -18,8 +18,8 @@ import (
 // nodes each may break, how many events, how long a run.
 type Search struct {
 	Topology  vocab.Topology
-	Kinds     []faults.Registered // drawable kinds (Space.Never empty)
-	Reload    bool                // reload steps too (builtin proxy)
+	Kinds     []faults.Kind // drawable kinds (Space.Never empty)
+	Reload    bool          // reload steps too (builtin proxy)
 	Nodes     []string
 	MinEvents int
 	MaxEvents int
@@ -51,9 +51,9 @@ func SearchOf(s *scenario.Scenario) Search {
 	// Reload events need a proxy that reloads: the builtin proxy (its
 	// admin API), or one with a reload signal (the user's own config).
 	reloads := (s.Proxy.Rendered() && s.Proxy.Kind.OrDefault() == vocab.ProxyBuiltin) || s.Proxy.ReloadSignal() != ""
-	for _, r := range faults.Spaces() {
-		if r.Space.Never == "" && (len(x.Kinds) == 0 || slices.Contains(x.Kinds, r.ID)) {
-			sr.Kinds = append(sr.Kinds, r)
+	for _, k := range faults.Kinds() {
+		if k.Space.Never == "" && (len(x.Kinds) == 0 || slices.Contains(x.Kinds, k.ID())) {
+			sr.Kinds = append(sr.Kinds, k)
 		}
 	}
 	sr.Reload = reloads && (len(x.Kinds) == 0 || slices.Contains(x.Kinds, ReloadKind))
@@ -124,7 +124,7 @@ func (sr Search) draw(r *rand.Rand, id int) (Step, bool) {
 		return st, true
 	}
 	kind := sr.Kinds[k]
-	st.Kind, st.Node = kind.ID, sr.Nodes[r.IntN(len(sr.Nodes))]
+	st.Kind, st.Node = kind.ID(), sr.Nodes[r.IntN(len(sr.Nodes))]
 	for _, p := range kind.Space.Params {
 		st.Values = append(st.Values, drawValue(r, p))
 	}
@@ -236,21 +236,13 @@ func (s Step) Fault() (vocab.Fault, error) {
 
 func mustFault(s Step) vocab.Fault { f, _ := s.Fault(); return f }
 
-// faultBody is "container: {action: kill, signal: SIGTERM}": the kind's
-// fixed keys, then its drawn values.
+// faultBody is "container: {action: kill, signal: SIGTERM}": the key
+// that names the kind in its family, then its drawn values.
 func (s Step) faultBody() string {
-	reg, ok := faults.SpaceOf(s.Kind)
-	fam, _, _ := strings.Cut(s.Kind, ".")
+	fam, name, _ := strings.Cut(s.Kind, ".")
 	var parts []string
-	if ok {
-		keys := make([]string, 0, len(reg.Space.Fixed))
-		for k := range reg.Space.Fixed {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			parts = append(parts, k+": "+reg.Space.Fixed[k])
-		}
+	if def, ok := faults.Family(fam).Def(); ok && def.Key != "" {
+		parts = append(parts, def.Key+": "+name)
 	}
 	for _, v := range s.Values {
 		parts = append(parts, v.String())

@@ -163,7 +163,7 @@ func boundaries(p Plan, checkTimeout time.Duration) []boundary {
 			bs = append(bs, boundary{name: s.Name(), at: s.At})
 			continue
 		}
-		reg, _ := faults.SpaceOf(s.Kind)
+		reg, _ := faults.ByID(s.Kind)
 		sp := reg.Space
 		breaks := sp.Breaks || checkTimeout > 0 && delay(s) >= checkTimeout
 		bs = append(bs, boundary{name: s.Name(), at: s.At, node: s.Node, breaks: breaks, suspect: sp.Suspect, apply: true, instant: sp.Instant})
@@ -340,7 +340,7 @@ func (c *compiler) leaks(e scenario.Expectation) int {
 	to, _ := at(e.Until)
 	n := 0
 	for _, st := range c.p.Steps {
-		if reg, ok := faults.SpaceOf(st.Kind); ok && st.At >= from && st.At < to {
+		if reg, ok := faults.ByID(st.Kind); ok && st.At >= from && st.At < to {
 			n += reg.Space.Leaks
 		}
 	}

@@ -2,28 +2,39 @@ package explore
 
 import (
 	"context"
+	"time"
 
 	"github.com/failover-lab/failover-lab/labs/faults"
 )
 
 // testFreeze is a fault kind added as one file, as a user of the lab (or
-// a new kind in labs/faults) would add it: explore draws it and its
-// coverage table counts it with no other edit (TestNewKindIsExplored).
-type testFreeze struct{}
+// a new kind in labs/faults) would add it: its own settings struct, its
+// check and its space. Explore draws it, writes its drawn settings into the
+// generated scenario, and its coverage table counts it, with no other edit
+// (TestNewKindIsExplored).
+type testFreeze struct {
+	Grace time.Duration `yaml:"grace,omitempty" doc:"How long the node still answers before it freezes."`
+}
 
-func init() { faults.Register(testFreeze{}) }
+func init() {
+	faults.Register(faults.Kind{Family: faults.FamilyContainer, Name: "test-freeze", Doc: "Freeze the node after a grace.",
+		New: func() faults.Settings { return &testFreeze{} },
+		Space: faults.Space{Breaks: true,
+			Params: []faults.Param{{Key: "grace", Type: faults.Duration, Min: 100, Max: 900, Step: 100}}}})
+}
 
-func (testFreeze) Name() string                        { return "test-freeze" }
-func (testFreeze) Check(faults.Params) *faults.Problem { return nil }
-func (testFreeze) Describe(faults.Params) string       { return "test-freeze" }
+func (f testFreeze) Check() *faults.Problem {
+	if f.Grace < 0 {
+		return &faults.Problem{Field: "grace", Msg: "must be ≥ 0"}
+	}
+	return nil
+}
 
-func (testFreeze) Apply(ctx context.Context, t faults.Target, _ faults.Params) (faults.Undo, error) {
+func (f testFreeze) Describe() string { return "test-freeze after " + f.Grace.String() }
+
+func (f testFreeze) Apply(ctx context.Context, t faults.Target) (faults.Undo, error) {
 	if err := t.Container.Pause(ctx); err != nil {
 		return nil, err
 	}
 	return t.Container.Unpause, nil
-}
-
-func (testFreeze) Space() faults.Space {
-	return faults.Space{Family: "container", Fixed: map[string]string{"action": "test-freeze"}, Breaks: true}
 }

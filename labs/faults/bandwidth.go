@@ -1,30 +1,32 @@
 package faults
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
-// bandwidth limits the answers to rate KB/s.
+// Bandwidth limits the answers to rate KB/s.
 //
 //	proxy ─▶ link ─[rate KB/s]─▶ node
-type bandwidth struct{}
+type Bandwidth struct {
+	Rate int64 `yaml:"rate,omitempty" doc:"Bandwidth limit of the answers in KB/s (required, > 0)."`
+}
 
-func init() { registerNetwork(bandwidth{}) }
+func init() {
+	Register(Kind{Family: FamilyNetwork, Name: "bandwidth", Doc: "Limit the answers to rate KB/s.",
+		New:   func() Settings { return &Bandwidth{} },
+		Space: Space{Needs: NeedsLink, Params: []Param{{Key: "rate", Type: Int, Min: 1, Max: 1000}}}})
+}
 
-func (bandwidth) Name() string           { return "bandwidth" }
-func (bandwidth) Describe(Params) string { return "bandwidth" }
-
-func (bandwidth) Check(p Params) *Problem {
-	if p.Rate <= 0 {
-		return problem("rate", "must be > 0 KB/s (got %d)", p.Rate)
+func (b Bandwidth) Check() *Problem {
+	if b.Rate <= 0 {
+		return problem("rate", "must be > 0 KB/s (got %d)", b.Rate)
 	}
 	return nil
 }
 
-func (bandwidth) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
-	return addToxic(ctx, t, "bandwidth", downstream, map[string]any{"rate": p.Rate})
-}
+func (b Bandwidth) Describe() string { return fmt.Sprintf("bandwidth %d KB/s", b.Rate) }
 
-// Space: what `lab explore` draws.
-func (bandwidth) Space() Space {
-	return Space{Family: "network", Fixed: map[string]string{"toxic": "bandwidth"}, Needs: NeedsLink,
-		Params: []Param{{Key: "rate", Type: Int, Min: 1, Max: 1000}}}
+func (b Bandwidth) Apply(ctx context.Context, t Target) (Undo, error) {
+	return addToxic(ctx, t, "bandwidth", downstream, map[string]any{"rate": b.Rate})
 }

@@ -17,11 +17,11 @@ func (c fakeCert) Serve(_ context.Context, kind string) error {
 
 // Applying serves the bad certificate; clearing serves the good one.
 func TestCertSwap(t *testing.T) {
-	if p := CertSwap.Check(Params{Cert: "stale"}); p == nil || p.Field != "cert" {
+	if p := (CertSwap{Cert: "stale"}).Check(); p == nil || p.Field != "cert" {
 		t.Errorf("Check(stale): got %v, want a cert problem", p)
 	}
 	var calls []string
-	undo, err := CertSwap.Apply(t.Context(), Target{Node: "service", Cert: fakeCert{&calls}}, Params{Cert: "expired"})
+	undo, err := CertSwap{Cert: "expired"}.Apply(t.Context(), Target{Node: "service", Cert: fakeCert{&calls}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestCertSwap(t *testing.T) {
 }
 
 func TestCertSwapNeedsHTTPSNode(t *testing.T) {
-	_, err := CertSwap.Apply(t.Context(), Target{Node: "failover"}, Params{Cert: "expired"})
+	_, err := CertSwap{Cert: "expired"}.Apply(t.Context(), Target{Node: "failover"})
 	if !errors.Is(err, ErrUnsupported) {
 		t.Errorf("got %v, want ErrUnsupported", err)
 	}

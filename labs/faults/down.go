@@ -2,19 +2,21 @@ package faults
 
 import "context"
 
-// down disables the link: connections are refused, open ones dropped.
+// Down disables the link: connections are refused, open ones dropped.
 // Clearing enables it again on the same address.
 //
 //	proxy ─▶ ✗ link   node
-type down struct{}
+type Down struct{}
 
-func init() { registerNetwork(down{}) }
+func init() {
+	Register(Kind{Family: FamilyNetwork, Name: "down", Doc: "Take the link down: connections refused, open ones dropped.",
+		New: func() Settings { return &Down{} }, Space: Space{Needs: NeedsLink, Breaks: true}})
+}
 
-func (down) Name() string           { return "down" }
-func (down) Describe(Params) string { return "down" }
-func (down) Check(Params) *Problem  { return nil }
+func (Down) Check() *Problem  { return nil }
+func (Down) Describe() string { return "down" }
 
-func (down) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
+func (Down) Apply(ctx context.Context, t Target) (Undo, error) {
 	l, err := link(t)
 	if err != nil {
 		return nil, err
@@ -23,9 +25,4 @@ func (down) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
 		return nil, err
 	}
 	return func(ctx context.Context) error { return l.SetEnabled(ctx, true) }, nil
-}
-
-// Space: what `lab explore` draws.
-func (down) Space() Space {
-	return Space{Family: "network", Fixed: map[string]string{"toxic": "down"}, Needs: NeedsLink, Breaks: true}
 }

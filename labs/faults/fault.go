@@ -1,7 +1,9 @@
 // Package faults holds the ways the lab breaks a node, one kind per file,
-// in the manner of Toxiproxy's toxics: each kind is a value that checks its
-// settings and applies itself to what a driver offers for the node, and
-// returns how to undo it. A driver never switches on fault kinds.
+// in the manner of Toxiproxy's toxics: each kind declares its settings (a
+// struct a scenario's fault decodes into), their validation and the space
+// `lab explore` draws them from; the settings apply themselves to what a
+// driver offers for the node and return how to undo it. A driver never
+// switches on fault kinds.
 //
 //	                 Target (per node, from the driver)
 //	                 ├─ Container  stop, signal, pause, restart, start again, (dis)connect
@@ -9,15 +11,17 @@
 //	                 ├─ Control ──▶ the app fixture's fault-control API
 //	                 └─ Cert ─────▶ the certificate an HTTPS node serves
 //
-//	Kind.Apply(ctx, target, params) ──▶ in force ──▶ Undo(ctx)
+//	fault: {node: N, <family>: {<key>: <kind>, <settings...>}}
+//	Register(Kind{Family, Name, New, Space}) ── New() ──▶ Settings ──Apply(ctx, target)──▶ in force ──▶ Undo(ctx)
 //
 // Container kinds (stop, kill, pause, restart, restart-loop, disconnect) act
 // through Target.Container, network kinds (latency, bandwidth, reset_peer,
-// timeout, down) through Target.Link; HTTP faults go to Target.Control;
-// the tls fault (cert.go) swaps the certificate of Target.Cert.
-// A kind registers itself by name in its file's init; the vocabulary
-// (labs/vocab) validates fault settings against this registry, and the
-// scenario schema lists its names.
+// timeout, down) through Target.Link; http kinds (status, latency, hang,
+// ...) go to Target.Control; the tls kind (cert.go) swaps the certificate
+// of Target.Cert. A kind registers itself in its file's init (kind.go);
+// the vocabulary (labs/vocab) decodes and validates a scenario's fault
+// through this registry, the scenario schema lists its kinds and their
+// settings, and `lab explore` draws from their spaces.
 //
 // The package is a leaf: it knows neither Docker nor Toxiproxy's client.
 package faults
@@ -25,38 +29,23 @@ package faults
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"syscall"
-	"time"
 )
 
-// Params are a fault's settings as the vocabulary writes them; each kind
-// uses some and refuses the others.
-type Params struct {
-	Signal  string        // kill, restart-loop: the signal (default SIGKILL)
-	Latency time.Duration // latency toxic
-	Jitter  time.Duration // latency toxic
-	Rate    int64         // bandwidth toxic, KB/s
-	Timeout time.Duration // reset_peer and timeout toxics
-	Cert    string        // cert: which bad certificate (CertKinds)
-}
-
-// Kind is one way to break a node.
-type Kind interface {
-	// Name is the kind's word in a scenario: "kill", "latency".
-	Name() string
+// Settings are one kind's settings as a scenario writes them: each kind
+// declares its own struct (yaml and doc tags name and describe its keys),
+// decoded strictly from the scenario's fault, and the value checks,
+// describes and applies itself.
+type Settings interface {
 	// Check validates the settings; a problem names its field.
-	Check(p Params) *Problem
+	Check() *Problem
 	// Describe is the short form in progress lines and ledger marks:
-	// "kill SIGKILL", "latency".
-	Describe(p Params) string
+	// "kill SIGKILL", "latency 300ms", "status 500".
+	Describe() string
 	// Apply breaks the node and returns once the fault is in force, with
 	// how to undo it. Undo returns once the undo has taken effect (a
 	// stopped node answers again).
-	Apply(ctx context.Context, t Target, p Params) (Undo, error)
-	// Space is what `lab explore` may draw for the kind (space.go).
-	Space() Space
+	Apply(ctx context.Context, t Target) (Undo, error)
 }
 
 // InForceOnReturn is implemented by kinds whose effect is certain only once
@@ -88,7 +77,10 @@ func problem(field, format string, args ...any) *Problem {
 // Target is what a driver offers to break one node. A nil part is
 // something the driver cannot do (the compose demo has no Link).
 type Target struct {
-	Node      string
+	Node string
+	// Fault is the fault's name (its event's): an http fault's id in the
+	// node's control API.
+	Fault     string
 	Container Container
 	Link      Link
 	Control   Control
@@ -131,63 +123,6 @@ type Link interface {
 // network fault on the compose demo, which has no Toxiproxy).
 var ErrUnsupported = fmt.Errorf("not supported")
 
-var (
-	containerKinds []Kind
-	networkKinds   []Kind
-)
-
-// registerContainer and registerNetwork are called from each kind's init.
-func registerContainer(k Kind) { containerKinds = register(containerKinds, k) }
-func registerNetwork(k Kind)   { networkKinds = register(networkKinds, k) }
-
-// Register adds a kind of family container or network (its Space says
-// which), as the kinds of this package do from their init: a new kind is
-// one file, and the vocabulary, the schema and `lab explore` pick it up.
-func Register(k Kind) {
-	switch f := k.Space().Family; f {
-	case "container":
-		registerContainer(k)
-	case "network":
-		registerNetwork(k)
-	default:
-		panic("faults: Register: family must be container or network (got " + f + ")")
-	}
-}
-
-func register(kinds []Kind, k Kind) []Kind {
-	if slices.ContainsFunc(kinds, func(o Kind) bool { return o.Name() == k.Name() }) {
-		panic("faults: kind registered twice: " + k.Name())
-	}
-	registerSpace(k)
-	kinds = append(kinds, k)
-	slices.SortFunc(kinds, func(a, b Kind) int { return strings.Compare(a.Name(), b.Name()) })
-	return kinds
-}
-
-// ContainerKind and NetworkKind find a kind by name.
-func ContainerKind(name string) (Kind, bool) { return find(containerKinds, name) }
-func NetworkKind(name string) (Kind, bool)   { return find(networkKinds, name) }
-
-func find(kinds []Kind, name string) (Kind, bool) {
-	i := slices.IndexFunc(kinds, func(k Kind) bool { return k.Name() == name })
-	if i < 0 {
-		return nil, false
-	}
-	return kinds[i], true
-}
-
-// ContainerKinds and NetworkKinds list the registered names, sorted.
-func ContainerKinds() []string { return names(containerKinds) }
-func NetworkKinds() []string   { return names(networkKinds) }
-
-func names(kinds []Kind) []string {
-	out := make([]string, len(kinds))
-	for i, k := range kinds {
-		out[i] = k.Name()
-	}
-	return out
-}
-
 // container returns the target's container, or says the driver has none.
 func container(t Target) (Container, error) {
 	if t.Container == nil {
@@ -202,12 +137,4 @@ func link(t Target) (Link, error) {
 		return nil, fmt.Errorf("%w: network: no Toxiproxy between the proxy and %s; use an http or container fault", ErrUnsupported, t.Node)
 	}
 	return t.Link, nil
-}
-
-// noSignal refuses a signal on a kind that sends none.
-func noSignal(kind string, p Params) *Problem {
-	if p.Signal != "" {
-		return problem("signal", "only for action kill (got %q with %s)", p.Signal, kind)
-	}
-	return nil
 }

@@ -11,7 +11,7 @@ import (
 // window counted from the request would charge that to the proxy. The
 // observation rides on the context, in the manner of net/http/httptrace:
 //
-//	lab's Apply ── WatchHold(ctx) ──▶ Kind.Apply ──▶ Container / Link / Control
+//	lab's Apply ── WatchHold(ctx) ──▶ Settings.Apply ─▶ Container / Link / Control
 //	     ▲                                               │ sees its effect: process reaped,
 //	     └──────── first instant reported ◀── TookHold ──┘ seen frozen, toxic listed, ...
 //

@@ -1,15 +1,27 @@
 package faults
 
-// httpHang: the app accepts and never answers until cleared.
+import (
+	"context"
+
+	"github.com/failover-lab/failover-lab/fixtures/app"
+)
+
+// HTTPHang: the app accepts and never answers until cleared.
 //
 //	client ─▶ proxy ─▶ link ─▶ app [⌛]
-type httpHang struct{}
+type HTTPHang struct {
+	HTTPScope `yaml:",inline"`
+}
 
-func init() { registerSpace(httpHang{}) }
+func init() {
+	Register(Kind{Family: FamilyHTTP, Name: "hang", Doc: "Accept, and never answer until the fault is cleared or expires.",
+		New: func() Settings { return &HTTPHang{} }, Space: Space{Needs: NeedsControl, Breaks: true}})
+}
 
-func (httpHang) Name() string { return "hang" }
+func (h HTTPHang) fault() app.Fault { return h.on(app.Fault{Kind: app.KindHang}) }
+func (h HTTPHang) Check() *Problem  { return checkHTTP(h.fault()) }
+func (h HTTPHang) Describe() string { return h.fault().String() }
 
-// Space: what `lab explore` draws; the app's control API applies it (ApplyHTTP).
-func (httpHang) Space() Space {
-	return Space{Family: "http", Fixed: map[string]string{"kind": "hang"}, Needs: NeedsControl, Breaks: true}
+func (h HTTPHang) Apply(ctx context.Context, t Target) (Undo, error) {
+	return applyHTTP(ctx, t, h.fault())
 }

@@ -2,29 +2,30 @@ package faults
 
 import "context"
 
-// kill sends a signal (default SIGKILL) and, when it is lethal, returns
+// Kill sends a signal (default SIGKILL) and, when it is lethal, returns
 // once the node has exited. Clearing starts it again if it died.
 //
 //	proxy ─▶ link ─▶ ✗ node (signalled)
-type kill struct{}
-
-func init() { registerContainer(kill{}) }
-
-func (kill) InForceOnReturn()        {}
-func (kill) Name() string            { return "kill" }
-func (kill) Check(p Params) *Problem { return checkSignal(p) }
-
-func (kill) Describe(p Params) string {
-	name, _, _ := ParseSignal(p.Signal)
-	return "kill " + name
+type Kill struct {
+	Signal string `yaml:"signal,omitempty" doc:"The signal: SIGKILL, SIGTERM, ... (KILL and kill too). Default SIGKILL."`
 }
 
-func (kill) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
+func init() {
+	Register(Kind{Family: FamilyContainer, Name: "kill", Doc: "Send a signal (default SIGKILL); clearing starts the node again if it died.",
+		New:   func() Settings { return &Kill{} },
+		Space: Space{Breaks: true, Params: []Param{{Key: "signal", Type: Choice, Choices: []string{"SIGKILL", "SIGTERM"}}}}})
+}
+
+func (Kill) InForceOnReturn()   {}
+func (k Kill) Check() *Problem  { return checkSignal(k.Signal) }
+func (k Kill) Describe() string { name, _, _ := ParseSignal(k.Signal); return "kill " + name }
+
+func (k Kill) Apply(ctx context.Context, t Target) (Undo, error) {
 	c, err := container(t)
 	if err != nil {
 		return nil, err
 	}
-	_, sig, err := ParseSignal(p.Signal)
+	_, sig, err := ParseSignal(k.Signal)
 	if err != nil {
 		return nil, err
 	}
@@ -32,10 +33,4 @@ func (kill) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
 		return nil, err
 	}
 	return c.StartAgain, nil
-}
-
-// Space: what `lab explore` draws.
-func (kill) Space() Space {
-	return Space{Family: "container", Fixed: map[string]string{"action": "kill"}, Breaks: true,
-		Params: []Param{{Key: "signal", Type: Choice, Choices: []string{"SIGKILL", "SIGTERM"}}}}
 }

@@ -1,32 +1,44 @@
 package faults
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
-// latency delays every answer by latency ± jitter.
+// Latency delays every answer by latency ± jitter.
 //
 //	proxy ─▶ link ─[+latency]─▶ node
-type latency struct{}
+type Latency struct {
+	Latency time.Duration `yaml:"latency,omitempty" doc:"Added delay of every answer (required, > 0)."`
+	Jitter  time.Duration `yaml:"jitter,omitempty" doc:"± variation of the delay. Default 0."`
+}
 
-func init() { registerNetwork(latency{}) }
+func init() {
+	Register(Kind{Family: FamilyNetwork, Name: "latency", Doc: "Delay every answer by latency ± jitter.",
+		New: func() Settings { return &Latency{} },
+		Space: Space{Needs: NeedsLink, Params: []Param{
+			{Key: "latency", Type: Duration, Min: 10, Max: 3000, Step: 10},
+			{Key: "jitter", Type: Duration, Min: 0, Max: 500, Step: 10},
+		}}})
+}
 
-func (latency) Name() string           { return "latency" }
-func (latency) Describe(Params) string { return "latency" }
-
-func (latency) Check(p Params) *Problem {
-	if p.Latency <= 0 {
-		return problem("latency", "must be > 0 (got %s)", p.Latency)
+func (l Latency) Check() *Problem {
+	switch {
+	case l.Latency <= 0:
+		return problem("latency", "must be > 0 (got %s)", l.Latency)
+	case l.Jitter < 0:
+		return problem("jitter", "must be ≥ 0 (got %s)", l.Jitter)
 	}
 	return nil
 }
 
-func (latency) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
-	return addToxic(ctx, t, "latency", downstream, map[string]any{"latency": ms(p.Latency), "jitter": ms(p.Jitter)})
+func (l Latency) Describe() string {
+	if l.Jitter > 0 {
+		return "latency " + l.Latency.String() + "±" + l.Jitter.String()
+	}
+	return "latency " + l.Latency.String()
 }
 
-// Space: what `lab explore` draws.
-func (latency) Space() Space {
-	return Space{Family: "network", Fixed: map[string]string{"toxic": "latency"}, Needs: NeedsLink, Params: []Param{
-		{Key: "latency", Type: Duration, Min: 10, Max: 3000, Step: 10},
-		{Key: "jitter", Type: Duration, Min: 0, Max: 500, Step: 10},
-	}}
+func (l Latency) Apply(ctx context.Context, t Target) (Undo, error) {
+	return addToxic(ctx, t, "latency", downstream, map[string]any{"latency": ms(l.Latency), "jitter": ms(l.Jitter)})
 }

@@ -2,20 +2,22 @@ package faults
 
 import "context"
 
-// pause freezes the node (cgroup freezer, or SIGSTOP): it accepts
+// Pause freezes the node (cgroup freezer, or SIGSTOP): it accepts
 // connections and never answers. Clearing unpauses it.
 //
 //	proxy ─▶ link ─▶ ❄ node (frozen)
-type pause struct{}
+type Pause struct{}
 
-func init() { registerContainer(pause{}) }
+func init() {
+	Register(Kind{Family: FamilyContainer, Name: "pause", Doc: "Freeze the node: it accepts connections and never answers; clearing unpauses it.",
+		New: func() Settings { return &Pause{} }, Space: Space{Breaks: true}})
+}
 
-func (pause) InForceOnReturn()        {}
-func (pause) Name() string            { return "pause" }
-func (pause) Check(p Params) *Problem { return noSignal("pause", p) }
-func (pause) Describe(Params) string  { return "pause" }
+func (Pause) InForceOnReturn() {}
+func (Pause) Check() *Problem  { return nil }
+func (Pause) Describe() string { return "pause" }
 
-func (pause) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
+func (Pause) Apply(ctx context.Context, t Target) (Undo, error) {
 	c, err := container(t)
 	if err != nil {
 		return nil, err
@@ -24,9 +26,4 @@ func (pause) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
 		return nil, err
 	}
 	return c.Unpause, nil
-}
-
-// Space: what `lab explore` draws.
-func (pause) Space() Space {
-	return Space{Family: "container", Fixed: map[string]string{"action": "pause"}, Breaks: true}
 }

@@ -1,24 +1,27 @@
 package faults
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
-// resetPeer resets connections (TCP RST) after timeout, 0 = at once.
+// ResetPeer resets connections (TCP RST) after timeout, 0 = at once.
 //
 //	proxy ─▶ link ─[RST]─▶ node
-type resetPeer struct{}
-
-func init() { registerNetwork(resetPeer{}) }
-
-func (resetPeer) Name() string           { return "reset_peer" }
-func (resetPeer) Describe(Params) string { return "reset_peer" }
-func (resetPeer) Check(Params) *Problem  { return nil }
-
-func (resetPeer) Apply(ctx context.Context, t Target, p Params) (Undo, error) {
-	return addToxic(ctx, t, "reset_peer", downstream, map[string]any{"timeout": ms(p.Timeout)})
+type ResetPeer struct {
+	Timeout time.Duration `yaml:"timeout,omitempty" doc:"Reset after this. Default 0: at once."`
 }
 
-// Space: what `lab explore` draws.
-func (resetPeer) Space() Space {
-	return Space{Family: "network", Fixed: map[string]string{"toxic": "reset_peer"}, Needs: NeedsLink, Breaks: true,
-		Params: []Param{{Key: "timeout", Type: Duration, Min: 0, Max: 2000, Step: 100}}}
+func init() {
+	Register(Kind{Family: FamilyNetwork, Name: "reset_peer", Doc: "Reset connections (TCP RST) after timeout, 0 = at once.",
+		New:   func() Settings { return &ResetPeer{} },
+		Space: Space{Needs: NeedsLink, Breaks: true, Params: []Param{{Key: "timeout", Type: Duration, Min: 0, Max: 2000, Step: 100}}}})
+}
+
+func (r ResetPeer) Check() *Problem { return notNegative("timeout", r.Timeout) }
+
+func (r ResetPeer) Describe() string { return "reset_peer" + after(r.Timeout) }
+
+func (r ResetPeer) Apply(ctx context.Context, t Target) (Undo, error) {
+	return addToxic(ctx, t, "reset_peer", downstream, map[string]any{"timeout": ms(r.Timeout)})
 }

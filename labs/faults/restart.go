@@ -2,18 +2,20 @@ package faults
 
 import "context"
 
-// restart stops the node and starts it at once; there is nothing to clear.
+// Restart stops the node and starts it at once; there is nothing to clear.
 //
 //	proxy ─▶ link ─▶ ↻ node
-type restart struct{}
+type Restart struct{}
 
-func init() { registerContainer(restart{}) }
+func init() {
+	Register(Kind{Family: FamilyContainer, Name: "restart", Doc: "Stop the node and start it at once; nothing to clear.",
+		New: func() Settings { return &Restart{} }, Space: Space{Breaks: true, Instant: true}})
+}
 
-func (restart) Name() string            { return "restart" }
-func (restart) Check(p Params) *Problem { return noSignal("restart", p) }
-func (restart) Describe(Params) string  { return "restart" }
+func (Restart) Check() *Problem  { return nil }
+func (Restart) Describe() string { return "restart" }
 
-func (restart) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
+func (Restart) Apply(ctx context.Context, t Target) (Undo, error) {
 	c, err := container(t)
 	if err != nil {
 		return nil, err
@@ -22,9 +24,4 @@ func (restart) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
 		return nil, err
 	}
 	return nothingToUndo, nil
-}
-
-// Space: what `lab explore` draws.
-func (restart) Space() Space {
-	return Space{Family: "container", Fixed: map[string]string{"action": "restart"}, Breaks: true, Instant: true}
 }

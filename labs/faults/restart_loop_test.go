@@ -43,19 +43,18 @@ func (f *fakeContainer) snapshot() ([]string, bool) {
 }
 
 func TestRestartLoop(t *testing.T) {
-	k, ok := ContainerKind("restart-loop")
-	if !ok {
+	if _, ok := Find(FamilyContainer, "restart-loop"); !ok {
 		t.Fatal("restart-loop is not registered")
 	}
-	if p := k.Check(Params{Signal: "SIGFOO"}); p == nil || p.Field != "signal" {
+	if p := (RestartLoop{Signal: "SIGFOO"}).Check(); p == nil || p.Field != "signal" {
 		t.Errorf("Check(SIGFOO): got %v, want a signal problem", p)
 	}
-	if got, want := k.Describe(Params{Signal: "term"}), "restart-loop SIGTERM"; got != want {
+	if got, want := (RestartLoop{Signal: "term"}).Describe(), "restart-loop SIGTERM"; got != want {
 		t.Errorf("Describe: got %q, want %q", got, want)
 	}
 	synctest.Test(t, func(t *testing.T) {
 		c := &fakeContainer{up: true}
-		undo, err := k.Apply(t.Context(), Target{Node: "service", Container: c}, Params{})
+		undo, err := RestartLoop{}.Apply(t.Context(), Target{Node: "service", Container: c})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,8 +81,7 @@ func TestRestartLoop(t *testing.T) {
 }
 
 func TestRestartLoopNeedsAContainer(t *testing.T) {
-	k, _ := ContainerKind("restart-loop")
-	if _, err := k.Apply(t.Context(), Target{Node: "service"}, Params{}); err == nil {
+	if _, err := (RestartLoop{}).Apply(t.Context(), Target{Node: "service"}); err == nil {
 		t.Fatal("got no error, want ErrUnsupported without a container")
 	}
 }

@@ -29,8 +29,8 @@ func ParseSignal(s string) (string, syscall.Signal, error) {
 	return name, sig, nil
 }
 
-func checkSignal(p Params) *Problem {
-	if _, _, err := ParseSignal(p.Signal); err != nil {
+func checkSignal(s string) *Problem {
+	if _, _, err := ParseSignal(s); err != nil {
 		return problem("signal", "%v", err)
 	}
 	return nil

@@ -2,23 +2,18 @@ package faults
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
 
-// Space is what `lab explore` may draw for one kind: where its settings sit
-// in a scenario's fault, the settings a draw always writes, the ones it
-// picks, and what the fault does to the node while in force, so that the
+// Space is what `lab explore` may draw for one kind: the settings it picks,
+// and what the fault does to the node while in force, so that the
 // invariants know which members could serve at each moment.
 //
-//	fault: {node: N, <Family>: {<Fixed...>, <Params drawn...>}}
+//	fault: {node: N, <family>: {<key>: <kind>, <Params drawn...>}}
 type Space struct {
-	// Family is the fault's key in a scenario: container, network, http, tls.
-	Family string
-	// Fixed are written by every draw: {"action": "kill"}.
-	Fixed map[string]string
-	// Params are drawn, each within its range.
+	// Params are drawn, each within its range; their keys are settings of
+	// the kind's struct (a test keeps them so).
 	Params []Param
 	// Breaks says the node cannot serve while the fault is in force (a
 	// kill, a 500, a link down); false for a slow link or a lying /health.
@@ -101,45 +96,4 @@ func fmtMS(ms int64) string {
 		s = strings.TrimSuffix(s, "0s")
 	}
 	return s
-}
-
-// Spaced is a kind that declares its space; every registered kind does.
-type Spaced interface {
-	Name() string
-	Space() Space
-}
-
-// Registered is one kind explore knows: its id ("container.kill") and its
-// space.
-type Registered struct {
-	ID    string
-	Name  string
-	Space Space
-}
-
-var spaced []Registered
-
-// registerSpace is called by register for every kind, and by the kinds
-// that only explore draws (the http kinds, the tls swap).
-func registerSpace(k Spaced) {
-	s := k.Space()
-	id := s.Family + "." + k.Name()
-	if slices.ContainsFunc(spaced, func(r Registered) bool { return r.ID == id }) {
-		panic("faults: kind registered twice: " + id)
-	}
-	spaced = append(spaced, Registered{ID: id, Name: k.Name(), Space: s})
-	slices.SortFunc(spaced, func(a, b Registered) int { return strings.Compare(a.ID, b.ID) })
-}
-
-// Spaces lists every registered kind with its space, sorted by id
-// ("container.kill", "http.status", "network.latency", "tls.cert").
-func Spaces() []Registered { return slices.Clone(spaced) }
-
-// SpaceOf finds a kind by id.
-func SpaceOf(id string) (Registered, bool) {
-	i := slices.IndexFunc(spaced, func(r Registered) bool { return r.ID == id })
-	if i < 0 {
-		return Registered{}, false
-	}
-	return spaced[i], true
 }

@@ -2,19 +2,21 @@ package faults
 
 import "context"
 
-// stop: SIGTERM, SIGKILL after a grace; the node is gone until cleared,
+// Stop: SIGTERM, SIGKILL after a grace; the node is gone until cleared,
 // which starts it again and waits until it answers.
 //
 //	proxy ─▶ link ─▶ ✗ node (exited)
-type stop struct{}
+type Stop struct{}
 
-func init() { registerContainer(stop{}) }
+func init() {
+	Register(Kind{Family: FamilyContainer, Name: "stop", Doc: "SIGTERM, SIGKILL after a grace; clearing starts the node again.",
+		New: func() Settings { return &Stop{} }, Space: Space{Breaks: true}})
+}
 
-func (stop) Name() string            { return "stop" }
-func (stop) Check(p Params) *Problem { return noSignal("stop", p) }
-func (stop) Describe(Params) string  { return "stop" }
+func (Stop) Check() *Problem  { return nil }
+func (Stop) Describe() string { return "stop" }
 
-func (stop) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
+func (Stop) Apply(ctx context.Context, t Target) (Undo, error) {
 	c, err := container(t)
 	if err != nil {
 		return nil, err
@@ -23,9 +25,4 @@ func (stop) Apply(ctx context.Context, t Target, _ Params) (Undo, error) {
 		return nil, err
 	}
 	return c.StartAgain, nil
-}
-
-// Space: what `lab explore` draws.
-func (stop) Space() Space {
-	return Space{Family: "container", Fixed: map[string]string{"action": "stop"}, Breaks: true}
 }

@@ -27,3 +27,19 @@ const (
 )
 
 func ms(d time.Duration) int64 { return d.Milliseconds() }
+
+// notNegative refuses a negative duration setting.
+func notNegative(field string, d time.Duration) *Problem {
+	if d < 0 {
+		return problem(field, "must be ≥ 0 (got %s)", d)
+	}
+	return nil
+}
+
+// after is " after 300ms", or "" for 0.
+func after(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return " after " + d.String()
+}

@@ -57,7 +57,7 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("event %d: got %q, want %q", i, got, want[i])
 		}
 	}
-	if f := s.Timeline[0].NamedFault(); f.Name != "broken" || f.HTTP.ID != "broken" || s.Timeline[0].Fault.HTTP.ID != "" {
+	if f := s.Timeline[0].NamedFault(); f.Name != "broken" || s.Timeline[0].Fault.Name != "" {
 		t.Errorf("NamedFault: got %+v, want named after the event without changing the scenario", f)
 	}
 }

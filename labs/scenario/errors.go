@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"reflect"
 
@@ -38,10 +37,10 @@ type Pos = strictyaml.Pos
 var checkOptions = strictyaml.Options{
 	Hidden: map[reflect.Type][]string{
 		reflect.TypeFor[config.Pool](): {"members", "tls"}, // the lab fills members from nodes, and how it reaches them
-		reflect.TypeFor[app.Fault]():   {"id"},             // the event's name
 	},
 	Custom: map[reflect.Type]func(*strictyaml.Checker, *yaml.Node, string) bool{
-		reflect.TypeFor[Nodes](): checkNodes,
+		reflect.TypeFor[Nodes]():       checkNodes,
+		reflect.TypeFor[vocab.Fault](): vocab.CheckYAML, // the kind's own settings
 	},
 }
 

@@ -48,8 +48,8 @@ func (v v) explore() {
 		return
 	}
 	known := []string{"reload"}
-	for _, r := range faults.Spaces() {
-		known = append(known, r.ID)
+	for _, k := range faults.Kinds() {
+		known = append(known, k.ID())
 	}
 	for i, k := range x.Kinds {
 		if !slices.Contains(known, k) {

@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 
 	"cmp"
@@ -119,9 +118,6 @@ func (s *Scenario) normalize() {
 			e.Name = "clear-" + e.Clear
 		case e.End:
 			e.Name = "end"
-		}
-		if e.Fault != nil && e.Fault.HTTP != nil && e.Fault.HTTP.Kind == "" && e.Fault.HTTP.Status != 0 {
-			e.Fault.HTTP.Kind = app.KindStatus
 		}
 	}
 }

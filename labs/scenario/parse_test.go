@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
 
 	"errors"
@@ -47,7 +48,7 @@ func TestParseGood(t *testing.T) {
 	if s.Load.Rate != 50 || s.Load.Method != "GET" {
 		t.Errorf("load: got %+v", s.Load)
 	}
-	if h := s.Timeline[0].Fault.HTTP; h.Kind != "status" || h.Status != 500 {
+	if h := s.Timeline[0].Fault.Settings; h != (faults.HTTPStatus{Status: 500}) {
 		t.Errorf("a bare status implies kind status: got %+v", h)
 	}
 	if got := s.Timeline[2].Name; got != "end" {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/failover-lab/failover-lab/fixtures/app"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"github.com/failover-lab/failover-lab/proxy/config"
 	"github.com/failover-lab/failover-lab/proxy/config/strictyaml"
@@ -47,6 +48,7 @@ var (
 	rateType     = reflect.TypeFor[Rate]()
 	boundType    = reflect.TypeFor[Bound]()
 	nodesType    = reflect.TypeFor[Nodes]()
+	faultType    = reflect.TypeFor[vocab.Fault]()
 	appDuration  = reflect.TypeFor[app.Duration]()
 	enumType     = reflect.TypeFor[interface{ Enum() []string }]()
 )
@@ -74,6 +76,8 @@ func schemaOf(t reflect.Type) map[string]any {
 		return map[string]any{"oneOf": []any{map[string]any{"type": "integer", "minimum": 0}, obj}}
 	case nodesType:
 		return map[string]any{"type": "object", "minProperties": 1, "additionalProperties": structSchema(reflect.TypeFor[vocab.Node]())}
+	case faultType:
+		return faultSchema()
 	}
 	switch t.Kind() {
 	case reflect.Struct:
@@ -92,6 +96,46 @@ func schemaOf(t reflect.Type) map[string]any {
 		return map[string]any{"type": "number"}
 	}
 	return map[string]any{}
+}
+
+// faultSchema is a fault: its node and one family, whose mapping is one of
+// the family's registered kinds, each with its own settings (labs/faults).
+func faultSchema() map[string]any {
+	s := structSchema(faultType)
+	props := s["properties"].(map[string]any)
+	var one []any
+	for _, def := range faults.Families {
+		var kinds []any
+		for _, k := range faults.Kinds() {
+			if k.Family != def.Family {
+				continue
+			}
+			ks := structSchema(k.SettingsType())
+			if def.Key != "" {
+				ks["properties"].(map[string]any)[def.Key] = map[string]any{"const": k.Name, "description": k.Doc}
+				if k.Name != def.Default {
+					ks["required"] = append([]string{def.Key}, anyStrings(ks["required"])...)
+				}
+			} else {
+				ks["description"] = k.Doc
+			}
+			kinds = append(kinds, ks)
+		}
+		fs := map[string]any{"description": def.Doc, "oneOf": kinds}
+		if len(kinds) == 1 {
+			fs = kinds[0].(map[string]any)
+			fs["description"] = def.Doc
+		}
+		props[string(def.Family)] = fs
+		one = append(one, map[string]any{"required": []string{string(def.Family)}})
+	}
+	s["oneOf"] = one
+	return s
+}
+
+func anyStrings(v any) []string {
+	s, _ := v.([]string)
+	return s
 }
 
 func structSchema(t reflect.Type) map[string]any {

@@ -165,10 +165,5 @@ func (s *Scenario) Topology() vocab.Topology {
 func (e Event) NamedFault() vocab.Fault {
 	f := *e.Fault
 	f.Name = e.Name
-	if f.HTTP != nil {
-		h := *f.HTTP
-		h.ID = e.Name
-		f.HTTP = &h
-	}
 	return f
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/toxi"
-	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"net"
 	"net/http"
@@ -56,35 +55,35 @@ func TestToxics(t *testing.T) {
 
 	tests := []struct {
 		name  string
-		fault vocab.NetworkFault
+		fault faults.Settings
 		check func(d time.Duration, err error) string // "" = effect seen
 	}{
-		{"latency", vocab.NetworkFault{Toxic: vocab.Toxic("latency"), Latency: 300 * time.Millisecond}, func(d time.Duration, err error) string {
+		{"latency", faults.Latency{Latency: 300 * time.Millisecond}, func(d time.Duration, err error) string {
 			if err != nil || d < 300*time.Millisecond {
 				return "want an answer after >= 300ms"
 			}
 			return ""
 		}},
-		{"bandwidth", vocab.NetworkFault{Toxic: vocab.Toxic("bandwidth"), Rate: 20}, func(d time.Duration, err error) string {
+		{"bandwidth", faults.Bandwidth{Rate: 20}, func(d time.Duration, err error) string {
 			if err != nil || d < 500*time.Millisecond { // 20 KiB at 20 KB/s
 				return "want a slow answer (>= 500ms)"
 			}
 			return ""
 		}},
-		{"reset_peer", vocab.NetworkFault{Toxic: vocab.Toxic("reset_peer")}, func(d time.Duration, err error) string {
+		{"reset_peer", faults.ResetPeer{}, func(d time.Duration, err error) string {
 			if err == nil {
 				return "want a connection error"
 			}
 			return ""
 		}},
-		{"timeout", vocab.NetworkFault{Toxic: vocab.Toxic("timeout")}, func(d time.Duration, err error) string {
+		{"timeout", faults.Timeout{}, func(d time.Duration, err error) string {
 			var ne net.Error
 			if !errors.As(err, &ne) || !ne.Timeout() {
 				return "want a client timeout"
 			}
 			return ""
 		}},
-		{"down", vocab.NetworkFault{Toxic: vocab.Toxic("down")}, func(d time.Duration, err error) string {
+		{"down", faults.Down{}, func(d time.Duration, err error) string {
 			if !errors.Is(err, syscall.ECONNREFUSED) {
 				return "want connection refused"
 			}
@@ -93,11 +92,9 @@ func TestToxics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := vocab.Fault{Node: "b", Network: &tt.fault}
-			k, p, _ := f.Kind()
 			ctx, held := faults.WatchHold(t.Context())
 			before := time.Now()
-			undo, err := k.Apply(ctx, faults.Target{Node: "b", Link: tx.NodeLink("b")}, p)
+			undo, err := tt.fault.Apply(ctx, faults.Target{Node: "b", Link: tx.NodeLink("b")})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,14 +7,14 @@
 //	        ├─ Fixture (app | errorpage | php), Args
 //	        └─ Image, Port, Health, Env, Command   (docker driver)
 //
-//	Fault ── Node + exactly one of
-//	   ├─ HTTP      *app.Fault       a fixture's control API (app: status, latency, hang, ...; php: status)
-//	   ├─ Container *ContainerFault  Action: stop | kill | pause | restart | disconnect | ...
-//	   └─ Network   *NetworkFault    Toxic: latency | bandwidth | reset_peer | timeout | down
+//	Fault ── Node + the Settings of one kind registered in labs/faults, by family:
+//	   ├─ http       {kind: status | latency | hang | ...}     a fixture's control API (php: status only)
+//	   ├─ container  {action: stop | kill | pause | ...}
+//	   ├─ network    {toxic: latency | bandwidth | ...}
+//	   └─ tls        {cert: expired | unknown-ca | wrong-name}
 //
 // Import arrows run one way: vocab imports only proxy/config (the pool
-// settings) and fixtures/app (the HTTP fault, the fixture's own API), never
-// the runtime; labs/scenario embeds these types in its file format, the
+// settings) and labs/faults (the fault kinds, a leaf), never the runtime; labs/scenario embeds these types in its file format, the
 // drivers start and break what they describe, and labs/expect and
 // labs/report read them without pulling in Docker or Toxiproxy.
 //

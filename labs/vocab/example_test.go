@@ -2,19 +2,23 @@ package vocab_test
 
 import (
 	"fmt"
-	"strings"
 
+	"go.yaml.in/yaml/v3"
+
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
-// A fault validates itself and names the field that is wrong; the scenario
-// format adds the file, line and column.
+// A fault decodes into its kind's own settings and names the field that is
+// wrong; the scenario format adds the file, line and column.
 func ExampleFault_Validate() {
-	f := vocab.Fault{Node: "service", Container: &vocab.ContainerFault{Action: "kil", Signal: "SIGTERM"}}
-	fmt.Println(strings.SplitAfter(f.Validate().Error(), `(got "kil")`)[1])
-	f.Container.Action = "stop"
+	var f vocab.Fault
+	fmt.Println(yaml.Unmarshal([]byte("{node: service, container: {action: kil}}"), &f))
+	fmt.Println(yaml.Unmarshal([]byte("{node: service, container: {action: stop, signal: SIGTERM}}"), &f))
+	f = vocab.Fault{Node: "service", Settings: faults.Kill{Signal: "SIGFOO"}}
 	fmt.Println(f.Validate())
 	// Output:
-	//  (did you mean "kill"?)
-	// invalid value: container.signal: only for action kill (got "SIGTERM" with stop)
+	// invalid value: container.action: must be one of disconnect, kill, pause, restart, restart-loop, stop (got "kil") (did you mean "kill"?)
+	// invalid value: container.signal: unknown field: action stop takes no settings
+	// invalid value: container.signal: unknown signal "SIGFOO"
 }

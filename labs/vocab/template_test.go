@@ -2,6 +2,7 @@ package vocab_test
 
 import (
 	"errors"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"strings"
 	"testing"
 
@@ -97,7 +98,7 @@ func TestOwnProxyCheck(t *testing.T) {
 // A network fault needs the proxy to reach the node through its link: a
 // config that names it with member, not one that names it directly.
 func TestNetworkFaultNeedsMember(t *testing.T) {
-	down := vocab.Fault{Node: "service", Network: &vocab.NetworkFault{Toxic: "down"}}
+	down := vocab.Fault{Node: "service", Settings: faults.Down{}}
 	tests := []struct {
 		name   string
 		top    vocab.Topology

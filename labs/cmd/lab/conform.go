@@ -23,7 +23,7 @@ import (
 )
 
 func init() {
-	verbs["conform"] = verb{run: runConform, usage: "conform [-kinds builtin,apache,nginx,haproxy] [-proxy PROXYFILE]... [-driver auto|docker|process] [-docker-host-ip ADDR] [-parallel N] [-report DIR] [FILE...]  run the scenario library (default scenarios/*.yaml) in front of each proxy kind, and of each proxy a file gives (image or command and your config): the matrix in reports/conformance/ (index.html, matrix.md, printed), each run's report in reports/conformance/COLUMN/NAME/"}
+	verbs["conform"] = verb{run: runConform, usage: "conform [-kinds builtin,apache,nginx,haproxy] [-proxy PROXYFILE]... [-driver auto|docker|process] [-docker-host-ip ADDR] [-load-in-network] [-parallel N] [-report DIR] [FILE...]  run the scenario library (default scenarios/*.yaml) in front of each proxy kind, and of each proxy a file gives (image or command and your config): the matrix in reports/conformance/ (index.html, matrix.md, printed), each run's report in reports/conformance/COLUMN/NAME/"}
 }
 
 // defaultKinds is the order of the matrix's columns: ours first.
@@ -45,6 +45,7 @@ func conformTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Var(&proxyFiles, "proxy", "a proxy file (name, and a scenario's proxy mapping: image or command, your config template): one more column, after the kinds; repeatable (docs/other-proxies.md)")
 	driverName := fs.String("driver", "", "docker, process or auto (default: $LAB_DRIVER, else auto)")
 	hostIP := fs.String("docker-host-ip", "", dockerHostIPUsage)
+	place := loadPlaceFlag(fs)
 	parallel := fs.Int("parallel", 2, "runs at once; each keeps a proxy, its nodes and a load generator busy")
 	root := fs.String("report", filepath.Join("reports", "conformance"), "directory of the matrix and of the runs' reports")
 	if err := fs.parse(args); err != nil {
@@ -68,7 +69,7 @@ func conformTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	d, err := cliDriver(ctx, *driverName, *hostIP)
+	d, err := cliDriver(ctx, *driverName, *hostIP, place())
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}

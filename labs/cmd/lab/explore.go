@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	verbs["explore"] = verb{run: runExplore, usage: "explore [-kind KIND] [-driver auto|docker|process] [-runs N | -for DURATION] [-seed S] [-parallel P] [-report DIR] [-no-shrink] FILE  search for failover bugs: random timelines on FILE's topology and load, invariants checked on every run, each violation shrunk to a minimal scenario in reports/explore/ (index.html: runs, coverage, violations)"}
+	verbs["explore"] = verb{run: runExplore, usage: "explore [-kind KIND] [-driver auto|docker|process] [-load-in-network] [-runs N | -for DURATION] [-seed S] [-parallel P] [-report DIR] [-no-shrink] FILE  search for failover bugs: random timelines on FILE's topology and load, invariants checked on every run, each violation shrunk to a minimal scenario in reports/explore/ (index.html: runs, coverage, violations)"}
 }
 
 func runExplore(ctx context.Context, args []string) error {
@@ -35,6 +35,7 @@ func exploreTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	parallel := fs.Int("parallel", 1, "runs at once; each keeps a proxy, its nodes and a load generator busy")
 	root := fs.String("report", filepath.Join("reports", "explore"), "directory of index.html, the minimal scenarios and each run's report")
 	hostIP := fs.String("docker-host-ip", "", dockerHostIPUsage)
+	place := loadPlaceFlag(fs)
 	noShrink := fs.Bool("no-shrink", false, "report violations with their original timelines, unshrunk")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -66,7 +67,7 @@ func exploreTo(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return invalidError{err}
 		}
 	}
-	d, err := cliDriver(ctx, *driverName, *hostIP)
+	d, err := cliDriver(ctx, *driverName, *hostIP, place())
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/labs"
 )
@@ -30,8 +32,15 @@ type faultShim struct {
 	node string
 
 	mu      sync.Mutex
-	n       int            // ids handed out: f1, f2, ...
-	applied []labs.Applied // in order; Fault.Name is the id
+	n       int         // ids handed out: f1, f2, ...
+	applied []shimFault // in order; Fault.Name is the id
+}
+
+// shimFault is a fault applied through the shim, and the control API's
+// form of it that GET /faults lists.
+type shimFault struct {
+	labs.Applied
+	api app.Fault
 }
 
 func newFaultShim(run labs.Run, node string) http.Handler {
@@ -58,7 +67,7 @@ func (s *faultShim) list(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	out := make([]app.Fault, 0, len(s.applied))
 	for _, a := range s.applied {
-		out = append(out, *a.Fault.HTTP)
+		out = append(out, a.api)
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
@@ -79,8 +88,12 @@ func (s *faultShim) apply(w http.ResponseWriter, r *http.Request) {
 		f.ID = fmt.Sprintf("f%d", s.n)
 	}
 	// The app replaces a fault of the same id; forget the old one here too.
-	s.applied = slices.DeleteFunc(s.applied, func(a labs.Applied) bool { return a.Fault.Name == f.ID })
-	a, err := s.run.Apply(r.Context(), vocab.Fault{Name: f.ID, Node: s.node, HTTP: &f})
+	s.applied = slices.DeleteFunc(s.applied, func(a shimFault) bool { return a.Fault.Name == f.ID })
+	vf, err := httpFault(f, s.node)
+	var a labs.Applied
+	if err == nil {
+		a, err = s.run.Apply(r.Context(), vf)
+	}
 	if err != nil {
 		status := http.StatusBadGateway
 		if errors.Is(err, vocab.ErrInvalid) || errors.Is(err, app.ErrInvalid) {
@@ -89,22 +102,39 @@ func (s *faultShim) apply(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, status, errorBody{Error: err.Error()})
 		return
 	}
-	s.applied = append(s.applied, a)
+	s.applied = append(s.applied, shimFault{a, f})
 	writeJSON(w, http.StatusCreated, f)
+}
+
+// httpFault is the lab's http fault for the control API's f on node: its
+// keys are the http kinds' settings, so it decodes as a scenario's would.
+func httpFault(f app.Fault, node string) (vocab.Fault, error) {
+	id := f.ID
+	f.ID = ""
+	b, err := yaml.Marshal(map[string]any{"node": node, "http": f})
+	if err != nil {
+		return vocab.Fault{}, err
+	}
+	var vf vocab.Fault
+	if err := yaml.Unmarshal(b, &vf); err != nil {
+		return vocab.Fault{}, err
+	}
+	vf.Name = id
+	return vf, nil
 }
 
 func (s *faultShim) clearOne(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := slices.IndexFunc(s.applied, func(a labs.Applied) bool { return a.Fault.Name == id })
+	i := slices.IndexFunc(s.applied, func(a shimFault) bool { return a.Fault.Name == id })
 	if i < 0 {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: fmt.Sprintf("no active fault %q", id)})
 		return
 	}
 	a := s.applied[i]
 	s.applied = slices.Delete(s.applied, i, i+1)
-	if err := s.clear(r.Context(), a); err != nil {
+	if err := s.clear(r.Context(), a.Applied); err != nil {
 		writeJSON(w, http.StatusBadGateway, errorBody{Error: err.Error()})
 		return
 	}
@@ -116,7 +146,7 @@ func (s *faultShim) clearAll(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	var errs []error
 	for _, a := range s.applied {
-		errs = append(errs, s.clear(r.Context(), a))
+		errs = append(errs, s.clear(r.Context(), a.Applied))
 	}
 	s.applied = nil
 	if err := errors.Join(errs...); err != nil {

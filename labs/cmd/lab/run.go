@@ -16,6 +16,7 @@ import (
 
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/drivers"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/drivers/process"
 	"github.com/failover-lab/failover-lab/labs/expect"
 	"github.com/failover-lab/failover-lab/labs/ledger"
@@ -26,7 +27,7 @@ import (
 )
 
 func init() {
-	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-docker-host-ip ADDR] [-kind KIND | -proxy PROXYFILE] [-shard K/N] [-durations FILE] [-list] [-reports ROOT] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
+	verbs["run"] = verb{run: runRun, usage: "run [-driver auto|docker|process|compose:PROJECT] [-docker-host-ip ADDR] [-load-in-network] [-kind KIND | -proxy PROXYFILE] [-shard K/N] [-durations FILE] [-list] [-reports ROOT] [-report DIR] [-quiet] FILE...  run scenarios: progress, verdict, report in reports/NAME/ (index.html, results.json, junit.xml), reports/index.html across them"}
 }
 
 func runRun(ctx context.Context, args []string) error {
@@ -42,6 +43,7 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("report", "", "directory of the report of one FILE (default reports/NAME, listed in reports/index.html)")
 	quiet := fs.Bool("quiet", false, "no per-second lines while the load runs")
 	hostIP := fs.String("docker-host-ip", "", dockerHostIPUsage)
+	place := loadPlaceFlag(fs)
 	kind := fs.String("kind", "", "run in front of this proxy kind instead of the file's: builtin, apache, nginx, haproxy (process driver)")
 	proxyFile := fs.String("proxy", "", "run in front of the proxy this file gives instead of the file's (image or command and your config, as for lab conform -proxy)")
 	root := fs.String("reports", "reports", "root of the reports: ROOT/NAME/ per scenario, ROOT/index.html, ROOT/durations.json")
@@ -93,7 +95,7 @@ func runTo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "shard %s: no scenario of the %d files falls in it\n", sh, fs.NArg())
 		return nil
 	}
-	d, err := cliDriver(ctx, *driverName, *hostIP)
+	d, err := cliDriver(ctx, *driverName, *hostIP, place())
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err) // only a name it does not know
 	}
@@ -251,13 +253,21 @@ func parseScenarios(files []string, col *column) ([]*scenario.Scenario, error) {
 // are still written, which the drivers' own signal handler would prevent.
 // The Docker engine is the docker CLI's (cliEngine).
 // The process driver needs no engine: broken engine settings do not stop it.
-func cliDriver(ctx context.Context, name, hostIP string) (labs.Driver, error) {
+// -load-in-network (place LoadInNetwork) asks for the docker driver.
+func cliDriver(ctx context.Context, name, hostIP string, place docker.LoadPlace) (labs.Driver, error) {
 	name = cmp.Or(name, os.Getenv("LAB_DRIVER"))
 	e, err := cliEngine(hostIP)
 	if err != nil && name != process.Name {
 		return nil, err
 	}
-	return drivers.For(ctx, name, drivers.Options{NoSignalHandler: true, Engine: e, Carrier: self()})
+	d, err := drivers.For(ctx, name, drivers.Options{NoSignalHandler: true, Engine: e, Carrier: self(), Load: place})
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := d.(*docker.Driver); place == docker.LoadInNetwork && !ok {
+		return nil, fmt.Errorf("-load-in-network: the docker driver only (this run is on the %s driver)", d.Name())
+	}
+	return d, nil
 }
 
 // self is this binary, the carrier of every program a run starts

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"os"
 	"path/filepath"
 	"slices"
@@ -98,10 +99,10 @@ func TestReportMergeUsage(t *testing.T) {
 func TestEngineSettingsOnlyMatterForDocker(t *testing.T) {
 	t.Setenv("DOCKER_HOST", "")
 	t.Setenv("DOCKER_CONTEXT", "no-such-context")
-	if _, err := cliDriver(context.Background(), "docker", ""); err == nil || !strings.Contains(err.Error(), `context "no-such-context" (from DOCKER_CONTEXT)`) {
+	if _, err := cliDriver(context.Background(), "docker", "", docker.LoadAuto); err == nil || !strings.Contains(err.Error(), `context "no-such-context" (from DOCKER_CONTEXT)`) {
 		t.Errorf("docker: got %v, want an error naming the context", err)
 	}
-	if d, err := cliDriver(context.Background(), "process", ""); err != nil || d.Name() != "process" {
+	if d, err := cliDriver(context.Background(), "process", "", docker.LoadAuto); err != nil || d.Name() != "process" {
 		t.Errorf("process: got %v, %v; want the process driver", d, err)
 	}
 }

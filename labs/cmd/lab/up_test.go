@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"io"
 	"net"
@@ -162,7 +163,7 @@ func TestUpExposesTheDemoAndCleansUp(t *testing.T) {
 		t.Errorf("DELETE /faults: got %d, want 204", resp.StatusCode)
 	}
 	run.mu.Lock()
-	if len(run.applied) != 1 || run.applied[0].Node != "service" || run.applied[0].HTTP == nil || run.applied[0].HTTP.Status != 500 {
+	if len(run.applied) != 1 || run.applied[0].Node != "service" || run.applied[0].Settings != (faults.HTTPStatus{Status: 500}) {
 		t.Errorf("applied %+v, want one status-500 fault on service", run.applied)
 	}
 	if len(run.cleared) != 1 || run.cleared[0] != "broken" {

@@ -144,7 +144,7 @@ func (r *composeRun) Close(ctx context.Context) error {
 // or died with a restart is gone already: only what is still active is
 // cleared.
 func (r *composeRun) undo(ctx context.Context, a labs.Applied) error {
-	if a.Fault.HTTP != nil {
+	if a.ID != "" {
 		n, _ := r.Topology().Node(a.Fault.Node)
 		active, err := faults.HTTPActive(ctx, r.Target(n), a.ID)
 		if err != nil || !active {

@@ -10,6 +10,7 @@ import (
 	"github.com/failover-lab/failover-lab/labs/cleanup"
 	"github.com/failover-lab/failover-lab/labs/drivers/docker"
 	"github.com/failover-lab/failover-lab/labs/drivers/drivertest"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/products"
 	"github.com/failover-lab/failover-lab/labs/vocab"
 	"strings"
@@ -92,7 +93,7 @@ func TestComposeDriver(t *testing.T) {
 		t.Errorf("NodeURL(failover): got %q, want \"\" (the service publishes no port)", got)
 	}
 	drivertest.CheckServedBy(t, r.ProxyURL(), "service")
-	_, err = r.Apply(ctx, vocab.Fault{Name: "down", Node: "service", Network: &vocab.NetworkFault{Toxic: vocab.Toxic("down")}})
+	_, err = r.Apply(ctx, vocab.Fault{Name: "down", Node: "service", Settings: faults.Down{}})
 	if !errors.Is(err, labs.ErrUnsupported) || !strings.Contains(err.Error(), "no Toxiproxy") {
 		t.Errorf("network fault: got %v, want labs.ErrUnsupported saying there is no Toxiproxy", err)
 	}
@@ -100,7 +101,7 @@ func TestComposeDriver(t *testing.T) {
 	defer drivertest.StartLoad(t, ctx, r.ProxyURL(), led)()
 	drivertest.WaitRows(t, led, time.Now(), "traffic through the proxy, served by the primary", drivertest.Recovered)
 	for _, tc := range drivertest.FaultCases() {
-		if tc.Fault.Network != nil {
+		if tc.Fault.Family() == faults.FamilyNetwork {
 			continue
 		}
 		t.Run(tc.Fault.Name, func(t *testing.T) {
@@ -120,8 +121,8 @@ func TestComposeDriver(t *testing.T) {
 
 	t.Run("close undoes faults and keeps the project", func(t *testing.T) {
 		for _, f := range []vocab.Fault{
-			{Name: "left-paused", Node: "failover", Container: &vocab.ContainerFault{Action: vocab.Action("pause")}},
-			{Name: "left-500", Node: "service", HTTP: &app.Fault{Kind: app.KindStatus, Status: 500}},
+			{Name: "left-paused", Node: "failover", Settings: faults.Pause{}},
+			{Name: "left-500", Node: "service", Settings: faults.HTTPStatus{Status: 500}},
 		} {
 			if _, err := r.Apply(ctx, f); err != nil {
 				t.Fatal(err)
@@ -130,8 +131,8 @@ func TestComposeDriver(t *testing.T) {
 		if err := r.Close(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if faults, err := (app.Client{BaseURL: r.(*composeRun).ControlURL("service")}).List(ctx); err != nil || len(faults) != 0 {
-			t.Errorf("service's faults after Close: got %v (err %v), want none", faults, err)
+		if active, err := (app.Client{BaseURL: r.(*composeRun).ControlURL("service")}).List(ctx); err != nil || len(active) != 0 {
+			t.Errorf("service's faults after Close: got %v (err %v), want none", active, err)
 		}
 		cli := dockerAPI(t)
 		svcs, err := services(ctx, cli, project)

@@ -62,7 +62,18 @@ func (c NodeContainer) Signal(ctx context.Context, sig syscall.Signal) error {
 	return nil
 }
 
-func (c NodeContainer) Pause(ctx context.Context) error   { return c.Cli.ContainerPause(ctx, c.ID) }
+// Pause freezes the container; the engine answers once its cgroup is
+// frozen, and says so in its state (reported: faults.TookHold).
+func (c NodeContainer) Pause(ctx context.Context) error {
+	if err := c.Cli.ContainerPause(ctx, c.ID); err != nil {
+		return err
+	}
+	if info, err := c.Cli.ContainerInspect(ctx, c.ID); err == nil && info.ContainerJSONBase != nil && info.State != nil && info.State.Paused {
+		faults.TookHold(ctx, time.Now())
+	}
+	return nil
+}
+
 func (c NodeContainer) Unpause(ctx context.Context) error { return c.Cli.ContainerUnpause(ctx, c.ID) }
 
 func (c NodeContainer) Restart(ctx context.Context) error {
@@ -91,7 +102,15 @@ func (c NodeContainer) StartAgain(ctx context.Context) error {
 	return c.WaitNode(ctx)
 }
 
-func (c NodeContainer) Disconnect(ctx context.Context) error { return c.Leave(ctx) }
+// Disconnect takes the container off its network(s); the engine answers
+// once the endpoint is gone (reported: faults.TookHold).
+func (c NodeContainer) Disconnect(ctx context.Context) error {
+	if err := c.Leave(ctx); err != nil {
+		return err
+	}
+	faults.TookHold(ctx, time.Now())
+	return nil
+}
 
 func (c NodeContainer) Reconnect(ctx context.Context) error {
 	ctx, cancel := labs.WithReadyTimeout(ctx)

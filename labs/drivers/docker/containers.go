@@ -24,13 +24,16 @@ import (
 // and Ryuk from the process environment, read once per process; the
 // driver must use the engine it was given.)
 type containerRequest struct {
-	Name   string // the node's name, its network alias
+	Name   string // the node's name, its network alias ("": none)
 	Image  string
 	Cmd    []string
 	Env    map[string]string
 	Labels map[string]string
 	Ports  []string // "8080/tcp": published on the engine's PublishIP, on a free host port
 	Files  []containerFile
+	// Stdin keeps the container's stdin open for one attached client,
+	// and closes it when that client goes (the load agent: labs/load/agent).
+	Stdin bool
 }
 
 // containerFile is a file written into the container before it starts.
@@ -54,7 +57,14 @@ func createContainer(ctx context.Context, cli client.APIClient, e Engine, netNam
 		cfg.ExposedPorts[nat.Port(p)] = struct{}{}
 		hc.PortBindings[nat.Port(p)] = []nat.PortBinding{{HostIP: e.PublishIP()}}
 	}
-	nc := &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{netName: {Aliases: []string{req.Name}}}}
+	if req.Stdin {
+		cfg.OpenStdin, cfg.StdinOnce, cfg.AttachStdin, cfg.AttachStdout, cfg.AttachStderr = true, true, true, true, true
+	}
+	endpoint := &network.EndpointSettings{}
+	if req.Name != "" {
+		endpoint.Aliases = []string{req.Name}
+	}
+	nc := &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{netName: endpoint}}
 	resp, err := cli.ContainerCreate(ctx, cfg, hc, nc, nil, containerName)
 	if errdefs.IsNotFound(err) && !strings.HasPrefix(req.Image, "sha256:") {
 		if perr := pull(ctx, cli, req.Image); perr != nil {

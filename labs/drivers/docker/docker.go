@@ -65,6 +65,10 @@ type Driver struct {
 	// runs itself (the lab CLI); by default live runs are closed on those
 	// signals, which are then raised again.
 	NoSignalHandler bool
+	// Load is where a run's load, warm-up and probes are sent from
+	// (beside.go). Default LoadAuto: from a container on the run's network
+	// when the engine is not this machine's, else from this process.
+	Load LoadPlace
 }
 
 var _ labs.Driver = (*Driver)(nil)
@@ -92,6 +96,7 @@ type dockerRun struct {
 	// names it ("8080/tcp"): the user's own config may choose it.
 	proxyPort string
 	toxi      *toxi.Client
+	beside    *beside // the load's agent; nil: the load runs in the lab's process
 
 	mu         sync.Mutex
 	containers map[string]string // container ids by node name, "proxy", "toxiproxy"
@@ -138,6 +143,12 @@ func (d *Driver) Start(ctx context.Context, t vocab.Topology, l *ledger.Ledger) 
 		},
 		func(ctx context.Context) error { return r.create(ctx, t, images) },
 		func(ctx context.Context) error { return r.startAll(ctx, t) },
+		func(ctx context.Context) error {
+			if !d.inNetwork() {
+				return nil
+			}
+			return r.startBeside(ctx, t, images[ImageLab])
+		},
 	)
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"github.com/failover-lab/failover-lab/labs/cleanup"
+	"github.com/failover-lab/failover-lab/labs/load/agent"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
@@ -19,6 +20,16 @@ func (r *dockerRun) Close(ctx context.Context) error {
 	return r.CloseOnce(ctx, 30*time.Second, func(ctx context.Context) error {
 		defer cleanup.Untrack(r)
 		defer r.cli.Close()
+		r.mu.Lock()
+		b := r.beside
+		var c *agent.Client
+		if b != nil {
+			c = b.client
+		}
+		r.mu.Unlock()
+		if b != nil {
+			b.close(ctx, c)
+		}
 		return RemoveByLabel(ctx, r.cli, cleanup.LabelRun+"="+r.ID())
 	})
 }

@@ -249,3 +249,37 @@ func TestEngineOverSSH(t *testing.T) {
 		t.Errorf("ports: reached at %q, published on %q; want build-box, every address", e.ReachIP(), e.PublishIP())
 	}
 }
+
+// An engine is this machine's when it is reached by a socket or at a
+// loopback address: only then does a run send its load from here by
+// default.
+func TestEngineLocal(t *testing.T) {
+	for _, tt := range []struct {
+		host  string
+		local bool
+	}{
+		{"", true},
+		{"unix:///var/run/docker.sock", true},
+		{"tcp://127.0.0.1:2375", true},
+		{"tcp://localhost:2375", true},
+		{"ssh://user@127.0.0.1", true},
+		{"tcp://10.1.2.2:2375", false},
+		{"tcp://docker:2375", false},
+		{"ssh://ci@build-host", false},
+	} {
+		e := Engine{Host: tt.host}
+		if got := e.Local(); got != tt.local {
+			t.Errorf("%q: Local() = %v, want %v", tt.host, got, tt.local)
+		}
+		d := &Driver{Engine: e}
+		if got := d.inNetwork(); got != !tt.local {
+			t.Errorf("%q: load in the network by default = %v, want %v", tt.host, got, !tt.local)
+		}
+		for _, place := range []LoadPlace{LoadHere, LoadInNetwork} {
+			d.Load = place
+			if got := d.inNetwork(); got != (place == LoadInNetwork) {
+				t.Errorf("%q, Load %v: in the network = %v", tt.host, place, got)
+			}
+		}
+	}
+}

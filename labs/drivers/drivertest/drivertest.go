@@ -16,6 +16,7 @@ import (
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/cleanup"
 	"github.com/failover-lab/failover-lab/labs/drivers/docker"
+	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/ledger"
 	"github.com/failover-lab/failover-lab/labs/load"
 	"github.com/failover-lab/failover-lab/labs/vocab"
@@ -94,24 +95,21 @@ func FaultCases() []struct {
 	Effect Effect
 } {
 	node := "service"
-	c := func(action vocab.Action, signal string) *vocab.ContainerFault {
-		return &vocab.ContainerFault{Action: action, Signal: signal}
-	}
 	return []struct {
 		Fault  vocab.Fault
 		Effect Effect
 	}{
-		{vocab.Fault{Name: "http-500", Node: node, HTTP: &app.Fault{Kind: app.KindStatus, Status: 500}}, FailedOver},
-		{vocab.Fault{Name: "stop", Node: node, Container: c(vocab.Action("stop"), "")}, FailedOver},
-		{vocab.Fault{Name: "kill", Node: node, Container: c(vocab.Action("kill"), "SIGKILL")}, FailedOver},
-		{vocab.Fault{Name: "pause", Node: node, Container: c(vocab.Action("pause"), "")}, FailedOver},
-		{vocab.Fault{Name: "disconnect", Node: node, Container: c(vocab.Action("disconnect"), "")}, FailedOver},
-		{vocab.Fault{Name: "restart-loop", Node: node, Container: c(vocab.Action("restart-loop"), "")}, FailedOver},
-		{vocab.Fault{Name: "latency", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("latency"), Latency: 300 * time.Millisecond, Jitter: 10 * time.Millisecond}}, Slowed},
-		{vocab.Fault{Name: "bandwidth", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("bandwidth"), Rate: 1}}, Slowed},
-		{vocab.Fault{Name: "reset-peer", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("reset_peer")}}, FailedOver},
-		{vocab.Fault{Name: "timeout", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("timeout")}}, FailedOver},
-		{vocab.Fault{Name: "down", Node: node, Network: &vocab.NetworkFault{Toxic: vocab.Toxic("down")}}, FailedOver},
+		{vocab.Fault{Name: "http-500", Node: node, Settings: faults.HTTPStatus{Status: 500}}, FailedOver},
+		{vocab.Fault{Name: "stop", Node: node, Settings: faults.Stop{}}, FailedOver},
+		{vocab.Fault{Name: "kill", Node: node, Settings: faults.Kill{Signal: "SIGKILL"}}, FailedOver},
+		{vocab.Fault{Name: "pause", Node: node, Settings: faults.Pause{}}, FailedOver},
+		{vocab.Fault{Name: "disconnect", Node: node, Settings: faults.Disconnect{}}, FailedOver},
+		{vocab.Fault{Name: "restart-loop", Node: node, Settings: faults.RestartLoop{}}, FailedOver},
+		{vocab.Fault{Name: "latency", Node: node, Settings: faults.Latency{Latency: 300 * time.Millisecond, Jitter: 10 * time.Millisecond}}, Slowed},
+		{vocab.Fault{Name: "bandwidth", Node: node, Settings: faults.Bandwidth{Rate: 1}}, Slowed},
+		{vocab.Fault{Name: "reset-peer", Node: node, Settings: faults.ResetPeer{}}, FailedOver},
+		{vocab.Fault{Name: "timeout", Node: node, Settings: faults.Timeout{}}, FailedOver},
+		{vocab.Fault{Name: "down", Node: node, Settings: faults.Down{}}, FailedOver},
 	}
 }
 
@@ -165,26 +163,26 @@ func Exercise(t *testing.T, d labs.Driver, leftovers func(t *testing.T, r labs.R
 // CheckRestart checks a restart really restarts the app: its faults live in
 // memory, so one switched on before the restart is gone after it.
 func CheckRestart(t *testing.T, ctx context.Context, r labs.Run) {
-	marker := vocab.Fault{Name: "marker", Node: "service", HTTP: &app.Fault{ID: "marker", Kind: app.KindHealth, Health: app.HealthOK}}
+	marker := vocab.Fault{Name: "marker", Node: "service", Settings: faults.HTTPHealth{Health: app.HealthOK}}
 	if _, err := r.Apply(ctx, marker); err != nil {
 		t.Fatal(err)
 	}
-	a, err := r.Apply(ctx, vocab.Fault{Name: "restart", Node: "service", Container: &vocab.ContainerFault{Action: vocab.Action("restart")}})
+	a, err := r.Apply(ctx, vocab.Fault{Name: "restart", Node: "service", Settings: faults.Restart{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Clear(ctx, a)
 	ctl := app.Client{BaseURL: r.(interface{ ControlURL(string) string }).ControlURL("service")}
-	var faults []app.Active
+	var active []app.Active
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		if faults, err = ctl.List(ctx); err == nil {
+		if active, err = ctl.List(ctx); err == nil {
 			break
 		}
 		time.Sleep(50 * time.Millisecond) // polling the restarted node under a deadline
 	}
-	if err != nil || len(faults) != 0 {
-		t.Fatalf("after restart: got faults %v (err %v), want none: the app kept its state", faults, err)
+	if err != nil || len(active) != 0 {
+		t.Fatalf("after restart: got faults %v (err %v), want none: the app kept its state", active, err)
 	}
 }
 
