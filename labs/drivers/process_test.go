@@ -176,3 +176,27 @@ func TestProcessNodeComesBackOnAnotherPort(t *testing.T) {
 		}
 	}
 }
+
+// Direct points the proxy at the nodes' own ports, which its config names:
+// a node restarted keeps the ports it first took, so the proxy still
+// reaches it.
+func TestProcessDirectKeepsANodesPortsAcrossRestarts(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	r, err := (&process.Driver{Direct: true}).Start(ctx, drivertest.Topology("t-direct"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close(context.WithoutCancel(ctx))
+	drivertest.CheckServedBy(t, r.ProxyURL(), "service")
+	before := r.NodeURL("service")
+	if _, err := r.Apply(ctx, vocab.Fault{Name: "restart", Node: "service", Settings: faults.Restart{}}); err != nil {
+		t.Fatal(err)
+	}
+	if after := r.NodeURL("service"); after != before {
+		t.Fatalf("NodeURL %s after the restart, want %s: the proxy's config names it", after, before)
+	}
+	led := ledger.New(time.Now())
+	defer drivertest.StartLoad(t, ctx, r.ProxyURL(), led)()
+	drivertest.WaitRows(t, led, time.Now(), "the restarted node serving through the proxy", drivertest.Recovered)
+}

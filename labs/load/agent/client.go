@@ -33,7 +33,9 @@ type Client struct {
 	gone    chan struct{} // closed when the agent's output ends
 	goneErr error         // why, set before gone closes
 
-	mu      sync.Mutex // guards in's writes, next and the waiters
+	wmu sync.Mutex // one request line at a time on in; never held with mu
+
+	mu      sync.Mutex // guards next and the waiters; the reader takes it, never blocking on a write
 	next    int
 	clocks  map[int]chan clockEvent
 	answers map[int]chan answerEvent
@@ -108,31 +110,30 @@ func (c *Client) Load(ctx context.Context, spec load.Spec, rec load.Recorder) er
 	if err := c.send(request{Load: &loadReq{ID: id, Spec: spec}}); err != nil {
 		return fmt.Errorf("load agent: %w", err)
 	}
-	wait := func() error {
-		select {
-		case msg := <-p.done:
-			if msg != "" {
-				return fmt.Errorf("load agent: %s", msg)
-			}
-			return nil
-		case <-c.gone:
-			return fmt.Errorf("load agent: %w", c.goneErr)
-		}
-	}
-	select {
-	case <-ctx.Done():
-		if err := c.send(request{Stop: id}); err != nil {
-			return nil // gone: nothing more comes of it
-		}
-		if err := wait(); err != nil && !errors.Is(err, ErrGone) {
-			return err
+	ended := func(msg string) error {
+		if msg != "" {
+			return fmt.Errorf("load agent: %s", msg)
 		}
 		return nil
-	case <-c.gone:
-	case msg := <-p.done:
-		p.done <- msg // for wait
 	}
-	return wait()
+	select {
+	case msg := <-p.done:
+		return ended(msg)
+	case <-c.gone:
+		return fmt.Errorf("load agent: %w", c.goneErr)
+	case <-ctx.Done():
+	}
+	// Stopped by the caller: the agent stops the load and drops what the
+	// stop cut short; nil, as load.Run, unless the agent refused it.
+	if err := c.send(request{Stop: id}); err != nil {
+		return nil // gone: nothing more comes of it
+	}
+	select {
+	case msg := <-p.done:
+		return ended(msg)
+	case <-c.gone:
+		return nil
+	}
 }
 
 // Get sends one GET of url from the agent (url's host where reach allows)
@@ -161,7 +162,11 @@ func (c *Client) Get(ctx context.Context, url string, reach load.Reach) (time.Ti
 
 // Close ends the agent's input (the agent then stops its loads and
 // exits). The reader stops when the agent's output ends.
-func (c *Client) Close() error { return c.in.Close() }
+func (c *Client) Close() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.in.Close()
+}
 
 // Done is closed once the agent's output has ended.
 func (c *Client) Done() <-chan struct{} { return c.gone }
@@ -171,8 +176,8 @@ func (c *Client) send(r request) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	select {
 	case <-c.gone:
 		return c.goneErr
