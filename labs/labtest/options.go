@@ -15,7 +15,8 @@ type settings struct {
 	driverName string      // docker, process, auto, compose:PROJECT
 	driver     labs.Driver // set by UseDriver; wins over driverName
 	engine     docker.Engine
-	engineErr  error  // EngineFromEnv could not resolve the engine
+	engineErr  error // EngineFromEnv could not resolve the engine
+	load       docker.LoadPlace
 	kind       string // proxy kind instead of the file's; "" keeps it
 	reportDir  string
 	timeout    time.Duration // 0: the scenario's end plus defaultGrace
@@ -70,6 +71,20 @@ func Engine(e docker.Engine) Option { return func(s *settings) { s.engine = e } 
 func EngineFromEnv() Option {
 	e, err := docker.ResolveEngine(docker.SettingsFrom(os.Getenv))
 	return func(s *settings) { s.engine, s.engineErr = e, err }
+}
+
+// LoadInNetwork sends the load, the warm-up and the probes from a
+// container on the run's network to the proxy's alias (on), or from the
+// test's process to the proxy's published port (off); docker driver only,
+// as `lab run -load-in-network`. Default: on when the Docker engine is
+// not this machine's (docker.LoadAuto).
+func LoadInNetwork(on bool) Option {
+	return func(s *settings) {
+		s.load = docker.LoadHere
+		if on {
+			s.load = docker.LoadInNetwork
+		}
+	}
 }
 
 // UseDriver runs on a driver value the caller made and set up (a docker

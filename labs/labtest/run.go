@@ -105,10 +105,10 @@ func subtestName(r expect.Result) string {
 	return fmt.Sprintf("expect[%d]", r.Index)
 }
 
-// driversByName keeps one driver per name and engine for the test binary:
+// driversByName keeps one driver per name, engine and load place for the test binary:
 // "auto" asks the Docker daemon once, and parallel runs share a Docker
 // client.
-var driversByName sync.Map // "name engine" → labs.Driver
+var driversByName sync.Map // "name engine place" → labs.Driver
 
 func (set settings) resolveDriver() (labs.Driver, error) {
 	if set.driver != nil {
@@ -117,13 +117,16 @@ func (set settings) resolveDriver() (labs.Driver, error) {
 	if set.engineErr != nil {
 		return nil, fmt.Errorf("labtest: %w", set.engineErr)
 	}
-	key := set.driverName + " " + set.engine.String()
+	key := fmt.Sprintf("%s %s %d", set.driverName, set.engine, set.load)
 	if d, ok := driversByName.Load(key); ok {
 		return d.(labs.Driver), nil
 	}
-	d, err := drivers.For(context.Background(), set.driverName, drivers.Options{Engine: set.engine})
+	d, err := drivers.For(context.Background(), set.driverName, drivers.Options{Engine: set.engine, Load: set.load})
 	if err != nil {
 		return nil, fmt.Errorf("labtest: %w", err)
+	}
+	if _, ok := d.(*docker.Driver); set.load == docker.LoadInNetwork && !ok {
+		return nil, fmt.Errorf("labtest: LoadInNetwork: the docker driver only (got the %s driver)", d.Name())
 	}
 	kept, _ := driversByName.LoadOrStore(key, d)
 	return kept.(labs.Driver), nil
