@@ -7,17 +7,19 @@ import (
 	"testing"
 
 	"github.com/failover-lab/failover-lab/labs/scenario"
+	"github.com/failover-lab/failover-lab/labs/vocab"
 )
 
-// TestTablesMatchVocabulary keeps docs/scenarios.md's listing of the
-// expectation measures equal to the table the lab uses (scenario.Measures):
-// the docs are generated from the table, not copied from it.
+// TestTablesMatchVocabulary keeps docs/scenarios.md's listings of the
+// expectation measures, the events and the fault kinds equal to the tables
+// the lab uses (scenario.Measures, scenario.EventKinds, the labs/faults
+// registry): the docs are generated from the tables, not copied from them.
 func TestTablesMatchVocabulary(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join(root, "docs", "scenarios.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, table := range map[string]string{"measures": scenario.MeasuresTable()} {
+	for name, table := range map[string]string{"measures": scenario.MeasuresTable(), "events": scenario.EventsTable(), "faults": vocab.FaultsTable()} {
 		if !strings.Contains(string(doc), table) {
 			t.Errorf("docs/scenarios.md's %s table is not the lab's; paste this:\n%s", name, table)
 		}

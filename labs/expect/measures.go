@@ -178,7 +178,7 @@ func (c classifier) switchTime(res *Result, all []ledger.Row, t Times) {
 	res.Figure, res.HasFigure = settled.Sub(w.Event), true
 	ref := res.Expectation.After
 	if ref == "" {
-		ref = "start"
+		ref = scenario.Start
 	}
 	res.Measured += fmt.Sprintf("; settled %s after %s", fmtMS(res.Figure), ref)
 	if res.Expectation.Within > 0 {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/failover-lab/failover-lab/labs/ledger"
+	"github.com/failover-lab/failover-lab/labs/scenario"
 )
 
 // Synthetic builds a ledger without running anything, for tests and
@@ -13,7 +14,7 @@ import (
 // ServedBy, Err and Latency are read).
 func Synthetic(start time.Time, rate int, length time.Duration, marks []ledger.Mark, answer func(at time.Duration) ledger.Row) *ledger.Ledger {
 	l := ledger.New(start)
-	l.Mark(ledger.Mark{At: start, Name: "start", Kind: ledger.MarkEvent})
+	l.Mark(ledger.Mark{At: start, Name: scenario.Start, Kind: ledger.MarkEvent})
 	for _, m := range marks {
 		m.At = start.Add(m.At.Sub(time.Time{}))
 		l.Mark(m)

@@ -44,10 +44,10 @@ func (t Times) closing(name string) (time.Time, bool) {
 // TimesOf reads the event times of a run from its ledger marks.
 func TimesOf(s *scenario.Scenario, l *ledger.Ledger) Times {
 	t := Times{Start: l.Start(), Events: map[string]time.Time{}, due: map[string]time.Time{}}
-	if m, ok := l.FindMark("start", ledger.MarkEvent); ok {
+	if m, ok := l.FindMark(scenario.Start, ledger.MarkEvent); ok {
 		t.Start = m.At
 	}
-	t.Events["start"] = t.Start
+	t.Events[scenario.Start] = t.Start
 	for _, e := range s.Timeline {
 		t.due[e.Name] = t.Start.Add(e.At)
 		name, kind := e.Name, ledger.MarkEvent
@@ -139,7 +139,7 @@ func WindowOf(s *scenario.Scenario, e scenario.Expectation, t Times, rows []ledg
 
 // nextEvent names the timeline event after the named one ("" at the end).
 func nextEvent(s *scenario.Scenario, name string) string {
-	if name == "start" && len(s.Timeline) > 0 {
+	if name == scenario.Start && len(s.Timeline) > 0 {
 		return s.Timeline[0].Name
 	}
 	for i, e := range s.Timeline {

@@ -13,7 +13,7 @@ type Bandwidth struct {
 }
 
 func init() {
-	Register(Kind{Family: FamilyNetwork, Name: "bandwidth", Doc: "Limit the answers to rate KB/s.",
+	Register(Kind{Family: FamilyNetwork, Name: "bandwidth", Doc: "limit the answers to rate KB/s",
 		New:   func() Settings { return &Bandwidth{} },
 		Space: Space{Needs: NeedsLink, Params: []Param{{Key: "rate", Type: Int, Min: 1, Max: 1000}}}})
 }

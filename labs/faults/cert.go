@@ -39,7 +39,7 @@ type Cert interface {
 }
 
 func init() {
-	Register(Kind{Family: FamilyTLS, Name: "cert", Doc: "Serve a bad certificate; clearing serves the good one.",
+	Register(Kind{Family: FamilyTLS, Name: "cert", Doc: "serve a bad certificate (expired, signed by a CA nobody trusts, or for another host); clearing serves the good one",
 		New: func() Settings { return &CertSwap{} },
 		Space: Space{Needs: NeedsHTTPS, Breaks: true,
 			Params: []Param{{Key: "cert", Type: Choice, Choices: CertKinds}}}})

@@ -10,7 +10,7 @@ import "context"
 type Disconnect struct{}
 
 func init() {
-	Register(Kind{Family: FamilyContainer, Name: "disconnect", Doc: "Take the node off the proxy's network; clearing puts it back.",
+	Register(Kind{Family: FamilyContainer, Name: "disconnect", Doc: "take the node off the proxy's network; clearing puts it back",
 		New: func() Settings { return &Disconnect{} }, Space: Space{Breaks: true}})
 }
 

@@ -9,7 +9,7 @@ import "context"
 type Down struct{}
 
 func init() {
-	Register(Kind{Family: FamilyNetwork, Name: "down", Doc: "Take the link down: connections refused, open ones dropped.",
+	Register(Kind{Family: FamilyNetwork, Name: "down", Doc: "take the link down: connections refused, open ones dropped",
 		New: func() Settings { return &Down{} }, Space: Space{Needs: NeedsLink, Breaks: true}})
 }
 

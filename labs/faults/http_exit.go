@@ -15,7 +15,7 @@ type HTTPExit struct {
 }
 
 func init() {
-	Register(Kind{Family: FamilyHTTP, Name: "exit", Doc: "Exit the process with code (a crash) on the next request it sees.",
+	Register(Kind{Family: FamilyHTTP, Name: "exit", Doc: "exit the process with code (a crash) on the next request it sees",
 		New: func() Settings { return &HTTPExit{} },
 		Space: Space{Needs: NeedsControl, Breaks: true,
 			Never: "the process exits with its control API, so nothing could clear the fault; container kill covers a crash"}})

@@ -14,7 +14,7 @@ type HTTPHang struct {
 }
 
 func init() {
-	Register(Kind{Family: FamilyHTTP, Name: "hang", Doc: "Accept, and never answer until the fault is cleared or expires.",
+	Register(Kind{Family: FamilyHTTP, Name: "hang", Doc: "accept, and never answer until the fault is cleared or expires",
 		New: func() Settings { return &HTTPHang{} }, Space: Space{Needs: NeedsControl, Breaks: true}})
 }
 

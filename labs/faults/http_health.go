@@ -27,7 +27,7 @@ var healthAnswers = []string{app.HealthFail, app.HealthOK}
 func (HealthAnswer) Enum() []string { return healthAnswers }
 
 func init() {
-	Register(Kind{Family: FamilyHTTP, Name: "health", Doc: "/health lies: answers ok or fail whatever the pages do.",
+	Register(Kind{Family: FamilyHTTP, Name: "health", Doc: "`/health` lies: answers ok or fail whatever the pages do",
 		New: func() Settings { return &HTTPHealth{} },
 		Space: Space{Needs: NeedsControl, Suspect: true,
 			Params: []Param{{Key: "health", Type: Choice, Choices: healthAnswers}}}})

@@ -16,7 +16,7 @@ type HTTPLatency struct {
 }
 
 func init() {
-	Register(Kind{Family: FamilyHTTP, Name: "latency", Doc: "Wait latency plus a random part of jitter before answering.",
+	Register(Kind{Family: FamilyHTTP, Name: "latency", Doc: "wait latency plus a random part of jitter before answering",
 		New: func() Settings { return &HTTPLatency{} },
 		Space: Space{Needs: NeedsControl,
 			Params: []Param{{Key: "latency", Type: Duration, Min: 10, Max: 3000, Step: 10}}}})

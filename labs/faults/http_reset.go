@@ -24,7 +24,7 @@ var resetWhens = []string{app.WhenBefore, app.WhenMid}
 func (ResetWhen) Enum() []string { return resetWhens }
 
 func init() {
-	Register(Kind{Family: FamilyHTTP, Name: "reset", Doc: "Reset the connection, before the answer or mid body.",
+	Register(Kind{Family: FamilyHTTP, Name: "reset", Doc: "reset the connection, before the answer or mid body",
 		New: func() Settings { return &HTTPReset{} },
 		Space: Space{Needs: NeedsControl, Breaks: true, Leaks: 3,
 			Params: []Param{{Key: "when", Type: Choice, Choices: resetWhens}}}})

@@ -15,7 +15,7 @@ type HTTPStatus struct {
 }
 
 func init() {
-	Register(Kind{Family: FamilyHTTP, Name: "status", Doc: "Answer this status instead of the page (kind may be left out).",
+	Register(Kind{Family: FamilyHTTP, Name: "status", Doc: "answer this status instead of the page",
 		New: func() Settings { return &HTTPStatus{} },
 		Space: Space{Needs: NeedsControl, Breaks: true,
 			Params: []Param{{Key: "status", Type: Choice, Choices: []string{"500", "502", "503", "504"}}}}})

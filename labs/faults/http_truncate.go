@@ -14,7 +14,7 @@ type HTTPTruncate struct {
 }
 
 func init() {
-	Register(Kind{Family: FamilyHTTP, Name: "truncate", Doc: "Announce the full body, send half, close.",
+	Register(Kind{Family: FamilyHTTP, Name: "truncate", Doc: "announce the full body, send half, close",
 		New: func() Settings { return &HTTPTruncate{} }, Space: Space{Needs: NeedsControl, Breaks: true, Leaks: 3}})
 }
 

@@ -11,7 +11,7 @@ type Kill struct {
 }
 
 func init() {
-	Register(Kind{Family: FamilyContainer, Name: "kill", Doc: "Send a signal (default SIGKILL); clearing starts the node again if it died.",
+	Register(Kind{Family: FamilyContainer, Name: "kill", Doc: "send a signal (default SIGKILL); clearing starts the node again if it died",
 		New:   func() Settings { return &Kill{} },
 		Space: Space{Breaks: true, Params: []Param{{Key: "signal", Type: Choice, Choices: []string{"SIGKILL", "SIGTERM"}}}}})
 }

@@ -32,9 +32,9 @@ type FamilyDef struct {
 // Families is the table of families, in the order messages name them.
 var Families = []FamilyDef{
 	{FamilyHTTP, "kind", "status", "A fault of the app's control API (app nodes; php nodes: status only, on every request)."},
-	{FamilyContainer, "action", "", "An action on the node's container, or its process under the process driver. Clearing starts, unpauses or reconnects (restart has nothing to clear)."},
-	{FamilyNetwork, "toxic", "", "A Toxiproxy toxic on the link from the node to the proxy."},
-	{FamilyTLS, "", "cert", "Swap the certificate of a node with https for a bad one; the node reloads it and closes its open connections, as a server reloading its certificate does, so the proxy meets it on its next connection. Clearing puts the good one back."},
+	{FamilyContainer, "action", "", "An action on the node's container, or its process under the process driver."},
+	{FamilyNetwork, "toxic", "", "A Toxiproxy toxic on the link between the proxy and the node."},
+	{FamilyTLS, "", "cert", "Swap the certificate of a node with https for a bad one; the node reloads it and closes its open connections, as a server reloading its certificate does, so the proxy meets it on its next connection (a certificate is checked only at the handshake)."},
 }
 
 // Def is the row of family f.

@@ -14,7 +14,7 @@ type Latency struct {
 }
 
 func init() {
-	Register(Kind{Family: FamilyNetwork, Name: "latency", Doc: "Delay every answer by latency ± jitter.",
+	Register(Kind{Family: FamilyNetwork, Name: "latency", Doc: "delay every answer by latency ± jitter",
 		New: func() Settings { return &Latency{} },
 		Space: Space{Needs: NeedsLink, Params: []Param{
 			{Key: "latency", Type: Duration, Min: 10, Max: 3000, Step: 10},

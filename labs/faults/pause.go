@@ -9,7 +9,7 @@ import "context"
 type Pause struct{}
 
 func init() {
-	Register(Kind{Family: FamilyContainer, Name: "pause", Doc: "Freeze the node: it accepts connections and never answers; clearing unpauses it.",
+	Register(Kind{Family: FamilyContainer, Name: "pause", Doc: "freeze the node: it accepts connections and never answers; clearing unpauses it",
 		New: func() Settings { return &Pause{} }, Space: Space{Breaks: true}})
 }
 

@@ -13,7 +13,7 @@ type ResetPeer struct {
 }
 
 func init() {
-	Register(Kind{Family: FamilyNetwork, Name: "reset_peer", Doc: "Reset connections (TCP RST) after timeout, 0 = at once.",
+	Register(Kind{Family: FamilyNetwork, Name: "reset_peer", Doc: "reset connections (TCP RST) after timeout, 0 = at once",
 		New:   func() Settings { return &ResetPeer{} },
 		Space: Space{Needs: NeedsLink, Breaks: true, Params: []Param{{Key: "timeout", Type: Duration, Min: 0, Max: 2000, Step: 100}}}})
 }

@@ -8,7 +8,7 @@ import "context"
 type Restart struct{}
 
 func init() {
-	Register(Kind{Family: FamilyContainer, Name: "restart", Doc: "Stop the node and start it at once; nothing to clear.",
+	Register(Kind{Family: FamilyContainer, Name: "restart", Doc: "stop the node and start it at once; nothing to clear",
 		New: func() Settings { return &Restart{} }, Space: Space{Breaks: true, Instant: true}})
 }
 

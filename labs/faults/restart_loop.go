@@ -20,7 +20,7 @@ type RestartLoop struct {
 const restartLoopUp = time.Second
 
 func init() {
-	Register(Kind{Family: FamilyContainer, Name: "restart-loop", Doc: "A crash loop: killed, started again, answers 1 s, killed again ... until cleared.",
+	Register(Kind{Family: FamilyContainer, Name: "restart-loop", Doc: "a crash loop: killed, started again, answers 1 s, killed again ... until cleared",
 		New:   func() Settings { return &RestartLoop{} },
 		Space: Space{Breaks: true, Params: []Param{{Key: "signal", Type: Choice, Choices: []string{"SIGKILL", "SIGTERM"}}}}})
 }

@@ -9,7 +9,7 @@ import "context"
 type Stop struct{}
 
 func init() {
-	Register(Kind{Family: FamilyContainer, Name: "stop", Doc: "SIGTERM, SIGKILL after a grace; clearing starts the node again.",
+	Register(Kind{Family: FamilyContainer, Name: "stop", Doc: "SIGTERM, SIGKILL after a grace; clearing starts the node again",
 		New: func() Settings { return &Stop{} }, Space: Space{Breaks: true}})
 }
 

@@ -16,7 +16,7 @@ type Timeout struct {
 }
 
 func init() {
-	Register(Kind{Family: FamilyNetwork, Name: "timeout", Doc: "Swallow the requests and close the connection after timeout (0 = it hangs).",
+	Register(Kind{Family: FamilyNetwork, Name: "timeout", Doc: "swallow the requests and close the connection after timeout (0 = it hangs)",
 		New:   func() Settings { return &Timeout{} },
 		Space: Space{Needs: NeedsLink, Breaks: true, Params: []Param{{Key: "timeout", Type: Duration, Min: 0, Max: 5000, Step: 100}}}})
 }

@@ -62,7 +62,7 @@ func ASCII(s *scenario.Scenario, l *ledger.Ledger, from, to time.Time, notes ...
 		}
 	}
 	for _, m := range append(l.Marks(), notes...) {
-		if !m.At.Before(from) && m.At.Before(to) && m.Name != "start" {
+		if !m.At.Before(from) && m.At.Before(to) && m.Name != scenario.Start {
 			b := &buckets[int(m.At.Sub(from)/Step)]
 			b.marks = append(b.marks, markLabel(s, m))
 		}

@@ -139,7 +139,7 @@ func failedWindows(b *strings.Builder, results []expect.Result, x func(time.Time
 // marks draws a dashed line and a label per ledger mark.
 func marks(b *strings.Builder, s *scenario.Scenario, l *ledger.Ledger, x func(time.Time) float64, height int) {
 	for i, m := range l.Marks() {
-		if m.Name == "start" {
+		if m.Name == scenario.Start {
 			continue
 		}
 		colour := map[string]string{ledger.MarkApply: "#d33a2c", ledger.MarkClear: "#2e9e44"}[m.Kind]

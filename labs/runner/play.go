@@ -19,7 +19,7 @@ const warmUp = 15 * time.Second
 // timeline runs the load and the timeline; start is the "start" mark.
 func timeline(ctx context.Context, s *scenario.Scenario, run labs.Run, snd labs.Sender, l *ledger.Ledger, say func(string, ...any)) error {
 	start := time.Now()
-	l.Mark(ledger.Mark{At: start, Name: "start", Kind: ledger.MarkEvent})
+	l.Mark(ledger.Mark{At: start, Name: scenario.Start, Kind: ledger.MarkEvent})
 	say("+0.000s start: %s %s at %s", s.Load.Method, s.Load.Path, s.Load.Rate)
 
 	loadCtx, stopLoad := context.WithCancel(ctx)

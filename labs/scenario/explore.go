@@ -40,7 +40,7 @@ type Invariant struct {
 
 // ExploreAnchors are the event names an explore: expectation may use in
 // after and until: each fault's start, each fault's end.
-var ExploreAnchors = []string{"start", "fault", "clear"}
+var ExploreAnchors = []string{Start, string(EventFault), string(EventClear)}
 
 func (v v) explore() {
 	x := v.s.Explore

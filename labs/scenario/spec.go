@@ -84,50 +84,6 @@ type Event struct {
 	Why    string        `yaml:"why,omitempty" doc:"Read this node's member state and the cause of its last transition from the proxy's admin /status (its why-timeline), for an expectation {probe: NAME, cause: TEXT}. Builtin proxy only."`
 }
 
-// EventKind is what an event does. The kinds are a closed set: EventKinds
-// is its one table.
-type EventKind string
-
-// The event kinds.
-const (
-	EventFault  EventKind = "fault"
-	EventClear  EventKind = "clear"
-	EventProbe  EventKind = "probe"
-	EventEnd    EventKind = "end"
-	EventReload EventKind = "reload"
-	EventWhy    EventKind = "why"
-	EventMark   EventKind = "mark" // none of the others: a plain named mark
-)
-
-// EventKindDef is one row of EventKinds.
-type EventKindDef struct {
-	Kind EventKind
-	// Set says whether e is of this kind (the kind's key is set).
-	Set func(e Event) bool
-}
-
-// EventKinds is the table of what an event can do, in the order messages
-// name them; an event with none of them is a mark.
-var EventKinds = []EventKindDef{
-	{EventFault, func(e Event) bool { return e.Fault != nil }},
-	{EventClear, func(e Event) bool { return e.Clear != "" }},
-	{EventProbe, func(e Event) bool { return e.Probe != "" }},
-	{EventReload, func(e Event) bool { return e.Reload }},
-	{EventWhy, func(e Event) bool { return e.Why != "" }},
-	{EventEnd, func(e Event) bool { return e.End }},
-}
-
-// Kind is what the event does: the first kind of EventKinds it sets, or
-// EventMark.
-func (e Event) Kind() EventKind {
-	for _, k := range EventKinds {
-		if k.Set(e) {
-			return k.Kind
-		}
-	}
-	return EventMark
-}
-
 // Pos returns where the field at path ("expect[2]", "timeline[0].at") was
 // written, or the zero Pos when it was not.
 func (s *Scenario) Pos(path string) Pos { return s.pos[path] }

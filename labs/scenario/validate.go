@@ -141,9 +141,9 @@ func (v v) load(path string, l Load) {
 
 // eventNames lists the names expectations may refer to.
 func (s *Scenario) eventNames() []string {
-	names := []string{"start"}
+	names := []string{Start}
 	for _, e := range s.Timeline {
-		if e.Name != "" && e.Name != "start" {
+		if e.Name != "" && e.Name != Start {
 			names = append(names, e.Name)
 		}
 	}

@@ -123,7 +123,7 @@ func (v v) probe(path string, e Expectation) {
 
 // nextAfter is the timeline event after the named one ("start": the first).
 func (s *Scenario) nextAfter(name string) (Event, bool) {
-	if name == "start" {
+	if name == Start {
 		if len(s.Timeline) == 0 {
 			return Event{}, false
 		}
@@ -141,7 +141,7 @@ func (s *Scenario) nextAfter(name string) (Event, bool) {
 // at or after the end, or closes before it opens.
 func (v v) windowFits(path string, e Expectation) {
 	at := func(name string) (time.Duration, bool) {
-		if name == "" || name == "start" {
+		if name == "" || name == Start {
 			return 0, true
 		}
 		ev, ok := v.s.Event(name)

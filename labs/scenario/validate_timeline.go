@@ -27,14 +27,7 @@ func (v v) timeline() {
 		if i > 0 && e.At < s.Timeline[i-1].At {
 			v.add(path+".at", ErrInvalid, "events must be in time order (%s comes after %s)", fmtDuration(e.At), fmtDuration(s.Timeline[i-1].At))
 		}
-		var set, all []string
-		for _, k := range EventKinds {
-			all = append(all, string(k.Kind))
-			if k.Set(e) {
-				set = append(set, string(k.Kind))
-			}
-		}
-		if len(set) > 1 {
+		if set, all := e.kindsSet(); len(set) > 1 {
 			v.add(path, ErrInvalid, "an event does one thing: one of %s (got %s)", strings.Join(all, ", "), strings.Join(set, ", "))
 		}
 		switch {
@@ -42,7 +35,7 @@ func (v v) timeline() {
 			v.add(path+".name", ErrRequired, "a fault needs a name, so it can be cleared and referred to")
 		case e.Name == "":
 			v.add(path+".name", ErrRequired, "a mark needs a name (or set fault, clear or end)")
-		case e.Name == "start":
+		case e.Name == Start:
 			v.add(path+".name", ErrInvalid, `"start" is the start of the load; pick another name`)
 		case !eventNameRE.MatchString(e.Name):
 			v.add(path+".name", ErrInvalid, "must be letters, digits, '-' and '_' (got %q)", e.Name)

@@ -154,6 +154,7 @@ func (w faultWalk) setPos(path string, n *yaml.Node) {
 // walk reads {node: N, <family>: {...}}.
 func (w faultWalk) walk(n *yaml.Node, path string) Fault {
 	var f Fault
+	n = deref(n)
 	if n.Kind != yaml.MappingNode {
 		w.add(n, path, ErrInvalid, "must be a mapping {node, "+strings.Join(faults.FamilyNames(), " | ")+"} (got "+strictyaml.Describe(n)+")")
 		return f
@@ -162,7 +163,7 @@ func (w faultWalk) walk(n *yaml.Node, path string) Fault {
 	seen := map[string]bool{}
 	var fams []string
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		key, val := n.Content[i], n.Content[i+1]
+		key, val := n.Content[i], deref(n.Content[i+1])
 		kp := strictyaml.Join(path, key.Value)
 		switch {
 		case seen[key.Value]:
@@ -206,7 +207,7 @@ func (w faultWalk) settings(fam faults.Family, n *yaml.Node, path string) faults
 	var at *yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if def.Key != "" && n.Content[i].Value == def.Key {
-			at = n.Content[i+1]
+			at = deref(n.Content[i+1])
 			continue
 		}
 		rest.Content = append(rest.Content, n.Content[i], n.Content[i+1])
@@ -290,6 +291,14 @@ func settingsValue(s faults.Settings) faults.Settings {
 		}
 	}
 	return s
+}
+
+// deref is the node an alias stands for.
+func deref(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
 }
 
 // hint is "(did you mean ...)" or "; known: a, b".

@@ -69,6 +69,8 @@ func TestFaultYAML(t *testing.T) {
 		{"{node: service, http: {kind: health, health: fail}}", faults.HTTPHealth{Health: "fail"}, ""},
 		{"{node: service, tls: {cert: expired}}", faults.CertSwap{Cert: "expired"}, ""},
 		{"{node: service, container: {action: kill}}", faults.Kill{}, ""},
+		{"{node: service, container: &c {action: kill, signal: TERM}, x: *c}", nil, "x: unknown field"},
+		{"{node: service, network: &n {toxic: bandwidth, rate: 5}}", faults.Bandwidth{Rate: 5}, ""},
 		{"{node: service, container: {action: kill, sgnal: SIGTERM}}", nil, `container.sgnal: unknown field of action kill (did you mean "signal"?)`},
 		{"{node: service, container: {action: pause, signal: SIGTERM}}", nil, "container.signal: unknown field: action pause takes no settings"},
 		{"{node: service, network: {toxic: latency, rate: 5}}", nil, "network.rate: unknown field of toxic latency; known: jitter, latency"},

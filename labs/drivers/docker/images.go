@@ -72,3 +72,21 @@ func (d *Driver) buildImage(ctx context.Context, cli *client.Client, name string
 	labImages.Store(key, r)
 	return r, nil
 }
+
+// PruneImages makes sure the engine has this carrier's lab image, then
+// removes every other lab image (images.Prune), for `lab images -prune`.
+// A run that starts meanwhile with another lab binary may lose its image:
+// prune when no other lab is running.
+func (d *Driver) PruneImages(ctx context.Context) (images.Result, []images.Pruned, error) {
+	rs, err := d.BuildImages(ctx, ImageLab)
+	if err != nil {
+		return images.Result{}, nil, err
+	}
+	cli, err := d.Engine.Client()
+	if err != nil {
+		return rs[0], nil, err
+	}
+	defer cli.Close()
+	pruned, err := images.Prune(ctx, cli, rs[0].Tag)
+	return rs[0], pruned, err
+}
