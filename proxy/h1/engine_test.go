@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -232,5 +233,48 @@ func TestFastHintsOfARetriedAttemptAreDropped(t *testing.T) {
 	}
 	if got := n.Load(); got != 2 {
 		t.Errorf("member asked %d times, want 2", got)
+	}
+}
+
+// A request's head may come in any pieces: longer than the connection's
+// first read (1 KiB), cut anywhere, or sharing a read with the next
+// request. Each is answered once, in order, with its own header intact.
+func TestFastHeadsInPieces(t *testing.T) {
+	member := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.URL.Path+" "+strconv.Itoa(len(r.Header.Get("X-Long"))))
+	}))
+	defer member.Close()
+	addr := serveEngine(t, newProxy(t, member.URL), true)
+	long := strings.Repeat("v", 3000)
+	head := func(path string) string {
+		return "GET " + path + " HTTP/1.1\r\nHost: x\r\nX-Long: " + long + "\r\n\r\n"
+	}
+	want := func(path string) string { return path + " 3000" }
+	c := dialRaw(t, addr)
+	stream := head("/a") + head("/b") + head("/c")
+	// /a in pieces smaller and larger than the first read, /b and /c in
+	// one write together.
+	for _, cut := range []int{1, 700, 2100} {
+		c.send(stream[:cut])
+		stream = stream[cut:]
+		time.Sleep(5 * time.Millisecond) // separate reads, most of the time: either way the answers must match
+	}
+	c.send(stream)
+	for _, path := range []string{"/a", "/b", "/c"} {
+		if resp, body := c.answer("GET"); resp.StatusCode != 200 || body != want(path) {
+			t.Errorf("got %d %q, want 200 %q", resp.StatusCode, body, want(path))
+		}
+	}
+	// Next, on the same connection, after it waited idle: a long head,
+	// then two short ones in one write (both in the first read).
+	c.send(head("/d"))
+	if resp, body := c.answer("GET"); resp.StatusCode != 200 || body != want("/d") {
+		t.Errorf("after idle: got %d %q, want 200 %q", resp.StatusCode, body, want("/d"))
+	}
+	c.send("GET /e HTTP/1.1\r\nHost: x\r\n\r\nGET /f HTTP/1.1\r\nHost: x\r\n\r\n")
+	for _, path := range []string{"/e", "/f"} {
+		if resp, body := c.answer("GET"); resp.StatusCode != 200 || body != path+" 0" {
+			t.Errorf("got %d %q, want 200 %q", resp.StatusCode, body, path+" 0")
+		}
 	}
 }
