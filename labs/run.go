@@ -195,24 +195,58 @@ func (c *Core) CloseOnce(ctx context.Context, timeout time.Duration, steps ...fu
 	return c.closeErr
 }
 
-// Control is the fault-control API of an app node at url ("" = none).
-func Control(n vocab.Node, url string) faults.Control {
-	if !n.HasControl() || url == "" {
+// Control is the fault-control API of an app node, at the address url
+// gives at each call ("" = none): a restart may move it (the process
+// driver's child picks a new port, Docker publishes anew), and a fault
+// applied before the restart is cleared after it.
+func Control(n vocab.Node, url func() string) faults.Control {
+	if !n.HasControl() {
 		return nil
 	}
-	return control{app.Client{BaseURL: url}}
+	return control{n.Name, url}
 }
 
 // control reports an HTTP fault in force when the app answers its apply:
 // the app switches the fault on before it answers.
-type control struct{ app.Client }
+type control struct {
+	node string
+	url  func() string
+}
+
+func (c control) client() (app.Client, error) {
+	u := c.url()
+	if u == "" {
+		return app.Client{}, fmt.Errorf("%w: node %s has no fault-control API now (is it down?)", faults.ErrUnsupported, c.node)
+	}
+	return app.Client{BaseURL: u}, nil
+}
 
 func (c control) Apply(ctx context.Context, f app.Fault) (app.Fault, error) {
-	out, err := c.Client.Apply(ctx, f)
+	api, err := c.client()
+	if err != nil {
+		return app.Fault{}, err
+	}
+	out, err := api.Apply(ctx, f)
 	if err == nil {
 		faults.TookHold(ctx, time.Now())
 	}
 	return out, err
+}
+
+func (c control) Clear(ctx context.Context, id string) error {
+	api, err := c.client()
+	if err != nil {
+		return err
+	}
+	return api.Clear(ctx, id)
+}
+
+func (c control) List(ctx context.Context) ([]app.Active, error) {
+	api, err := c.client()
+	if err != nil {
+		return nil, err
+	}
+	return api.List(ctx)
 }
 
 // Undo reverts the fault without a ledger mark: for a driver's Close, which

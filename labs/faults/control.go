@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/failover-lab/failover-lab/fixtures/app"
@@ -79,18 +78,12 @@ func applyHTTP(ctx context.Context, t Target, f app.Fault) (Undo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) error { return t.Control.Clear(ctx, out.ID) }, nil
-}
-
-// HTTPActive says whether the control API still holds fault id (a fault
-// that ran out, or died with its process, is gone).
-func HTTPActive(ctx context.Context, t Target, id string) (bool, error) {
-	if t.Control == nil {
-		return false, nil
-	}
-	active, err := t.Control.List(ctx)
-	if err != nil {
-		return false, err
-	}
-	return slices.ContainsFunc(active, func(f app.Active) bool { return f.ID == id }), nil
+	return func(ctx context.Context) error {
+		// A fault the app no longer holds is cleared already: it ran out
+		// (count, for), or died with the app's process (a restart, a kill).
+		if err := t.Control.Clear(ctx, out.ID); err != nil && !errors.Is(err, app.ErrNoFault) {
+			return err
+		}
+		return nil
+	}, nil
 }

@@ -14,9 +14,11 @@
 //	   └─ tls        {cert: expired | unknown-ca | wrong-name}
 //
 // Import arrows run one way: vocab imports only proxy/config (the pool
-// settings) and labs/faults (the fault kinds, a leaf), never the runtime; labs/scenario embeds these types in its file format, the
-// drivers start and break what they describe, and labs/expect and
-// labs/report read them without pulling in Docker or Toxiproxy.
+// settings), labs/faults (the fault kinds) and labs/ledger (the word
+// served_by uses for the proxy), leaves both, never the runtime;
+// labs/scenario embeds these types in its file format, the drivers start
+// and break what they describe, and labs/expect and labs/report read them
+// without pulling in Docker or Toxiproxy.
 //
 // Validation reports problems through a Report with paths relative to the
 // value checked ("nodes[1].fixture", "container.action"), so the scenario

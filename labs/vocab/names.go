@@ -1,6 +1,10 @@
 package vocab
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/failover-lab/failover-lab/labs/ledger"
+)
 
 // Role is a node's place in the proxy's pool: its member tier.
 type Role string
@@ -66,7 +70,7 @@ func (k ProxyKind) OrDefault() ProxyKind {
 
 // ServedByProxy is what the ledger records as served_by for an answer the
 // proxy made itself (or one without X-Served-By).
-const ServedByProxy = "proxy"
+const ServedByProxy = ledger.ServedByProxy
 
 // PoolName is the name of the single pool the lab configures in the proxy.
 const PoolName = "web"

@@ -35,7 +35,7 @@ func (r *composeRun) Target(n vocab.Node) faults.Target {
 		Rejoin:   func(ctx context.Context) error { return r.reconnect(ctx, n, id) },
 		WaitNode: func(ctx context.Context) error { return r.waitNode(ctx, n) },
 	}
-	return faults.Target{Node: n.Name, Container: c, Control: labs.Control(n, r.ControlURL(n.Name))}
+	return faults.Target{Node: n.Name, Container: c, Control: labs.Control(n, func() string { return r.ControlURL(n.Name) })}
 }
 
 // disconnect takes a container off every network it is on and remembers

@@ -15,8 +15,6 @@ import (
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/client"
 	"github.com/docker/go-connections/nat"
-
-	"github.com/failover-lab/failover-lab/labs/faults"
 )
 
 // composeRun is a compose project attached to: the shared core applies
@@ -131,27 +129,15 @@ func (r *composeRun) Close(ctx context.Context) error {
 		r.applied = nil
 		r.mu.Unlock()
 		var errs []error
+		// An HTTP fault that ran out (count, for) or died with a restart is
+		// gone already; its undo says so without an error.
 		for _, a := range slices.Backward(left) {
-			if err := r.undo(ctx, a); err != nil {
+			if err := a.Undo(ctx); err != nil {
 				errs = append(errs, fmt.Errorf("clear %s (%s): %w", a.Fault.Name, a.Fault.Describe(), err))
 			}
 		}
 		return errors.Join(errs...)
 	})
-}
-
-// undo is Clear without the mark. An HTTP fault that ran out (count, for)
-// or died with a restart is gone already: only what is still active is
-// cleared.
-func (r *composeRun) undo(ctx context.Context, a labs.Applied) error {
-	if a.ID != "" {
-		n, _ := r.Topology().Node(a.Fault.Node)
-		active, err := faults.HTTPActive(ctx, r.Target(n), a.ID)
-		if err != nil || !active {
-			return err
-		}
-	}
-	return a.Undo(ctx)
 }
 
 // networksOf lists the networks a container is on, with its aliases there.

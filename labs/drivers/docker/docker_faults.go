@@ -35,7 +35,7 @@ func (r *dockerRun) Target(n vocab.Node) faults.Target {
 		},
 		WaitNode: func(ctx context.Context) error { return r.waitNode(ctx, n) },
 	}
-	return faults.Target{Node: n.Name, Container: c, Link: r.toxi.NodeLink(n.Name), Control: labs.Control(n, r.ControlURL(n.Name))}
+	return faults.Target{Node: n.Name, Container: c, Link: r.toxi.NodeLink(n.Name), Control: labs.Control(n, func() string { return r.ControlURL(n.Name) })}
 }
 
 // nodePorts are the ports a node's container publishes: its traffic port

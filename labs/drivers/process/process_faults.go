@@ -2,14 +2,12 @@ package process
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/failover-lab/failover-lab/fixtures/app"
 	"github.com/failover-lab/failover-lab/labs"
 	"github.com/failover-lab/failover-lab/labs/faults"
 	"github.com/failover-lab/failover-lab/labs/vocab"
@@ -25,10 +23,7 @@ import (
 func (r *processRun) Target(n vocab.Node) faults.Target {
 	link := r.toxi.NodeLink(n.Name)
 	c := procContainer{r: r, p: r.nodes[n.Name], node: n.Name, link: link}
-	t := faults.Target{Node: n.Name, Container: c, Link: link}
-	if n.HasControl() {
-		t.Control = liveControl{r: r, n: n}
-	}
+	t := faults.Target{Node: n.Name, Container: c, Link: link, Control: labs.Control(n, func() string { return r.ControlURL(n.Name) })}
 	if n.HTTPS {
 		t.Cert = r.tls.Cert(n.Name, func() error { return c.p.signal(syscall.SIGHUP) })
 	}
@@ -127,45 +122,4 @@ func stopped(pid int) bool {
 	s := string(data)
 	i := strings.LastIndexByte(s, ')')
 	return i >= 0 && len(s) > i+2 && s[i+2] == 'T'
-}
-
-// liveControl is an app node's fault-control API at the port it listens
-// on now: an HTTP fault applied before a restart is cleared on the node
-// that came back.
-type liveControl struct {
-	r *processRun
-	n vocab.Node
-}
-
-var _ faults.Control = liveControl{}
-
-func (l liveControl) api() (faults.Control, error) {
-	if c := labs.Control(l.n, l.r.ControlURL(l.n.Name)); c != nil {
-		return c, nil
-	}
-	return nil, fmt.Errorf("%w: node %s has no fault-control API now", faults.ErrUnsupported, l.n.Name)
-}
-
-func (l liveControl) Apply(ctx context.Context, f app.Fault) (app.Fault, error) {
-	c, err := l.api()
-	if err != nil {
-		return app.Fault{}, err
-	}
-	return c.Apply(ctx, f)
-}
-
-func (l liveControl) Clear(ctx context.Context, id string) error {
-	c, err := l.api()
-	if err != nil {
-		return err
-	}
-	return c.Clear(ctx, id)
-}
-
-func (l liveControl) List(ctx context.Context) ([]app.Active, error) {
-	c, err := l.api()
-	if err != nil {
-		return nil, err
-	}
-	return c.List(ctx)
 }
