@@ -186,8 +186,14 @@ func (c classifier) switchTime(res *Result, all []ledger.Row, t Times) {
 	}
 }
 
-// flaps counts switches of the answering tier between primary and standby.
+// flaps counts switches of the answering tier between primary and standby,
+// in the order the answers came, not the order the requests were sent:
+// when a slow member is cut and its requests are rescued on another one,
+// answers sent before the cut interleave in send order, but the proxy
+// switched once.
 func (c classifier) flaps(res *Result, in []ledger.Row, t Times) {
+	in = slices.Clone(in)
+	slices.SortStableFunc(in, func(a, b ledger.Row) int { return a.Answered().Compare(b.Answered()) })
 	var switches []string
 	var last vocab.Role
 	for _, r := range in {
@@ -196,10 +202,10 @@ func (c classifier) flaps(res *Result, in []ledger.Row, t Times) {
 			continue
 		}
 		if last != "" && role != last {
-			switches = append(switches, fmt.Sprintf("→%s at %s", role, t.Rel(r.Sent)))
+			switches = append(switches, fmt.Sprintf("→%s at %s", role, t.Rel(r.Answered())))
 			b := res.Expectation.Flaps
 			if b.Max != nil && len(switches) == *b.Max+1 {
-				res.Focus = r.Sent
+				res.Focus = r.Answered()
 			}
 		}
 		last = role
