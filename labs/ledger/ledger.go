@@ -39,9 +39,6 @@ type Row struct {
 	Stream    string        `json:"stream,omitempty"` // the load stream that sent it; "" = the main one
 }
 
-// Answered is when the answer ended (or the request failed).
-func (r Row) Answered() time.Time { return r.Scheduled.Add(r.Latency) }
-
 // Mark kinds.
 const (
 	MarkApply = "apply" // a fault was applied
