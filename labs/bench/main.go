@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -49,7 +51,12 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	}
 	fmt.Fprintf(w, "failover-proxy vs other proxies as their users run them (nginx worker_processes auto, HAProxy default threads,\n"+
 		"Apache with Debian's mpm_event settings), each in front of its own app node on 127.0.0.1; load: %s\n%s\n", tool, pin.why)
-	targets, err := startAll(ctx, w, append(o.kinds, rowDirect), pin)
+	proxy, err := buildProxy(ctx)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(filepath.Dir(proxy))
+	targets, err := startAll(ctx, w, append(o.kinds, rowDirect), pin, proxy)
 	defer func() {
 		for _, t := range targets {
 			t.run.Close(context.WithoutCancel(ctx))
@@ -91,10 +98,10 @@ func run(ctx context.Context, w io.Writer, o options) error {
 }
 
 // startAll starts every kind (skipping those not installed) and pins it.
-func startAll(ctx context.Context, w io.Writer, kinds []string, pin pinning) ([]*target, error) {
+func startAll(ctx context.Context, w io.Writer, kinds []string, pin pinning, proxy string) ([]*target, error) {
 	var out []*target
 	for _, kind := range kinds {
-		t, err := start(ctx, kind)
+		t, err := start(ctx, kind, proxy)
 		switch {
 		case errors.Is(err, products.ErrNotInstalled):
 			fmt.Fprintf(w, "  %-8s skipped: %v\n", kind, err)
@@ -111,4 +118,21 @@ func startAll(ctx context.Context, w io.Writer, kinds []string, pin pinning) ([]
 		return nil, errors.New("no proxy could be started")
 	}
 	return out, nil
+}
+
+// buildProxy builds failover-proxy as `make build` does (static, from this
+// module: the bench runs with go run) into a temporary directory.
+func buildProxy(ctx context.Context) (string, error) {
+	dir, err := os.MkdirTemp("", "bench-proxy-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "failover-proxy")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/failover-lab/failover-lab/proxy/cmd/failover-proxy")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("build failover-proxy: %w\n%s", err, out)
+	}
+	return bin, nil
 }

@@ -38,8 +38,9 @@ type target struct {
 	pid  int // the proxy's process (group leader); for rowDirect the app's
 }
 
-// start runs kind as its users run it (process.Driver.AsUsersRun).
-func start(ctx context.Context, kind string) (*target, error) {
+// start runs kind as its users run it (process.Driver.AsUsersRun; the
+// builtin kind from proxy, failover-proxy's own binary).
+func start(ctx context.Context, kind, proxy string) (*target, error) {
 	k := vocab.ProxyKind(kind)
 	if kind == rowDirect {
 		k = vocab.ProxyBuiltin // started only to have the app; not loaded
@@ -49,7 +50,7 @@ func start(ctx context.Context, kind string) (*target, error) {
 		Proxy: vocab.ProxySpec{Kind: k},
 		Nodes: []vocab.Node{{Name: "service", Fixture: vocab.FixtureApp, Role: vocab.RolePrimary}},
 	}
-	drv := &process.Driver{NoSignalHandler: true, Direct: true, AsUsersRun: true} // run closes its runs on SIGINT itself
+	drv := &process.Driver{NoSignalHandler: true, Direct: true, AsUsersRun: true, ProxyBinary: proxy} // run closes its runs on SIGINT itself
 	r, err := drv.Start(ctx, top, nil)
 	if err != nil {
 		return nil, err

@@ -13,7 +13,7 @@
 //	               proxy itself or by a primary: the client saw a failure
 //	error page     an answer by a standby node (the error page): the proxy
 //	               kept its promise, but the user saw the error page
-//	flap           the answering tier changed, primary → standby or back
+//	flap           the answering tier changed, primary → standby or back (3 answers in a row)
 //
 // A window:
 //

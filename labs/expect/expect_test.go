@@ -76,6 +76,20 @@ func TestEvaluate(t *testing.T) {
 		}
 		return ledger.Row{Status: 200, ServedBy: "service"}
 	}
+	// rescued: the standby answers in 1-1.3 s until it is cut at 8 s; what
+	// it still held is re-sent to the service at once, so in send order
+	// the two tiers interleave for 300 ms (runs of one), but the traffic
+	// moved once.
+	rescued := func(at time.Duration) ledger.Row {
+		const cut = 8 * time.Second
+		switch {
+		case at < 3*time.Second || at >= cut:
+			return ledger.Row{Status: 200, ServedBy: "service", Latency: time.Millisecond}
+		case at+time.Second+300*time.Millisecond*(at/(20*time.Millisecond)%2) < cut:
+			return ledger.Row{Status: 200, ServedBy: "failover", Latency: time.Second + 300*time.Millisecond*(at/(20*time.Millisecond)%2)}
+		}
+		return ledger.Row{Status: 200, ServedBy: "service", Latency: cut + time.Millisecond - at}
+	}
 	tests := []struct {
 		name     string
 		expect   string
@@ -100,6 +114,7 @@ func TestEvaluate(t *testing.T) {
 		{"never settled", "  - {after: broken, served_by: service}\n", healthy(800 * time.Millisecond), false, "never settled", -1},
 		{"flaps within bound", "  - {flaps: 2}\n", healthy(800 * time.Millisecond), true, "2 flaps (→standby at +3.000s, →primary at +15.800s)", -1},
 		{"flapping", "  - {flaps: {max: 2}}\n", flappy, false, "12 flaps", -1},
+		{"rescued answers are one switch", "  - {flaps: 2}\n", rescued, true, "2 flaps (→standby at +3.000s, →primary at +6.980s)", -1},
 		{"latency", "  - {latency: {p50: 5ms, p99: 50ms}}\n", healthy(0), true, "p50 2ms, p99 2ms over 1000 requests", -1},
 		{"latency in window", "  - {after: broken, latency: {p99: 500ms}}\n", slow, false, "p99 1s (limit 500ms)", -1},
 		{"requests", "  - {after: broken, for: 1s, requests: {min: 49, max: 51}}\n", healthy(0), true, "50 requests", -1},

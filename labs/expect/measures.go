@@ -186,23 +186,41 @@ func (c classifier) switchTime(res *Result, all []ledger.Row, t Times) {
 	}
 }
 
-// flaps counts switches of the answering tier between primary and standby.
+// flapRun is how many answers in a row the other tier must give for a
+// switch to count. Fewer are the overlap of a switch, not a move back: the
+// answers a slow member still owes interleave with the new tier's, and
+// requests rescued from a cut member answer out of their send order.
+const flapRun = 3
+
+// flaps counts switches of the answering tier between primary and standby
+// (in send order, once the new tier has answered flapRun in a row).
 func (c classifier) flaps(res *Result, in []ledger.Row, t Times) {
 	var switches []string
-	var last vocab.Role
+	var tier, next vocab.Role // the tier counted; the one that may replace it
+	var run int
+	var since time.Time
 	for _, r := range in {
 		role := Role(c.s, r)
-		if !slices.Contains(vocab.Roles, role) {
+		switch {
+		case !slices.Contains(vocab.Roles, role):
+			continue
+		case tier == "":
+			tier = role
+			continue
+		case role == tier:
+			run = 0
+			continue
+		case role != next || run == 0:
+			next, run, since = role, 0, r.Sent
+		}
+		if run++; run < flapRun {
 			continue
 		}
-		if last != "" && role != last {
-			switches = append(switches, fmt.Sprintf("→%s at %s", role, t.Rel(r.Sent)))
-			b := res.Expectation.Flaps
-			if b.Max != nil && len(switches) == *b.Max+1 {
-				res.Focus = r.Sent
-			}
+		tier, run = role, 0
+		switches = append(switches, fmt.Sprintf("→%s at %s", role, t.Rel(since)))
+		if b := res.Expectation.Flaps; b.Max != nil && len(switches) == *b.Max+1 {
+			res.Focus = since
 		}
-		last = role
 	}
 	b := *res.Expectation.Flaps
 	res.Pass = b.Check(len(switches))

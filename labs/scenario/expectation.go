@@ -24,7 +24,7 @@ type Expectation struct {
 	ServedBy     string        `yaml:"served_by,omitempty" doc:"Answers come from this node, role (primary, standby) or proxy: all of them, or fraction."`
 	Status       int           `yaml:"status,omitempty" doc:"Answers have this status (alone or with served_by): all of them, or fraction."`
 	Fraction     float64       `yaml:"fraction,omitempty" doc:"With served_by/status: the least share of the window's requests that must match, in (0, 1]. Default 1."`
-	Flaps        *Bound        `yaml:"flaps,omitempty" doc:"Count of switches between primaries and standbys (either way): N (at most N) or {min, max}."`
+	Flaps        *Bound        `yaml:"flaps,omitempty" doc:"Count of switches between primaries and standbys (either way; a switch counts once the other tier answered 3 requests in a row): N (at most N) or {min, max}."`
 	Latency      *LatencyBound `yaml:"latency,omitempty" doc:"Latency quantiles at most these, e.g. {p50: 20ms, p99: 1s}."`
 	Requests     *Bound        `yaml:"requests,omitempty" doc:"Count of requests sent in the window: N (at most N) or {min, max}."`
 	Probe        string        `yaml:"probe,omitempty" doc:"The answer to the probe event of this name meets served_by, status and header."`

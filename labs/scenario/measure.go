@@ -49,7 +49,7 @@ var Measures = []MeasureDef{
 		Doc: "every request of the window was answered by it, with that status (transport errors never match); with `fraction: 0.9`, at least that share",
 		Set: func(e Expectation) bool { return e.Probe == "" && (e.ServedBy != "" || e.Status != 0) }},
 	{Measure: MeasureFlaps, Keys: []string{"flaps"}, Written: "`flaps: N` or `{min, max}`",
-		Doc:   "count of switches of the answering tier, primary → standby or back",
+		Doc:   "count of switches of the answering tier, primary → standby or back, counted once the other tier answered 3 requests in a row",
 		Set:   func(e Expectation) bool { return e.Flaps != nil },
 		Bound: func(e Expectation) *Bound { return e.Flaps }},
 	{Measure: MeasureLatency, Keys: []string{"latency"}, Written: "`latency: {p50, p90, p99, max}`",
