@@ -245,3 +245,25 @@ func TestEveryMeasureJudged(t *testing.T) {
 		t.Errorf("%d judges for %d measures", len(judges), len(scenario.Measures))
 	}
 }
+
+// TestFlapsStampedBeforeAFailback is primary-answers-500's failure: a
+// request the load generator stamped at +10.38 s reached the proxy only
+// after its failback at +10.7 s (a loaded machine; Row.Sent is stamped
+// before the write), so in send order one service answer sits among the
+// standby's. The proxy switched twice, not four times.
+func TestFlapsStampedBeforeAFailback(t *testing.T) {
+	answer := func(at time.Duration) ledger.Row {
+		switch {
+		case at == 10380*time.Millisecond:
+			return ledger.Row{Status: 200, ServedBy: "service", Latency: 340 * time.Millisecond}
+		case at >= 3*time.Second && at < 10700*time.Millisecond:
+			return ledger.Row{Status: 200, ServedBy: "failover", Latency: 2 * time.Millisecond}
+		}
+		return ledger.Row{Status: 200, ServedBy: "service", Latency: time.Millisecond}
+	}
+	rs := Evaluate(parse(t, "  - {flaps: 2}\n"), Synthetic(t0, 50, 20*time.Second, marks, answer))
+	want := "2 flaps (→standby at +3.000s, →primary at +10.700s)"
+	if r := rs[0]; !r.Pass || !strings.Contains(r.Measured, want) {
+		t.Errorf("got pass=%v %q, want %q", r.Pass, r.Measured, want)
+	}
+}
