@@ -1,6 +1,8 @@
 package member_test
 
 import (
+	"context"
+	"errors"
 	"net/url"
 	"testing"
 	"testing/synctest"
@@ -78,5 +80,31 @@ func TestHistoryKeepsLastN(t *testing.T) {
 	}
 	if last, _ := m.LastTransition(); last != tl[len(tl)-1] || last.Cause != "admin: disable" {
 		t.Errorf("last: got %+v", last)
+	}
+}
+
+// TestAttemptRegisteredAfterTheEjectionIsRescued: an attempt that picked
+// the member before its ejection but registers as waiting after the
+// ejection swept the waiters is rescued at once, not left waiting on a
+// member that is out.
+func TestAttemptRegisteredAfterTheEjectionIsRescued(t *testing.T) {
+	m := newMember()
+	m.PassiveFailure("500 on GET /", member.Rule{Failures: 1, Window: 10 * time.Second, HoldDown: 5 * time.Second, MayEject: true})
+	if m.Health() == member.Up {
+		t.Fatal("the member was not ejected")
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	id := m.Waiting(cancel)
+	defer m.DoneWaiting(id)
+	if !errors.Is(context.Cause(ctx), member.ErrRescued) || m.Rescues() != 1 {
+		t.Errorf("cause %v, %d rescues; want ErrRescued, 1", context.Cause(ctx), m.Rescues())
+	}
+
+	up := newMember()
+	ctx, cancel = context.WithCancelCause(context.Background())
+	id = up.Waiting(cancel)
+	defer up.DoneWaiting(id)
+	if ctx.Err() != nil || up.Rescues() != 0 {
+		t.Errorf("an up member's attempt: cause %v, %d rescues; want it left waiting", context.Cause(ctx), up.Rescues())
 	}
 }

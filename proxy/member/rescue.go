@@ -23,16 +23,33 @@ type waiters struct {
 
 // Waiting registers an attempt waiting for the member's headers; call
 // DoneWaiting with the id once they came (or the attempt failed).
+//
+// An attempt that picked the member while it was up but registers after
+// its ejection swept the waiters is rescued here: otherwise it would wait
+// on a member that is out, and a stall it saw later could mark the member
+// suspect after it was readmitted. The check follows the registration, so
+// an ejection either sees the attempt or is seen by it.
 func (m *Member) Waiting(cancel context.CancelCauseFunc) uint64 {
 	w := &m.waiters
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if w.set == nil {
 		w.set = make(map[uint64]context.CancelCauseFunc)
 	}
 	w.next++
-	w.set[w.next] = cancel
-	return w.next
+	id := w.next
+	w.set[id] = cancel
+	w.mu.Unlock()
+	if m.Health() != Up {
+		w.mu.Lock()
+		_, mine := w.set[id] // else the ejection's sweep took it and cancels it
+		delete(w.set, id)
+		w.mu.Unlock()
+		if mine {
+			m.rescued.Add(1)
+			cancel(ErrRescued)
+		}
+	}
+	return id
 }
 
 // DoneWaiting ends what Waiting started.
