@@ -223,20 +223,26 @@ func (c *Client) dispatch(e event) {
 	defer c.mu.Unlock()
 	switch {
 	case e.Clock != nil:
-		if ch, ok := c.clocks[e.Clock.N]; ok {
-			ch <- *e.Clock
-		}
+		offer(c.clocks[e.Clock.N], *e.Clock)
 	case e.Answer != nil:
-		if ch, ok := c.answers[e.Answer.ID]; ok {
-			ch <- *e.Answer
-		}
+		offer(c.answers[e.Answer.ID], *e.Answer)
 	case e.Row != nil:
 		if p, ok := c.loads[e.Row.ID]; ok {
 			p.rec.Record(fromWire(c.origin, *e.Row))
 		}
 	case e.Done != nil:
 		if p, ok := c.loads[e.Done.ID]; ok {
-			p.done <- e.Done.Err
+			offer(p.done, e.Done.Err)
 		}
+	}
+}
+
+// offer hands v to a waiter's one-slot channel, or drops it: an event the
+// waiter already has (a duplicate) or one nobody waits for (nil) must not
+// block the reader, which holds the lock the waiter needs to leave.
+func offer[T any](ch chan T, v T) {
+	select {
+	case ch <- v:
+	default:
 	}
 }
