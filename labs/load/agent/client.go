@@ -73,24 +73,36 @@ func Dial(ctx context.Context, in io.WriteCloser, out io.Reader) (*Client, error
 func (c *Client) ClockBound() time.Duration { return c.bound }
 
 func (c *Client) exchange(ctx context.Context) (exchange, error) {
-	ch := make(chan clockEvent, 1)
+	asked := time.Now()
+	e, err := ask(ctx, c, c.clocks, func(n int) request { return request{Clock: n} })
+	if err != nil {
+		return exchange{}, err
+	}
+	return exchange{asked: asked, answered: time.Now(), at: e.At}, nil
+}
+
+// ask registers a one-slot waiter in waiting under a new id, sends the
+// request made for that id, and returns the event the reader offers it,
+// or why none will come.
+func ask[T any](ctx context.Context, c *Client, waiting map[int]chan T, req func(id int) request) (T, error) {
+	ch := make(chan T, 1)
 	c.mu.Lock()
 	c.next++
-	n := c.next
-	c.clocks[n] = ch
+	id := c.next
+	waiting[id] = ch
 	c.mu.Unlock()
-	defer c.forget(func() { delete(c.clocks, n) })
-	asked := time.Now()
-	if err := c.send(request{Clock: n}); err != nil {
-		return exchange{}, err
+	defer c.forget(func() { delete(waiting, id) })
+	var none T
+	if err := c.send(req(id)); err != nil {
+		return none, err
 	}
 	select {
 	case e := <-ch:
-		return exchange{asked: asked, answered: time.Now(), at: e.At}, nil
+		return e, nil
 	case <-c.gone:
-		return exchange{}, c.goneErr
+		return none, c.goneErr
 	case <-ctx.Done():
-		return exchange{}, ctx.Err()
+		return none, ctx.Err()
 	}
 }
 
@@ -139,25 +151,12 @@ func (c *Client) Load(ctx context.Context, spec load.Spec, rec load.Recorder) er
 // Get sends one GET of url from the agent (url's host where reach allows)
 // and returns when it was sent, on the lab's clock, and what came back.
 func (c *Client) Get(ctx context.Context, url string, reach load.Reach) (time.Time, ledger.ProbeAnswer) {
-	ch := make(chan answerEvent, 1)
-	c.mu.Lock()
-	c.next++
-	id := c.next
-	c.answers[id] = ch
-	c.mu.Unlock()
-	defer c.forget(func() { delete(c.answers, id) })
 	asked := time.Now()
-	if err := c.send(request{Get: &getReq{ID: id, URL: url, Reach: reach}}); err != nil {
+	e, err := ask(ctx, c, c.answers, func(id int) request { return request{Get: &getReq{ID: id, URL: url, Reach: reach}} })
+	if err != nil {
 		return asked, ledger.ProbeAnswer{Err: err.Error()}
 	}
-	select {
-	case e := <-ch:
-		return c.origin.Add(e.Sent), e.Answer
-	case <-c.gone:
-		return asked, ledger.ProbeAnswer{Err: c.goneErr.Error()}
-	case <-ctx.Done():
-		return asked, ledger.ProbeAnswer{Err: ctx.Err().Error()}
-	}
+	return c.origin.Add(e.Sent), e.Answer
 }
 
 // Close ends the agent's input (the agent then stops its loads and
